@@ -1,0 +1,133 @@
+"""Reading agreements from YAML or JSON, writing them back, and the JSON Schema.
+
+The parsers are set up so nothing the user wrote is lost or changed on the way in: decimals are read
+as ``Decimal`` (never float), and a key written twice in one mapping is an error, not a silent
+overwrite.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from iopdocs.errors import AgreementFileError
+from iopdocs.model import Agreement
+
+__all__ = ["agreement_schema", "dump_agreement", "load_agreement", "parse_agreement"]
+
+Format = Literal["yaml", "json"]
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that reads floats as Decimal and refuses duplicate keys."""
+
+
+def _construct_decimal(loader: _Loader, node: yaml.ScalarNode) -> Decimal:
+    text = str(loader.construct_scalar(node)).replace("_", "")
+    return Decimal(text)
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict[Any, Any]:
+    loader.flatten_mapping(node)
+    result: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in result:
+            raise yaml.constructor.ConstructorError(
+                "while reading a mapping",
+                node.start_mark,
+                f"found the key {key!r} twice",
+                key_node.start_mark,
+            )
+        result[key] = loader.construct_object(value_node, deep=True)
+    return result
+
+
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+class _Dumper(yaml.SafeDumper):
+    """SafeDumper that writes multi-line text as literal blocks, readable in a diff."""
+
+
+def _represent_str(dumper: _Dumper, data: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def parse_agreement(text: str, *, format: Format = "yaml", source: str = "<string>") -> Agreement:
+    """Validate an agreement written as YAML or JSON text.
+
+    Raises ``AgreementFileError`` when the text does not parse and pydantic's ``ValidationError``
+    when it parses but breaks the model's rules.
+    """
+    data = _parse(text, format, source)
+    if not isinstance(data, dict):
+        raise AgreementFileError(
+            f"the top level must be a mapping of sections, not {type(data).__name__}", path=source
+        )
+    return Agreement.model_validate(data)
+
+
+def load_agreement(path: str | os.PathLike[str]) -> Agreement:
+    """Read and validate an agreement file (``.yaml``, ``.yml`` or ``.json``)."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise AgreementFileError("no such file", path=str(file)) from exc
+    except IsADirectoryError as exc:
+        raise AgreementFileError("is a directory, not an agreement file", path=str(file)) from exc
+    except UnicodeDecodeError as exc:
+        raise AgreementFileError("is not UTF-8 text", path=str(file)) from exc
+    except OSError as exc:
+        raise AgreementFileError(exc.strerror or str(exc), path=str(file)) from exc
+    format: Format = "json" if file.suffix.lower() == ".json" else "yaml"
+    return parse_agreement(text, format=format, source=str(file))
+
+
+def dump_agreement(agreement: Agreement, *, format: Format = "yaml") -> str:
+    """The agreement as YAML or JSON text that ``parse_agreement`` reads back to an equal model."""
+    data = agreement.model_dump(mode="json", exclude_none=True)
+    if format == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100, indent=2)
+
+
+def agreement_schema() -> dict[str, Any]:
+    """The JSON Schema of an agreement file, for editors and other tools."""
+    schema = Agreement.model_json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+def _parse(text: str, format: Format, source: str) -> Any:
+    if format == "json":
+        try:
+            return json.loads(text, parse_float=Decimal)
+        except json.JSONDecodeError as exc:
+            raise AgreementFileError(
+                f"not valid JSON: {exc.msg}", path=source, line=exc.lineno, column=exc.colno
+            ) from exc
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        problem = exc.problem or "syntax error"
+        raise AgreementFileError(
+            f"not valid YAML: {problem}",
+            path=source,
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+        ) from exc
+    except yaml.YAMLError as exc:
+        raise AgreementFileError(f"not valid YAML: {exc}", path=source) from exc

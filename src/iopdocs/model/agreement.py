@@ -1,0 +1,447 @@
+"""The agreement: every section of an IOP contract, in the order the contract presents them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from enum import StrEnum
+from typing import Any
+
+from pydantic import Field, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from iopdocs.model.base import StrictModel
+from iopdocs.model.money import Contribution, Payment
+from iopdocs.model.parties import Party, PartyKind
+from iopdocs.model.types import Prose, Text
+
+__all__ = [
+    "Agreement",
+    "Conditions",
+    "Cooperation",
+    "DayMonth",
+    "Deviations",
+    "FinalProvisions",
+    "FollowUp",
+    "IopForm",
+    "Metadata",
+    "Mission",
+    "MissionItem",
+    "OperationalResponsibility",
+    "Period",
+    "Principle",
+    "Status",
+    "SteeringGroup",
+    "Values",
+]
+
+
+class Status(StrEnum):
+    """Whether the document is a draft (marked UTKAST) or the final text for signing."""
+
+    DRAFT = "draft"
+    FINAL = "final"
+
+
+class Metadata(StrictModel):
+    """Facts about the document itself rather than the partnership."""
+
+    title: Text
+    """The agreement's title, printed on the first page and in the page header."""
+    subject: Text | None = None
+    """What the partnership concerns, completing the title ("gällande …")."""
+    case_number: Text | None = None
+    """Diarienummer: the public party's case number for the matter."""
+    status: Status = Status.DRAFT
+    language: str = Field(default="sv-SE", pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")
+    date: dt.date | None = None
+    """The date the document is dated; the period's start when not given."""
+
+
+class IopForm(StrictModel):
+    """IOP som samverkansform: why the partnership takes the IOP form."""
+
+    surplus_reinvested: bool = True
+    """Any surplus of the non-profit parties goes back into the activity."""
+    text: Prose | None = None
+
+
+class Period(StrictModel):
+    """Avtalsperiod: when the partnership runs."""
+
+    start: dt.date
+    end: dt.date
+    """The last day of the partnership (inclusive)."""
+    intends_to_continue: bool = False
+    """The parties intend to continue the partnership after ``end``."""
+    extension: Prose | None = None
+    """Terms on which the period may be extended; always a stated, limited time."""
+
+
+class Conditions(StrictModel):
+    """Villkor för partnerskapet: sanctions, renegotiation and notice."""
+
+    adaptable: bool = True
+    """The content of the activity may change during the period as needs change."""
+    no_sanctions: bool = True
+    renegotiation: bool = True
+    """Every party may ask to renegotiate when terms are not met or circumstances change."""
+    notice_months: int | None = Field(default=None, ge=1, le=36)
+    """Uppsägningstid in months; ``None`` leaves termination by notice out of the contract."""
+
+
+class Principle(StrEnum):
+    """The six principles of the national agreement between government and civil society."""
+
+    DIALOGUE = "dialog"
+    LONG_TERM = "långsiktighet"
+    QUALITY = "kvalitet"
+    TRANSPARENCY = "öppenhet och insyn"
+    INDEPENDENCE = "självständighet och oberoende"
+    DIVERSITY = "mångfald"
+
+
+class Values(StrictModel):
+    """Värdegrund: the values the partnership rests on."""
+
+    principles: list[Principle] = Field(default_factory=list)
+    text: Prose | None = None
+
+    @model_validator(mode="after")
+    def _something_said(self) -> Values:
+        if not self.principles and self.text is None:
+            raise PydanticCustomError(
+                "values_empty", "name at least one principle or write a text for the values"
+            )
+        if len(set(self.principles)) != len(self.principles):
+            raise PydanticCustomError("principle_repeated", "a principle is named twice")
+        return self
+
+
+class MissionItem(StrictModel):
+    """One task within the mission."""
+
+    title: Text
+    description: Prose | None = None
+    parties: list[Text] = Field(default_factory=list)
+    """Short names of the parties carrying the item; empty means all parties jointly."""
+
+
+class Mission(StrictModel):
+    """Uppdrag: what the partnership sets out to do."""
+
+    text: Prose | None = None
+    items: list[MissionItem] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _something_said(self) -> Mission:
+        if self.text is None and not self.items:
+            raise PydanticCustomError("mission_empty", "describe the mission in text or items")
+        return self
+
+
+class SteeringGroup(StrictModel):
+    """Styrgrupp: the group that steers the partnership jointly."""
+
+    meetings_per_year: int = Field(ge=1, le=52)
+    """The least number of steering meetings each year."""
+    spring_meetings: int | None = Field(default=None, ge=0)
+    autumn_meetings: int | None = Field(default=None, ge=0)
+    appointed_by: list[Text] = Field(default_factory=list)
+    """Short names of the parties appointing members; empty means every party."""
+    rotating_convener: bool = False
+    """The duty to call meetings rotates between the parties."""
+    any_party_may_convene: bool = True
+    """Any party may call an extra meeting when needed."""
+
+    @model_validator(mode="after")
+    def _split_adds_up(self) -> SteeringGroup:
+        if (self.spring_meetings is None) != (self.autumn_meetings is None):
+            raise PydanticCustomError(
+                "meeting_split_incomplete",
+                "give both spring_meetings and autumn_meetings, or neither",
+            )
+        if self.spring_meetings is not None and self.autumn_meetings is not None:
+            total = self.spring_meetings + self.autumn_meetings
+            if total != self.meetings_per_year:
+                raise PydanticCustomError(
+                    "meeting_split_sum",
+                    "spring_meetings + autumn_meetings is {total}, "
+                    "but meetings_per_year is {expected}",
+                    {"total": total, "expected": self.meetings_per_year},
+                )
+        return self
+
+
+class Cooperation(StrictModel):
+    """Samverkan: how the parties work together and with others."""
+
+    text: Prose | None = None
+    steering_group: SteeringGroup | None = None
+    reports_to: Text | None = None
+    """A body the development of the partnership is reported to, e.g. a council."""
+
+
+class OperationalResponsibility(StrictModel):
+    """Verksamhetsansvar: who runs the activity and employs its staff."""
+
+    parties: list[Text] = Field(default_factory=list)
+    """Short names of the responsible parties; empty means every non-profit party."""
+    employer_responsibility: bool = True
+    """The responsible parties alone carry employer responsibility for the staff."""
+    text: Prose | None = None
+
+
+class Deviations(StrictModel):
+    """Avvikelser: changes to plan or budget."""
+
+    joint_approval: bool = True
+    """Deviations from plan or budget need dialogue and joint approval before they happen."""
+    text: Prose | None = None
+
+
+_SWEDISH_MONTHS = (
+    "januari", "februari", "mars", "april", "maj", "juni",
+    "juli", "augusti", "september", "oktober", "november", "december",
+)  # fmt: skip
+_DAY_MONTH_TEXT = re.compile(r"^(?:--)?(\d{1,2})-(\d{1,2})$")
+_DAY_MONTH_SWEDISH = re.compile(r"^(\d{1,2})(?::e|:a)?\s+([a-zåäö]+)$")
+
+
+def _day_month_before(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    text = value.strip().lower()
+    if match := _DAY_MONTH_TEXT.match(text):
+        return {"month": int(match.group(1)), "day": int(match.group(2))}
+    if (match := _DAY_MONTH_SWEDISH.match(text)) and match.group(2) in _SWEDISH_MONTHS:
+        return {"day": int(match.group(1)), "month": _SWEDISH_MONTHS.index(match.group(2)) + 1}
+    raise PydanticCustomError(
+        "day_month_parsing",
+        '\'{value}\' is not a day of the year such as "15 februari" or "02-15"',
+        {"value": value},
+    )
+
+
+class DayMonth(StrictModel):
+    """A day of the year without a year (15 February); also written "15 februari" or "02-15"."""
+
+    day: int = Field(ge=1, le=31)
+    month: int = Field(ge=1, le=12)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        return _day_month_before(value)
+
+    @model_validator(mode="after")
+    def _real_day(self) -> DayMonth:
+        # 2023 is not a leap year: 29 February is refused, as it would vanish three years in four.
+        try:
+            dt.date(2023, self.month, self.day)
+        except ValueError:
+            raise PydanticCustomError(
+                "day_month_invalid",
+                "day {day} does not exist in month {month} every year",
+                {"day": self.day, "month": self.month},
+            ) from None
+        return self
+
+    def in_year(self, year: int) -> dt.date:
+        """The date this day falls on in ``year``."""
+        return dt.date(year, self.month, self.day)
+
+
+class FollowUp(StrictModel):
+    """Uppföljning: the annual report (årsberättelse) and who receives it."""
+
+    report_due: DayMonth
+    """The day each year by which the annual report for the year before is due."""
+    report_recipient: Text
+    """Who receives the annual report, e.g. "Kulturförvaltningen, Västra Götalandsregionen"."""
+    reporting_parties: list[Text] = Field(default_factory=list)
+    """Short names of the parties writing the report; empty means every non-profit party."""
+    text: Prose | None = None
+
+
+class FinalProvisions(StrictModel):
+    """Övriga bestämmelser: clauses municipal IOP rules ask for beyond the reference contract."""
+
+    amendments_in_writing: bool = True
+    """Ändringar och tillägg: changes bind only when agreed in writing and signed."""
+    disputes: bool = True
+    """Tvist: disputes are settled by dialogue first, then by a Swedish general court."""
+    copies: int | None = Field(default=None, ge=1, le=20)
+    """Number of identical paper copies; ``None`` leaves the clause out (e.g. digital signing)."""
+    text: Prose | None = None
+
+
+class Agreement(StrictModel):
+    """Idéburet offentligt partnerskap (IOP): one partnership agreement, section by section.
+
+    Fields follow the order of the contract. Parties are referred to everywhere else by their
+    ``short_name``; the cross-field checks make sure every such reference names a real party.
+    """
+
+    metadata: Metadata
+    challenge: Prose
+    """Gemensam samhällsutmaning: the societal challenge the parties share."""
+    background: Prose | None = None
+    """Bakgrund: the parties' history and earlier cooperation."""
+    purpose: Prose
+    """Syfte: what the partnership is for."""
+    added_value: Prose | None = None
+    """Mervärde: why a partnership achieves more than each party alone."""
+    iop_form: IopForm = Field(default_factory=IopForm)
+    parties: list[Party] = Field(min_length=2)
+    period: Period
+    conditions: Conditions = Field(default_factory=Conditions)
+    values: Values
+    target_group: Prose
+    """Målgrupp: whom the partnership is for."""
+    mission: Mission
+    cooperation: Cooperation = Field(default_factory=Cooperation)
+    operational_responsibility: OperationalResponsibility = Field(
+        default_factory=OperationalResponsibility
+    )
+    contributions: list[Contribution] = Field(min_length=1)
+    payment: Payment = Field(default_factory=Payment)
+    deviations: Deviations = Field(default_factory=Deviations)
+    follow_up: FollowUp
+    final_provisions: FinalProvisions = Field(default_factory=FinalProvisions)
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Agreement:
+        errors = list(_cross_field_errors(self))
+        if errors:
+            raise ValidationError.from_exception_data("Agreement", errors)
+        return self
+
+    # --- Convenience views; pure functions of the fields above ---------------------------------
+
+    def party(self, short_name: str) -> Party:
+        """The party with ``short_name``; ``KeyError`` when there is none."""
+        for party in self.parties:
+            if party.short_name == short_name:
+                return party
+        raise KeyError(short_name)
+
+    @property
+    def public_parties(self) -> list[Party]:
+        return [p for p in self.parties if p.kind is PartyKind.PUBLIC]
+
+    @property
+    def nonprofit_parties(self) -> list[Party]:
+        return [p for p in self.parties if p.kind is PartyKind.NONPROFIT]
+
+    @property
+    def document_date(self) -> dt.date:
+        """The date the document carries: ``metadata.date``, else the period's start."""
+        return self.metadata.date or self.period.start
+
+
+def _error(
+    code: str, message: str, loc: tuple[str | int, ...], value: Any, **ctx: Any
+) -> InitErrorDetails:
+    return InitErrorDetails(
+        type=PydanticCustomError(code, message, ctx or None), loc=loc, input=value
+    )
+
+
+def _cross_field_errors(a: Agreement) -> Iterator[InitErrorDetails]:
+    if a.period.end <= a.period.start:
+        yield _error(
+            "period_order",
+            "the period ends ({end}) on or before it starts ({start})",
+            ("period", "end"),
+            a.period.end.isoformat(),
+            end=a.period.end.isoformat(),
+            start=a.period.start.isoformat(),
+        )
+
+    kinds = {p.kind for p in a.parties}
+    for kind, word in ((PartyKind.PUBLIC, "public"), (PartyKind.NONPROFIT, "non-profit")):
+        if kind not in kinds:
+            yield _error(
+                "party_kind_missing",
+                "an IOP needs at least one {word} party",
+                ("parties",),
+                [p.short_name for p in a.parties],
+                word=word,
+            )
+
+    seen_names: dict[str, int] = {}
+    seen_numbers: dict[str, int] = {}
+    for i, p in enumerate(a.parties):
+        if p.short_name in seen_names:
+            yield _error(
+                "short_name_repeated",
+                "short name '{name}' is already used by parties[{other}]",
+                ("parties", i, "short_name"),
+                p.short_name,
+                name=p.short_name,
+                other=seen_names[p.short_name],
+            )
+        seen_names.setdefault(p.short_name, i)
+        if p.org_number in seen_numbers:
+            yield _error(
+                "org_number_repeated",
+                "organisation number {number} is already used by parties[{other}]",
+                ("parties", i, "org_number"),
+                p.org_number,
+                number=p.org_number,
+                other=seen_numbers[p.org_number],
+            )
+        seen_numbers.setdefault(p.org_number, i)
+
+    def unknown(names: list[str], loc: tuple[str | int, ...]) -> Iterator[InitErrorDetails]:
+        for j, name in enumerate(names):
+            if name not in seen_names:
+                yield _error(
+                    "party_unknown",
+                    "'{name}' is not the short name of a party (known: {known})",
+                    (*loc, j),
+                    name,
+                    name=name,
+                    known=", ".join(seen_names),
+                )
+
+    for i, item in enumerate(a.mission.items):
+        yield from unknown(item.parties, ("mission", "items", i, "parties"))
+    if a.cooperation.steering_group is not None:
+        yield from unknown(
+            a.cooperation.steering_group.appointed_by,
+            ("cooperation", "steering_group", "appointed_by"),
+        )
+    yield from unknown(
+        a.operational_responsibility.parties, ("operational_responsibility", "parties")
+    )
+    yield from unknown(a.follow_up.reporting_parties, ("follow_up", "reporting_parties"))
+
+    for i, c in enumerate(a.contributions):
+        yield from unknown(c.parties, ("contributions", i, "parties"))
+        if c.money and len(c.parties) != 1:
+            yield _error(
+                "money_payer_ambiguous",
+                "a contribution with money needs exactly one paying party, not {count}",
+                ("contributions", i, "parties"),
+                c.parties,
+                count=len(c.parties),
+            )
+        for k, line in enumerate(c.money):
+            loc = ("contributions", i, "money", k, "recipients")
+            yield from unknown(line.recipients, loc)
+            for j, name in enumerate(line.recipients):
+                if name in c.parties:
+                    yield _error(
+                        "money_to_payer",
+                        "'{name}' cannot pay money to itself",
+                        (*loc, j),
+                        name,
+                        name=name,
+                    )
+            if len(set(line.recipients)) != len(line.recipients):
+                yield _error(
+                    "recipient_repeated", "a recipient is named twice", loc, line.recipients
+                )
