@@ -32,16 +32,17 @@ def test_json_round_trip_gives_an_equal_agreement(flagship: Agreement, tmp_path:
 
 
 def test_yaml_decimals_are_read_exactly(minimal_data: dict[str, Any]) -> None:
-    minimal_data["contributions"][1]["money"][0]["amount"] = "AMOUNT"
-    text = yaml.safe_dump(minimal_data, allow_unicode=True).replace("AMOUNT", "120000.10")
+    minimal_data["contributions"][0]["in_kind"] = [{"text": "Lokal", "value": "VALUE"}]
+    text = yaml.safe_dump(minimal_data, allow_unicode=True).replace("VALUE", "12500.10")
     agreement = parse_agreement(text)
-    assert agreement.contributions[1].money[0].amount == Decimal("120000.10")
+    assert agreement.contributions[0].in_kind[0].value == Decimal("12500.10")
 
 
 def test_json_decimals_are_read_exactly(minimal_data: dict[str, Any]) -> None:
-    text = json.dumps(minimal_data).replace('"120 000"', "120000.10")
+    minimal_data["contributions"][0]["in_kind"] = [{"text": "Lokal", "value": "VALUE"}]
+    text = json.dumps(minimal_data).replace('"VALUE"', "12500.10")
     agreement = parse_agreement(text, format="json")
-    assert agreement.contributions[1].money[0].amount == Decimal("120000.10")
+    assert agreement.contributions[0].in_kind[0].value == Decimal("12500.10")
 
 
 def test_a_key_written_twice_is_an_error_not_an_overwrite() -> None:

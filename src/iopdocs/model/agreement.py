@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from enum import StrEnum
 from typing import Any
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from iopdocs.model.base import StrictModel
@@ -77,6 +77,24 @@ class Period(StrictModel):
     """The parties intend to continue the partnership after ``end``."""
     extension: Prose | None = None
     """Terms on which the period may be extended; always a stated, limited time."""
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> Period:
+        if self.end <= self.start:
+            raise ValidationError.from_exception_data(
+                "Period",
+                [
+                    _error(
+                        "period_order",
+                        "the period ends ({end}) on or before it starts ({start})",
+                        ("end",),
+                        self.end.isoformat(),
+                        end=self.end.isoformat(),
+                        start=self.start.isoformat(),
+                    )
+                ],
+            )
+        return self
 
 
 class Conditions(StrictModel):
@@ -311,6 +329,14 @@ class Agreement(StrictModel):
     follow_up: FollowUp
     final_provisions: FinalProvisions = Field(default_factory=FinalProvisions)
 
+    @field_validator("parties")
+    @classmethod
+    def _parties_are_distinct(cls, parties: list[Party]) -> list[Party]:
+        errors = list(_party_errors(parties))
+        if errors:
+            raise ValidationError.from_exception_data("Agreement", errors)
+        return parties
+
     @model_validator(mode="after")
     def _cross_checks(self) -> Agreement:
         errors = list(_cross_field_errors(self))
@@ -349,36 +375,25 @@ def _error(
     )
 
 
-def _cross_field_errors(a: Agreement) -> Iterator[InitErrorDetails]:
-    if a.period.end <= a.period.start:
-        yield _error(
-            "period_order",
-            "the period ends ({end}) on or before it starts ({start})",
-            ("period", "end"),
-            a.period.end.isoformat(),
-            end=a.period.end.isoformat(),
-            start=a.period.start.isoformat(),
-        )
-
-    kinds = {p.kind for p in a.parties}
+def _party_errors(parties: list[Party]) -> Iterator[InitErrorDetails]:
+    kinds = {p.kind for p in parties}
     for kind, word in ((PartyKind.PUBLIC, "public"), (PartyKind.NONPROFIT, "non-profit")):
         if kind not in kinds:
             yield _error(
                 "party_kind_missing",
                 "an IOP needs at least one {word} party",
-                ("parties",),
-                [p.short_name for p in a.parties],
+                (),
+                [p.short_name for p in parties],
                 word=word,
             )
-
     seen_names: dict[str, int] = {}
     seen_numbers: dict[str, int] = {}
-    for i, p in enumerate(a.parties):
+    for i, p in enumerate(parties):
         if p.short_name in seen_names:
             yield _error(
                 "short_name_repeated",
                 "short name '{name}' is already used by parties[{other}]",
-                ("parties", i, "short_name"),
+                (i, "short_name"),
                 p.short_name,
                 name=p.short_name,
                 other=seen_names[p.short_name],
@@ -388,12 +403,17 @@ def _cross_field_errors(a: Agreement) -> Iterator[InitErrorDetails]:
             yield _error(
                 "org_number_repeated",
                 "organisation number {number} is already used by parties[{other}]",
-                ("parties", i, "org_number"),
+                (i, "org_number"),
                 p.org_number,
                 number=p.org_number,
                 other=seen_numbers[p.org_number],
             )
         seen_numbers.setdefault(p.org_number, i)
+
+
+def _cross_field_errors(a: Agreement) -> Iterator[InitErrorDetails]:
+    """References between sections: every short name used must be a party's."""
+    seen_names = [p.short_name for p in a.parties]
 
     def unknown(names: list[str], loc: tuple[str | int, ...]) -> Iterator[InitErrorDetails]:
         for j, name in enumerate(names):

@@ -17,6 +17,7 @@ __all__ = [
     "Money",
     "OrgNumber",
     "Prose",
+    "Share",
     "Text",
     "normalize_org_number",
     "parse_money",
@@ -192,3 +193,51 @@ Money = Annotated[
     Field(json_schema_extra={"examples": ["300000", "300 000", "12500.50"]}),
 ]
 """An amount in Swedish kronor, exact to the öre (``Decimal``, never a float)."""
+
+
+# --- Shares --------------------------------------------------------------------------------------
+
+
+def parse_share(value: Any) -> Decimal:
+    """A share in (0, 1] from ``"0.8"``, a Decimal or a percentage such as ``"80 %"``."""
+    if isinstance(value, float | bool):
+        raise PydanticCustomError(
+            "share_type",
+            'write the share as a string such as "80 %" or "0.8", not {value}',
+            {"value": repr(value)},
+        )
+    if isinstance(value, int):
+        share = Decimal(value)
+    elif isinstance(value, Decimal):
+        share = value
+    elif isinstance(value, str):
+        text = value.strip().replace(",", ".").replace("\u00a0", " ")
+        percent = text.endswith("%")
+        try:
+            share = Decimal(text.rstrip("%").strip())
+        except InvalidOperation:
+            raise PydanticCustomError(
+                "share_parsing", "'{value}' is not a share such as \"80 %\"", {"value": value}
+            ) from None
+        if percent:
+            share /= 100
+    else:
+        raise PydanticCustomError(
+            "share_type",
+            "a share must be a number or text",
+        )
+    if not share.is_finite() or not Decimal(0) < share <= Decimal(1):
+        raise PydanticCustomError(
+            "share_range",
+            "a share must be above 0 and at most 100 %, not '{value}'",
+            {"value": str(value)},
+        )
+    return share
+
+
+Share = Annotated[
+    Decimal,
+    BeforeValidator(parse_share),
+    PlainSerializer(lambda v: format(v, "f"), return_type=str, when_used="json"),
+]
+"""A share of a whole, above 0 and at most 1; written ``0.8`` or ``"80 %"``."""

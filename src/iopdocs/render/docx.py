@@ -1,0 +1,89 @@
+"""The one place that drives docxtpl and python-docx.
+
+Foreign errors (Jinja2, lxml, zipfile) are mapped to ``TemplateError`` here, with the original kept
+as ``__cause__``. docxtpl is imported on first use, so ``import iopdocs`` stays fast.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import zipfile
+from collections.abc import Iterator, Mapping
+from io import BytesIO
+from typing import Any
+
+import jinja2
+
+from iopdocs.errors import TemplateError, TemplateSyntaxError
+
+__all__ = ["CoreProperties", "normalize_zip", "render_docx"]
+
+CoreProperties = Mapping[str, Any]
+
+# python-docx's namespace for the cp: prefix of docProps/core.xml. docxcompose (imported by
+# docxtpl) rebinds "cp" globally to the custom-properties namespace, which makes python-docx write
+# keywords, revision etc. into the wrong namespace; see _core_cp_prefix.
+_CORE_NS = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+
+
+@contextlib.contextmanager
+def _core_cp_prefix() -> Iterator[None]:
+    from docx.oxml import ns
+
+    old = ns.nsmap["cp"]
+    ns.nsmap["cp"] = _CORE_NS
+    try:
+        yield
+    finally:
+        ns.nsmap["cp"] = old
+
+
+def render_docx(
+    template: bytes,
+    context: Mapping[str, Any],
+    env: jinja2.Environment,
+    *,
+    properties: CoreProperties,
+    timestamp: dt.date,
+) -> bytes:
+    """Render ``template`` with ``context`` and return deterministic .docx bytes."""
+    from docxtpl import DocxTemplate
+
+    try:
+        tpl = DocxTemplate(BytesIO(template))
+        tpl.render(dict(context), env)
+    except jinja2.TemplateSyntaxError as exc:
+        lines = [line for line in getattr(exc, "docx_context", []) if line]
+        raise TemplateSyntaxError(f"template syntax error: {exc.message}", context=lines) from exc
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(f"the template asks for something the data lacks: {exc}") from exc
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"the template could not be rendered: {exc}") from exc
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise TemplateError(f"the template is not a usable Word document: {exc}") from exc
+
+    core = tpl.docx.core_properties
+    with _core_cp_prefix():
+        for name, value in properties.items():
+            setattr(core, name, value)
+    buffer = BytesIO()
+    tpl.save(buffer)
+    return normalize_zip(buffer.getvalue(), timestamp)
+
+
+def normalize_zip(data: bytes, timestamp: dt.date) -> bytes:
+    """Rewrite a .docx with fixed entry times and attributes, so equal content gives equal bytes."""
+    date_time = (max(timestamp.year, 1980), timestamp.month, timestamp.day, 0, 0, 0)
+    out = BytesIO()
+    with (
+        zipfile.ZipFile(BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            target.writestr(info, source.read(entry.filename), compresslevel=6)
+    return out.getvalue()

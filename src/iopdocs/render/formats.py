@@ -1,0 +1,145 @@
+"""Swedish document formatting, bound to one locale (babel).
+
+``Formats`` is built once per locale and hands its methods to Jinja as filters, so no formatter
+ever reads a global default locale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_date
+from babel.lists import format_list
+from babel.numbers import format_currency
+
+from iopdocs.model.types import normalize_org_number
+
+__all__ = ["Block", "Formats", "prose_blocks"]
+
+NBSP = "\u00a0"
+EN_DASH = "\u2013"
+
+
+class Block(dict[str, Any]):
+    """One paragraph of running text: ``text`` and whether it is a ``bullet`` item."""
+
+
+_BULLET = re.compile(r"^[-*\u2022]\s+")
+
+
+def prose_blocks(text: str | None) -> list[Block]:
+    """Split running text into paragraphs and bullet items.
+
+    A blank line ends a paragraph; a line starting with ``- `` is a bullet item of its own. Lines
+    of one paragraph are joined with spaces, so text wrapped in a YAML block flows as one
+    paragraph in Word.
+    """
+    if not text:
+        return []
+    blocks: list[Block] = []
+    paragraph: list[str] = []
+
+    def flush() -> None:
+        if paragraph:
+            blocks.append(Block(text=" ".join(paragraph), bullet=False))
+            paragraph.clear()
+
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            flush()
+        elif _BULLET.match(line):
+            flush()
+            blocks.append(Block(text=_BULLET.sub("", line), bullet=True))
+        else:
+            paragraph.append(line)
+    flush()
+    return blocks
+
+
+class Formats:
+    """Formatters for one locale; each public method is a Jinja filter of the same name."""
+
+    def __init__(self, locale: str = "sv_SE") -> None:
+        self.locale = Locale.parse(locale)
+
+    # money ---------------------------------------------------------------------------------------
+
+    def money(self, amount: Decimal | int) -> str:
+        """``300 000 kr``; öre are shown only when there are any (``25 000,50 kr``)."""
+        value = Decimal(amount)
+        pattern = f"#,##0{NBSP}¤" if value == value.to_integral() else f"#,##0.00{NBSP}¤"
+        return str(
+            format_currency(value, "SEK", format=pattern, currency_digits=False, locale=self.locale)
+        )
+
+    # dates ---------------------------------------------------------------------------------------
+
+    def date(self, value: dt.date, style: str = "long") -> str:
+        """``1 augusti 2024`` (``long``, for running text) or ``2024-08-01`` (``short``, tables)."""
+        return str(format_date(value, format=style, locale=self.locale))
+
+    def period(self, value: Mapping[str, Any] | Any, style: str = "short") -> str:
+        """A period as ``2024-08-01 – 2025-12-31`` (en dash)."""
+        start, end = _start_end(value)
+        return f"{self.date(start, style)} {EN_DASH} {self.date(end, style)}"
+
+    def day_month(self, value: Mapping[str, Any] | Any) -> str:
+        """A day of the year without its year: ``15 februari``."""
+        day, month = _day_month(value)
+        return str(format_date(dt.date(2023, month, day), format="d MMMM", locale=self.locale))
+
+    # organisations and lists ---------------------------------------------------------------------
+
+    def org_number(self, value: str) -> str:
+        """An organisation number as ``802418-4734``."""
+        return normalize_org_number(value)
+
+    def and_list(self, items: Iterable[Any]) -> str:
+        """``A, B och C``: a list in running text."""
+        words = [str(item) for item in items]
+        if not words:
+            return ""
+        return str(format_list(words, locale=self.locale))
+
+    def blocks(self, text: str | None) -> list[Block]:
+        """Running text as paragraphs and bullet items (see ``prose_blocks``)."""
+        return prose_blocks(text)
+
+    def filters(self) -> dict[str, Any]:
+        """Every filter by its Jinja name."""
+        return {
+            "money": self.money,
+            "date": self.date,
+            "period": self.period,
+            "day_month": self.day_month,
+            "org_number": self.org_number,
+            "and_list": self.and_list,
+            "blocks": self.blocks,
+        }
+
+
+@cache
+def formats_for(locale: str) -> Formats:
+    """One ``Formats`` per locale, built on first use."""
+    return Formats(locale)
+
+
+def _start_end(value: Mapping[str, Any] | Any) -> tuple[dt.date, dt.date]:
+    if isinstance(value, Mapping):
+        return value["start"], value["end"]
+    if isinstance(value, tuple):
+        return value[0], value[1]
+    return value.start, value.end
+
+
+def _day_month(value: Mapping[str, Any] | Any) -> tuple[int, int]:
+    if isinstance(value, Mapping):
+        return int(value["day"]), int(value["month"])
+    return int(value.day), int(value.month)

@@ -1,0 +1,313 @@
+"""The payment schedule (utbetalningsplan) and report periods: pure functions of the model.
+
+Nothing here is typed by a user; every figure is derived from the agreement, once.
+
+How a money line becomes instalments
+------------------------------------
+1. **Basis periods.** The line's amount is for each *basis period*: 12-month periods counted from
+   the agreement's start (``per_12_months``), calendar years (``per_calendar_year``), or the whole
+   agreement period (``total``). The first or last basis period may be cut short by the agreement.
+2. **Instalment periods.** Each basis period is divided into instalment periods of the line's
+   frequency: 1, 3, 4, 6 or 12 months. They are counted from the agreement's start for
+   ``per_12_months`` and ``total``, and follow the calendar (months, quarters, tertials, halves,
+   years) for ``per_calendar_year``. ``once`` is a single instalment for the basis period.
+3. **Weights.** A whole instalment period weighs 1; one cut short by the agreement's start or end
+   weighs the days it covers divided by the days of the whole instalment period.
+4. **Amount of a basis period.** ``amount × (sum of its weights) / (instalments per basis
+   period)``, rounded *down* to whole kronor, so a part-year never exceeds its share and a
+   ceiling ("upp till") is never exceeded. A whole basis period therefore gets exactly ``amount``;
+   a ``total`` line gets exactly ``amount`` over the whole period.
+5. **Whole kronor and the remainder.** A basis period's amount is split over its instalments in
+   proportion to their weights; each share is rounded down to whole kronor and the kronor left
+   over go one at a time to the instalments with the largest rounded-off fractions, the earliest
+   first on a tie. Equal instalments thus differ by at most 1 krona, the larger ones first
+   (100 000 kr in three: 33 334, 33 333, 33 333), and the instalments always add up exactly.
+6. **Dates.** An instalment is paid in advance on the first day of its instalment period, or, when
+   the line states a ``payment_day``, on that day of the period's first month (but never before
+   the instalment period starts). Every date lies inside the agreement period.
+
+A frequency whose instalment period is longer than the whole agreement (yearly payments of a
+six-month agreement) is refused with ``ScheduleError``; so is ``once`` for an amount given per year.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from iopdocs.errors import IopdocsError
+from iopdocs.model import Agreement, Basis, Frequency, MoneyLine
+
+__all__ = [
+    "Instalment",
+    "ReportPeriod",
+    "ReportYearError",
+    "Schedule",
+    "ScheduleError",
+    "add_months",
+    "line_name",
+    "payment_schedule",
+    "report_period",
+    "report_periods",
+]
+
+
+class ScheduleError(IopdocsError, ValueError):
+    """A money line cannot be paid as stated over the agreement period.
+
+    ``field`` is the path of the offending field, e.g. ``contributions[1].money[0].frequency``.
+    """
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+
+
+class ReportYearError(IopdocsError, ValueError):
+    """An annual report was asked for a year the agreement period does not touch."""
+
+
+@dataclass(frozen=True, slots=True)
+class Instalment:
+    """One payment: on ``date``, ``payer`` pays ``amount`` kronor to ``recipient`` for ``line``."""
+
+    date: dt.date
+    payer: str
+    recipient: str
+    line: str
+    amount: Decimal
+    period_start: dt.date
+    """First day of the instalment period the payment is for."""
+    period_end: dt.date
+    """Last day of that instalment period."""
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """Every instalment of an agreement, in date order, with its totals."""
+
+    instalments: tuple[Instalment, ...]
+    by_recipient: dict[str, Decimal] = field(default_factory=dict)
+    by_year: dict[int, Decimal] = field(default_factory=dict)
+    by_line: dict[str, Decimal] = field(default_factory=dict)
+    total: Decimal = Decimal(0)
+
+    def __bool__(self) -> bool:
+        return bool(self.instalments)
+
+    def between(self, start: dt.date, end: dt.date) -> list[Instalment]:
+        """The instalments dated within ``start`` … ``end`` (inclusive)."""
+        return [i for i in self.instalments if start <= i.date <= end]
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved ``months`` calendar months on, kept within the target month (31 Jan + 1 →
+    28/29 Feb)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
+def line_name(agreement: Agreement, contribution_index: int, line_index: int) -> str:
+    """How a money line is named in the schedule: its label, or "Bidrag från PAYER"."""
+    contribution = agreement.contributions[contribution_index]
+    line = contribution.money[line_index]
+    if line.label:
+        return line.label
+    payer = contribution.parties[0]
+    others = [m for m in contribution.money if not m.label]
+    suffix = f" ({others.index(line) + 1})" if len(others) > 1 else ""
+    return f"Bidrag från {payer}{suffix}"
+
+
+def payment_schedule(agreement: Agreement) -> Schedule:
+    """The whole payment schedule of ``agreement`` (empty when it has no money)."""
+    instalments: list[Instalment] = []
+    for ci, contribution in enumerate(agreement.contributions):
+        for li, line in enumerate(contribution.money):
+            where = f"contributions[{ci}].money[{li}]"
+            name = line_name(agreement, ci, li)
+            frequency = line.frequency or agreement.payment.frequency
+            for recipient in line.recipients:
+                for part, amount in _line_instalments(agreement, line, frequency, where):
+                    instalments.append(
+                        Instalment(
+                            date=_pay_date(part, line.payment_day),
+                            payer=contribution.parties[0],
+                            recipient=recipient,
+                            line=name,
+                            amount=amount,
+                            period_start=part.start,
+                            period_end=part.end,
+                        )
+                    )
+    instalments.sort(key=lambda i: (i.date, i.payer, i.line, i.recipient))
+    by_recipient: dict[str, Decimal] = defaultdict(Decimal)
+    by_year: dict[int, Decimal] = defaultdict(Decimal)
+    by_line: dict[str, Decimal] = defaultdict(Decimal)
+    for i in instalments:
+        by_recipient[i.recipient] += i.amount
+        by_year[i.date.year] += i.amount
+        by_line[i.line] += i.amount
+    return Schedule(
+        instalments=tuple(instalments),
+        by_recipient=dict(by_recipient),
+        by_year=dict(sorted(by_year.items())),
+        by_line=dict(by_line),
+        total=sum((i.amount for i in instalments), Decimal(0)),
+    )
+
+
+# --- Periods -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """An instalment period as cut by the agreement period, with its weight."""
+
+    start: dt.date
+    end: dt.date
+    weight: Fraction
+
+
+def _spans(
+    anchor: dt.date, months: int, start: dt.date, end: dt.date
+) -> Iterator[tuple[dt.date, dt.date]]:
+    """Consecutive whole spans of ``months`` from ``anchor`` that overlap ``start`` … ``end``."""
+    step = 0
+    while True:
+        span_start = add_months(anchor, months * step)
+        span_end = add_months(anchor, months * (step + 1)) - dt.timedelta(days=1)
+        step += 1
+        if span_start > end:
+            return
+        if span_end >= start:
+            yield span_start, span_end
+
+
+def _cut(span: tuple[dt.date, dt.date], start: dt.date, end: dt.date) -> _Part:
+    whole = (span[1] - span[0]).days + 1
+    cut_start, cut_end = max(span[0], start), min(span[1], end)
+    inside = (cut_end - cut_start).days + 1
+    return _Part(cut_start, cut_end, Fraction(inside, whole))
+
+
+def _basis_periods(agreement: Agreement, basis: Basis) -> list[tuple[dt.date, dt.date]]:
+    start, end = agreement.period.start, agreement.period.end
+    if basis is Basis.TOTAL:
+        return [(start, end)]
+    if basis is Basis.PER_12_MONTHS:
+        return [(max(a, start), min(b, end)) for a, b in _spans(start, 12, start, end)]
+    anchor = dt.date(start.year, 1, 1)
+    return [(max(a, start), min(b, end)) for a, b in _spans(anchor, 12, start, end)]
+
+
+def _line_instalments(
+    agreement: Agreement, line: MoneyLine, frequency: Frequency, where: str
+) -> Iterator[tuple[_Part, Decimal]]:
+    start, end = agreement.period.start, agreement.period.end
+    months = frequency.months
+    if months is None:
+        if line.basis is not Basis.TOTAL:
+            raise ScheduleError(
+                f"a single payment ('once') cannot pay an amount given {line.basis.value}; "
+                "use basis 'total' or a yearly frequency",
+                field=f"{where}.frequency",
+            )
+        yield _Part(start, end, Fraction(1)), line.amount
+        return
+    if add_months(start, months) - dt.timedelta(days=1) > end:
+        raise ScheduleError(
+            f"the agreement period {start.isoformat()} – {end.isoformat()} is shorter than one "
+            f"{frequency.value} instalment period ({months} months)",
+            field=f"{where}.frequency",
+        )
+    per_basis = 12 // months
+    anchor = dt.date(start.year, 1, 1) if line.basis is Basis.PER_CALENDAR_YEAR else start
+    for basis_start, basis_end in _basis_periods(agreement, line.basis):
+        parts = [
+            _cut(s, basis_start, basis_end) for s in _spans(anchor, months, basis_start, basis_end)
+        ]
+        weights = sum((p.weight for p in parts), Fraction(0))
+        if line.basis is Basis.TOTAL:
+            budget = int(line.amount)
+        else:
+            budget = _floor(Fraction(int(line.amount)) * weights / per_basis)
+        yield from zip(parts, _split(budget, [p.weight for p in parts]), strict=True)
+
+
+def _floor(value: Fraction) -> int:
+    return value.numerator // value.denominator
+
+
+def _split(total: int, weights: list[Fraction]) -> list[Decimal]:
+    """``total`` whole kronor split in proportion to ``weights`` by the largest remainder."""
+    whole = sum(weights, Fraction(0))
+    exact = [Fraction(total) * w / whole for w in weights]
+    shares = [_floor(x) for x in exact]
+    left = total - sum(shares)
+    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - shares[i]), i))
+    for i in order[:left]:
+        shares[i] += 1
+    return [Decimal(s) for s in shares]
+
+
+def _pay_date(part: _Part, payment_day: int | None) -> dt.date:
+    if payment_day is None:
+        return part.start
+    stated = part.start.replace(day=payment_day)
+    return max(stated, part.start) if stated <= part.end else part.start
+
+
+# --- Report periods ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReportPeriod:
+    """The part of the agreement period inside one calendar year, and its annual report."""
+
+    year: int
+    start: dt.date
+    end: dt.date
+    due: dt.date
+    """The day the annual report for this period is due: ``follow_up.report_due`` the next year."""
+    recipient: str
+
+    @property
+    def whole_year(self) -> bool:
+        return (self.start, self.end) == (dt.date(self.year, 1, 1), dt.date(self.year, 12, 31))
+
+
+def report_periods(agreement: Agreement) -> list[ReportPeriod]:
+    """One report period per calendar year the agreement period touches."""
+    start, end = agreement.period.start, agreement.period.end
+    return [
+        ReportPeriod(
+            year=year,
+            start=max(start, dt.date(year, 1, 1)),
+            end=min(end, dt.date(year, 12, 31)),
+            due=agreement.follow_up.report_due.in_year(year + 1),
+            recipient=agreement.follow_up.report_recipient,
+        )
+        for year in range(start.year, end.year + 1)
+    ]
+
+
+def report_period(agreement: Agreement, year: int) -> ReportPeriod:
+    """The report period of ``year``; ``ReportYearError`` when the agreement does not touch it."""
+    for period in report_periods(agreement):
+        if period.year == year:
+            return period
+    first, last = agreement.period.start.year, agreement.period.end.year
+    span = str(first) if first == last else f"{first}–{last}"
+    raise ReportYearError(
+        f"{year} is outside the agreement period "
+        f"{agreement.period.start.isoformat()} – {agreement.period.end.isoformat()}; "
+        f"reports exist for {span}"
+    )

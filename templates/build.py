@@ -1,0 +1,610 @@
+"""Build the bundled Word templates from code.
+
+    python templates/build.py          # rewrites templates/contract.docx
+
+The .docx in this folder is what iopdocs renders and what users copy to make their own template;
+this script is its reviewable source. Every clause of the contract's standard wording is written
+here, in the project's own words. Tags follow docxtpl: ``{{ … }}`` prints a value, and a
+paragraph holding only ``{%p … %}`` is a control line that vanishes from the output (``{%tr … %}``
+likewise for table rows).
+
+The template sees ``agreement`` (the model, field by field) and ``doc`` (derived facts); see
+``iopdocs.render.context``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from io import BytesIO
+from pathlib import Path
+
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Mm, Pt, RGBColor
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+HERE = Path(__file__).resolve().parent
+FONT = "Calibri"  # metric-compatible with Carlito, so LibreOffice paginates as Word does
+TEMPLATE_DATE = dt.date(2024, 1, 1)
+
+Doc = type(Document())
+
+
+# --- Page, styles, numbering ---------------------------------------------------------------------
+
+
+def _set_language(style_element: object, lang: str = "sv-SE") -> None:
+    rpr = style_element.get_or_add_rPr()  # type: ignore[attr-defined]
+    for old in rpr.findall(qn("w:lang")):
+        rpr.remove(old)
+    el = OxmlElement("w:lang")
+    el.set(qn("w:val"), lang)
+    el.set(qn("w:eastAsia"), lang)
+    el.set(qn("w:bidi"), "ar-SA")
+    rpr.append(el)
+
+
+def _font(style: object, size: float, *, bold: bool = False, color: str | None = None) -> None:
+    font = style.font  # type: ignore[attr-defined]
+    font.name = FONT
+    font.size = Pt(size)
+    font.bold = bold
+    font.italic = False
+    font.color.rgb = RGBColor.from_string(color) if color else RGBColor(0, 0, 0)
+    rpr = style.element.get_or_add_rPr()  # type: ignore[attr-defined]
+    rfonts = rpr.find(qn("w:rFonts"))
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        if rfonts is not None and rfonts.get(qn(attr)) is not None:
+            del rfonts.attrib[qn(attr)]
+    if rfonts is not None:
+        for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+            rfonts.set(qn(attr), FONT)
+
+
+def _page(doc: Doc) -> None:
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = Cm(2.5)
+    section.top_margin, section.bottom_margin = Cm(2.5), Cm(2.2)
+    section.header_distance = section.footer_distance = Cm(1.2)
+
+
+def _styles(doc: Doc) -> None:
+    styles = doc.styles
+    normal = styles["Normal"]
+    _font(normal, 11)
+    _set_language(normal.element)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.1
+    # The document defaults carry a theme font and en-US; make Swedish and Calibri the default.
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    if defaults is not None:
+        rpr = defaults.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
+        if rpr is not None:
+            for lang in rpr.findall(qn("w:lang")):
+                lang.set(qn("w:val"), "sv-SE")
+
+    title = styles["Title"]
+    _font(title, 20, bold=True, color="1F3864")
+    title.paragraph_format.space_after = Pt(12)
+    ppr = title.element.get_or_add_pPr()
+    for border in ppr.findall(qn("w:pBdr")):
+        ppr.remove(border)
+
+    subtitle = styles["Subtitle"]
+    _font(subtitle, 12, color="404040")
+    subtitle.paragraph_format.space_after = Pt(12)
+
+    for name, size, before in (("Heading 1", 13, 18), ("Heading 2", 11.5, 10)):
+        style = styles[name]
+        _font(style, size, bold=True, color="1F3864")
+        fmt = style.paragraph_format
+        fmt.space_before, fmt.space_after = Pt(before), Pt(4)
+        fmt.keep_with_next = True
+
+    bullet = styles["List Bullet"]
+    _font(bullet, 11)
+    bullet.paragraph_format.space_after = Pt(3)
+
+    for name in ("Header", "Footer"):
+        _font(styles[name], 9, color="404040")
+
+    lead = styles.add_style("Lead", WD_STYLE_TYPE.PARAGRAPH)
+    lead.base_style = normal
+    _font(lead, 11, bold=True)
+    lead.paragraph_format.space_before = Pt(6)
+    lead.paragraph_format.keep_with_next = True
+
+    notice = styles.add_style("Draft Notice", WD_STYLE_TYPE.PARAGRAPH)
+    notice.base_style = normal
+    _font(notice, 11, bold=True, color="C00000")
+
+    cell = styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
+    cell.base_style = normal
+    _font(cell, 10)
+    cell.paragraph_format.space_after = Pt(0)
+
+    sign = styles.add_style("Signature", WD_STYLE_TYPE.PARAGRAPH)
+    sign.base_style = normal
+    _font(sign, 11)
+    sign.paragraph_format.space_after = Pt(0)
+    # No keep-with-next here: chained through the table it drags every block to the next page.
+    # A block stays whole because its row may not split (w:cantSplit).
+
+
+def _heading_numbering(doc: Doc) -> None:
+    """Number Heading 1 as "1." and Heading 2 as "1.1": sections renumber when one vanishes."""
+    numbering = doc.part.numbering_part.element
+    abstract_id = 1 + max(
+        int(a.get(qn("w:abstractNumId"))) for a in numbering.findall(qn("w:abstractNum"))
+    )
+    num_id = 1 + max(int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num")))
+    levels = ""
+    for ilvl, (text, style, indent) in enumerate(
+        (("%1.", "Heading1", 567), ("%1.%2", "Heading2", 567))
+    ):
+        levels += (
+            f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+            f'<w:pStyle w:val="{style}"/><w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
+            f'<w:ppr><w:ind w:left="{indent}" w:hanging="{indent}"/></w:ppr></w:lvl>'
+        )
+    abstract = parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">'
+        f'<w:nsid w:val="1A0F0C01"/><w:multiLevelType w:val="multilevel"/>{levels}</w:abstractNum>'
+    )
+    first_num = numbering.find(qn("w:num"))
+    first_num.addprevious(abstract)
+    numbering.append(
+        parse_xml(
+            f'<w:num {nsdecls("w")} w:numId="{num_id}">'
+            f'<w:abstractNumId w:val="{abstract_id}"/></w:num>'
+        )
+    )
+    for ilvl, name in enumerate(("Heading 1", "Heading 2")):
+        ppr = doc.styles[name].element.get_or_add_pPr()
+        numpr = ppr.get_or_add_numPr()
+        numpr.get_or_add_ilvl().val = ilvl
+        numpr.get_or_add_numId().val = num_id
+
+
+# --- Small writers -------------------------------------------------------------------------------
+
+
+def _field(paragraph: Paragraph, instruction: str) -> None:
+    for xml in (
+        '<w:fldChar w:fldCharType="begin"/>',
+        f'<w:instrText xml:space="preserve"> {instruction} </w:instrText>',
+        '<w:fldChar w:fldCharType="separate"/>',
+        "<w:t>1</w:t>",
+        '<w:fldChar w:fldCharType="end"/>',
+    ):
+        paragraph._p.append(parse_xml(f"<w:r {nsdecls('w')}>{xml}</w:r>"))
+
+
+def _row_props(row: object, *, header: bool = False) -> None:
+    trpr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    trpr.append(OxmlElement("w:cantSplit"))
+    if header:
+        trpr.append(OxmlElement("w:tblHeader"))
+
+
+class Writer:
+    """Appends template paragraphs to a document, one clause at a time."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+
+    def p(self, text: str = "", style: str = "Normal") -> Paragraph:
+        return self.doc.add_paragraph(text, style=style)
+
+    def tag(self, tag: str) -> None:
+        """A control line: a paragraph holding one ``{%p … %}`` tag and nothing else."""
+        self.doc.add_paragraph("{%p " + tag + " %}", style="Normal")
+
+    def heading(self, text: str, level: int = 1, *, page_break: bool = False) -> None:
+        para = self.doc.add_heading(text, level=level)
+        para.paragraph_format.page_break_before = page_break or None
+
+    def prose(self, expr: str, var: str = "b") -> None:
+        """Running text from ``expr``: paragraphs and bullet items (the ``blocks`` filter)."""
+        self.tag(f"for {var} in {expr}|blocks")
+        self.tag(f"if {var}.bullet")
+        self.p(f"{{{{ {var}.text }}}}", "List Bullet")
+        self.tag("else")
+        self.p(f"{{{{ {var}.text }}}}")
+        self.tag("endif")
+        self.tag("endfor")
+
+    def bullets(self, expr: str, var: str = "item") -> None:
+        self.tag(f"for {var} in {expr}")
+        self.p(f"{{{{ {var} }}}}", "List Bullet")
+        self.tag("endfor")
+
+    def when(self, condition: str, text: str, style: str = "Normal") -> None:
+        """A paragraph present only when ``condition`` holds."""
+        self.tag(f"if {condition}")
+        self.p(text, style)
+        self.tag("endif")
+
+
+# --- The contract --------------------------------------------------------------------------------
+
+
+def _header_footer(doc: Doc) -> None:
+    section = doc.sections[0]
+    width = section.page_width - section.left_margin - section.right_margin
+    header = section.header.paragraphs[0]
+    header.style = doc.styles["Header"]
+    header.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
+    header.add_run("{{ doc.title }}")
+    header.add_run().add_tab()
+    header.add_run(
+        "{% if agreement.metadata.case_number %}Dnr {{ agreement.metadata.case_number }}{% endif %}"
+        "{% if doc.draft %}  UTKAST{% endif %}"
+    )
+    footer = section.footer.paragraphs[0]
+    footer.style = doc.styles["Footer"]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("Sida ")
+    _field(footer, "PAGE")
+    footer.add_run(" av ")
+    _field(footer, "NUMPAGES")
+
+
+def _contract_body(w: Writer) -> None:
+    a = "agreement"
+    # Title block
+    w.p("{{ doc.title }}", "Title")
+    w.when(f"{a}.metadata.subject", f"{{{{ {a}.metadata.subject }}}}", "Subtitle")
+    w.when(f"{a}.metadata.case_number", f"Diarienummer: {{{{ {a}.metadata.case_number }}}}")
+    w.when(
+        "doc.draft",
+        "UTKAST – detta är ett förslag till avtal och inte avsett för underskrift.",
+        "Draft Notice",
+    )
+    w.p("Detta avtal om idéburet offentligt partnerskap (IOP) ingås mellan {{ doc.parties_text }}.")
+
+    w.heading("Gemensam samhällsutmaning")
+    w.prose(f"{a}.challenge")
+
+    w.tag(f"if {a}.background")
+    w.heading("Bakgrund")
+    w.prose(f"{a}.background")
+    w.tag("endif")
+
+    w.heading("Syfte och mervärde")
+    w.prose(f"{a}.purpose")
+    w.prose(f"{a}.added_value")
+
+    w.heading("IOP som samverkansform")
+    w.p(
+        "Parterna samverkar i form av ett idéburet offentligt partnerskap. Det innebär att "
+        "offentlig och idéburen sektor tillsammans och med egna resurser verkar för ett "
+        "allmännyttigt ändamål som parterna har gemensamt. Partnerskapet är inte en upphandling "
+        "och inte ett ordinarie verksamhetsbidrag."
+    )
+    w.p(
+        "{% if doc.nonprofit_parties|length > 1 %}De idéburna parterna bedriver{% else %}"
+        "Den idéburna parten bedriver{% endif %} sin verksamhet utan vinstsyfte, till nytta "
+        "för allmänheten eller för sina medlemmar."
+    )
+    w.when(
+        f"{a}.iop_form.surplus_reinvested",
+        "Ett ekonomiskt överskott som uppstår hos en idéburen part inom partnerskapet ska "
+        "användas i partnerskapets verksamhet.",
+    )
+    w.prose(f"{a}.iop_form.text")
+
+    w.heading("Parter")
+    w.p("Avtalet ingås mellan följande parter:")
+    w.tag("for p in doc.parties")
+    w.p(
+        "{{ p.display_name }} ({{ p.short_name }}), {{ p.kind_label }}, organisationsnummer "
+        "{{ p.org_number|org_number }}{% if p.address %}, {{ p.address }}{% endif %}",
+        "List Bullet",
+    )
+    w.tag("endfor")
+
+    w.heading("Tidsperiod och villkor för partnerskapet")
+    w.p(
+        f"Partnerskapet gäller från och med den {{{{ {a}.period.start|date }}}} till och med den "
+        f"{{{{ {a}.period.end|date }}}} ({{{{ {a}.period|period }}}})."
+    )
+    w.when(
+        f"{a}.period.intends_to_continue",
+        "Parterna har för avsikt att fortsätta partnerskapet efter avtalsperiodens slut. "
+        "En fortsättning förutsätter ett nytt skriftligt avtal för en bestämd tid.",
+    )
+    w.prose(f"{a}.period.extension")
+    w.when(
+        f"{a}.conditions.adaptable",
+        "Verksamhetens inriktning får under avtalsperioden anpassas efter ändrade behov och "
+        "förutsättningar, om parterna är överens om det.",
+    )
+    w.when(
+        f"{a}.conditions.no_sanctions",
+        "Ingen part kan drabbas av sanktioner inom ramen för partnerskapet.",
+    )
+    w.when(
+        f"{a}.conditions.renegotiation",
+        "Om en part inte fullgör sina åtaganden, eller om förutsättningarna för partnerskapet "
+        "förändras väsentligt, har varje part rätt att begära att avtalet omförhandlas.",
+    )
+    w.when(
+        f"{a}.conditions.notice_months",
+        "Varje part får säga upp avtalet skriftligen med en uppsägningstid om "
+        f"{{{{ {a}.conditions.notice_months }}}} månader.",
+    )
+
+    w.heading("Värdegrund för partnerskapet")
+    w.tag("if doc.principles")
+    w.p(
+        "Partnerskapet bygger på följande {% if doc.principles|length > 1 %}principer"
+        "{% else %}princip{% endif %} för samverkan mellan offentlig sektor och idéburna "
+        "organisationer:"
+    )
+    w.bullets("doc.principles", var="principle")
+    w.tag("endif")
+    w.prose(f"{a}.values.text")
+
+    w.heading("Målgrupp")
+    w.prose(f"{a}.target_group")
+
+    w.heading("Uppdrag inom IOP:t")
+    w.prose(f"{a}.mission.text")
+    w.tag("for item in doc.mission_items")
+    w.heading("{{ item.title }}", level=2)
+    w.prose("item.description", var="d")
+    w.when("item.parties", "Ansvarig part: {{ item.parties_text }}.")
+    w.tag("endfor")
+
+    w.tag(
+        f"if {a}.cooperation.text or {a}.cooperation.steering_group or {a}.cooperation.reports_to"
+    )
+    w.heading("Samverkan")
+    w.prose(f"{a}.cooperation.text")
+    w.when(
+        f"{a}.cooperation.steering_group",
+        "Parterna leder partnerskapet gemensamt genom en styrgrupp som sammanträder minst "
+        f"{{{{ {a}.cooperation.steering_group.meetings_per_year }}}} gånger per år. "
+        "Ledamöterna i styrgruppen utses av {{ doc.steering_appointed_by }}.",
+    )
+    w.when(
+        f"{a}.cooperation.reports_to",
+        f"Parterna redovisar partnerskapets utveckling för {{{{ {a}.cooperation.reports_to }}}}.",
+    )
+    w.tag("endif")
+
+    w.heading("Verksamhetsansvar")
+    w.p("{{ doc.responsible_parties }} ansvarar för den verksamhet som bedrivs inom partnerskapet.")
+    w.when(
+        f"{a}.operational_responsibility.employer_responsibility",
+        "Arbetsgivaransvaret för personalen i verksamheten ligger hos "
+        "{{ doc.responsible_parties }}{% if doc.not_responsible_parties %}; "
+        "{{ doc.not_responsible_parties }} har inget arbetsgivaransvar för denna personal"
+        "{% endif %}.",
+    )
+    w.prose(f"{a}.operational_responsibility.text")
+
+    w.heading("Parternas bidrag")
+    w.p(
+        "Samtliga parter bidrar till partnerskapet, med ekonomiska medel eller med personal, "
+        "lokaler, nätverk och kompetens. Bidragen behöver inte vara lika stora."
+    )
+    w.tag("for c in doc.contributions")
+    w.p("{{ c.contributors }} bidrar med följande:", "Lead")
+    w.bullets("c.in_kind")
+    w.tag("for m in c.money")
+    w.p(
+        "{% if m.label %}{{ m.label }}: ett{% else %}Ett{% endif %} ekonomiskt bidrag om "
+        "{% if m.ceiling %}upp till {% endif %}{{ m.amount|money }} "
+        "per tolvmånadersperiod under avtalsperioden{% if m.each %} till var och en av "
+        "{{ m.recipients_text }}{% else %} till {{ m.recipients_text }}{% endif %}."
+        "{% if m.purpose %} Medlen avser i huvudsak {{ m.purpose }}.{% endif %}",
+        "List Bullet",
+    )
+    w.tag("endfor")
+    w.prose("c.text", var="t")
+    w.tag("endfor")
+
+    w.tag("if doc.has_money")
+    w.heading("Fakturering och utbetalning")
+    w.p(
+        "De ekonomiska bidragen betalas ut {{ doc.instalments }} till respektive mottagare"
+        "{% if agreement.payment.on_decided_basis %}, på grundval av beslutat underlag"
+        "{% endif %}."
+    )
+    w.prose(f"{a}.payment.text")
+    w.tag("endif")
+
+    w.tag(f"if {a}.deviations.joint_approval or {a}.deviations.text")
+    w.heading("Avvikelser")
+    w.when(
+        f"{a}.deviations.joint_approval",
+        "Om verksamheten behöver avvika från verksamhetsplan eller budget ska parterna först "
+        "föra en dialog och gemensamt godkänna förändringen innan den genomförs.",
+    )
+    w.prose(f"{a}.deviations.text")
+    w.tag("endif")
+
+    w.heading("Uppföljning och utvärdering")
+    w.p(
+        "{{ doc.reporting_parties }} upprättar varje år en årsberättelse om verksamheten under "
+        "det gångna kalenderåret och lämnar den till "
+        f"{{{{ {a}.follow_up.report_recipient }}}} senast den "
+        f"{{{{ {a}.follow_up.report_due|day_month }}}}."
+    )
+    w.tag(f"if {a}.cooperation.steering_group")
+    w.p(
+        "Styrgruppen sammanträder minst "
+        f"{{{{ {a}.cooperation.steering_group.meetings_per_year }}}} gånger under "
+        f"verksamhetsåret{{% if {a}.cooperation.steering_group.spring_meetings is not none %}}, "
+        f"varav {{{{ {a}.cooperation.steering_group.spring_meetings }}}} under våren och "
+        f"{{{{ {a}.cooperation.steering_group.autumn_meetings }}}} under hösten{{% endif %}}."
+        f"{{% if {a}.cooperation.steering_group.rotating_convener %}} Ansvaret för att kalla till "
+        "mötena växlar mellan parterna.{% endif %}"
+        f"{{% if {a}.cooperation.steering_group.any_party_may_convene %}} Varje part kan dessutom "
+        "begära ett extra möte när behov uppstår.{% endif %}"
+    )
+    w.tag("endif")
+    w.prose(f"{a}.follow_up.text")
+
+    w.heading("Kontaktpersoner")
+    table = w.doc.add_table(rows=4, cols=3)
+    table.style = w.doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    for cell, text in zip(
+        table.rows[0].cells, ("Part", "Kontaktperson", "Kontaktuppgifter"), strict=False
+    ):
+        cell.paragraphs[0].text = text
+        cell.paragraphs[0].style = w.doc.styles["Table Text"]
+        cell.paragraphs[0].runs[0].bold = True
+    _row_props(table.rows[0], header=True)
+    _merge_tag_row(table, 1, "{%tr for c in doc.contacts %}")
+    row = table.rows[2].cells
+    for cell, text in zip(
+        row,
+        (
+            "{{ c.party }}",
+            "{{ c.name }}{% if c.title %}, {{ c.title }}{% endif %}",
+            "{{ c.reach }}",
+        ),
+        strict=False,
+    ):
+        cell.paragraphs[0].text = text
+        cell.paragraphs[0].style = w.doc.styles["Table Text"]
+    _row_props(table.rows[2])
+    _merge_tag_row(table, 3, "{%tr endfor %}")
+    _column_widths(table, (Cm(6), Cm(5), Cm(5)))
+
+    w.tag("if doc.has_final_provisions")
+    w.heading("Övriga bestämmelser")
+    w.when(
+        f"{a}.final_provisions.amendments_in_writing",
+        "Ändringar av och tillägg till detta avtal gäller endast om de har gjorts skriftligen "
+        "och undertecknats av samtliga parter.",
+    )
+    w.when(
+        f"{a}.final_provisions.disputes",
+        "Parterna ska i första hand lösa en tvist om avtalets tolkning eller tillämpning genom "
+        "dialog. Om parterna inte kan enas ska tvisten avgöras av allmän domstol med "
+        "tillämpning av svensk rätt.",
+    )
+    w.when(
+        f"{a}.final_provisions.copies",
+        "Avtalet har upprättats i {{ agreement.final_provisions.copies }} likalydande exemplar, "
+        "av vilka parterna har tagit var sitt.",
+    )
+    w.prose(f"{a}.final_provisions.text")
+    w.tag("endif")
+
+    w.heading("Underskrifter", page_break=True)
+    w.p("Parterna har genom sina behöriga företrädare undertecknat detta avtal.")
+    _signature_table(w)
+
+
+def _merge_tag_row(table: Table, index: int, tag: str) -> None:
+    row = table.rows[index]
+    merged = row.cells[0].merge(row.cells[-1])
+    merged.paragraphs[0].text = tag
+    for extra in merged.paragraphs[1:]:
+        extra._p.getparent().remove(extra._p)
+
+
+def _column_widths(table: Table, widths: tuple[object, ...]) -> None:
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=False):
+            cell.width = width
+
+
+def _signature_table(w: Writer) -> None:
+    """One block per signatory; a block is one table row that may not split across pages."""
+    table = w.doc.add_table(rows=3, cols=1)
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.rows[0].cells[0].paragraphs[0].text = "{%tr for s in doc.signatures %}"
+    cell = table.rows[1].cells[0]
+    lines = (
+        ("För {{ s.party }}", True),
+        ("", False),
+        (
+            "Ort och datum: {% if s.place %}{{ s.place }}, {% endif %}"
+            "______________________________",
+            False,
+        ),
+        ("", False),
+        ("", False),
+        ("____________________________________________", False),
+        ("{{ s.name }}", False),
+        ("{{ s.title }}", False),
+        ("", False),
+    )
+    first = cell.paragraphs[0]
+    for index, (text, bold) in enumerate(lines):
+        para = first if index == 0 else cell.add_paragraph()
+        para.style = w.doc.styles["Signature"]
+        run = para.add_run(text)
+        run.bold = bold
+    _row_props(table.rows[1])
+    table.rows[2].cells[0].paragraphs[0].text = "{%tr endfor %}"
+    _column_widths(table, (Cm(16),))
+
+
+def build_contract() -> bytes:
+    """The contract template as deterministic .docx bytes."""
+    doc = Document()
+    _page(doc)
+    _styles(doc)
+    _heading_numbering(doc)
+    # Document() starts with no paragraphs in the body; the header/footer come from section 0.
+    _header_footer(doc)
+    _contract_body(Writer(doc))
+    props = doc.core_properties
+    props.title = "IOP-avtal (mall)"
+    props.subject = "Mall för avtal om idéburet offentligt partnerskap"
+    props.author = "iopdocs"
+    props.last_modified_by = "iopdocs"
+    props.language = "sv-SE"
+    props.comments = "Mall för iopdocs. Se README för taggar och fält."
+    props.revision = 1
+    moment = dt.datetime.combine(TEMPLATE_DATE, dt.time())
+    props.created = props.modified = moment
+    props.last_printed = moment
+    buffer = BytesIO()
+    doc.save(buffer)
+    sys.path.insert(0, str(HERE.parent / "src"))
+    from iopdocs.render.docx import normalize_zip
+
+    return normalize_zip(_without_thumbnail(buffer.getvalue()), TEMPLATE_DATE)
+
+
+def _without_thumbnail(data: bytes) -> bytes:
+    """Drop python-docx's stock thumbnail: a picture of some other document would mislead."""
+    import re
+    import zipfile
+
+    out = BytesIO()
+    with zipfile.ZipFile(BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for name in src.namelist():
+            if name == "docProps/thumbnail.jpeg":
+                continue
+            content = src.read(name)
+            if name == "_rels/.rels":
+                content = re.sub(rb"<Relationship [^>]*thumbnail\.jpeg\"/>", b"", content)
+            dst.writestr(name, content)
+    return out.getvalue()
+
+
+def main() -> None:
+    target = HERE / "contract.docx"
+    target.write_bytes(build_contract())
+    print(f"wrote {target}")
+
+
+if __name__ == "__main__":
+    main()

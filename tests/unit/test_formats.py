@@ -1,0 +1,84 @@
+"""Swedish formatting: exact strings, with U+00A0 (no-break space) written out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from iopdocs.render.formats import Formats, prose_blocks
+
+SV = Formats("sv_SE")
+NBSP = "\u00a0"
+
+
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [
+        (Decimal("300000"), "300\u00a0000\u00a0kr"),
+        (300000, "300\u00a0000\u00a0kr"),
+        (Decimal("25000.50"), "25\u00a0000,50\u00a0kr"),
+        (Decimal("1700000"), "1\u00a0700\u00a0000\u00a0kr"),
+        (Decimal("999"), "999\u00a0kr"),
+        (Decimal("0.05"), "0,05\u00a0kr"),
+    ],
+)
+def test_money(amount: Decimal, text: str) -> None:
+    assert SV.money(amount) == text
+
+
+@given(st.integers(min_value=0, max_value=10**12))
+def test_whole_kronor_read_back_to_the_same_number(amount: int) -> None:
+    text = SV.money(amount)
+    assert text.endswith(f"{NBSP}kr")
+    assert " " not in text  # never a breakable space inside an amount
+    assert int(text.removesuffix(f"{NBSP}kr").replace(NBSP, "")) == amount
+
+
+def test_dates() -> None:
+    assert SV.date(dt.date(2024, 8, 1)) == "1 augusti 2024"
+    assert SV.date(dt.date(2024, 8, 1), "short") == "2024-08-01"
+    assert SV.date(dt.date(2025, 12, 31)) == "31 december 2025"
+
+
+def test_period_uses_an_en_dash() -> None:
+    period = {"start": dt.date(2024, 8, 1), "end": dt.date(2025, 12, 31)}
+    assert SV.period(period) == "2024-08-01 \u2013 2025-12-31"
+    assert SV.period(period, "long") == "1 augusti 2024 \u2013 31 december 2025"
+
+
+def test_day_month() -> None:
+    assert SV.day_month({"day": 15, "month": 2}) == "15 februari"
+
+
+def test_org_number() -> None:
+    assert SV.org_number("802418 - 4734") == "802418-4734"
+
+
+def test_and_list() -> None:
+    assert SV.and_list([]) == ""
+    assert SV.and_list(["GSE"]) == "GSE"
+    assert SV.and_list(["GSE", "SENS"]) == "GSE och SENS"
+    assert SV.and_list(["GSE", "SENS", "SES", "SEF"]) == "GSE, SENS, SES och SEF"
+
+
+def test_prose_splits_paragraphs_and_bullets() -> None:
+    text = "Första stycket\nfortsätter här.\n\nVi ska:\n- samverka\n- följa upp\n\nSista."
+    assert prose_blocks(text) == [
+        {"text": "Första stycket fortsätter här.", "bullet": False},
+        {"text": "Vi ska:", "bullet": False},
+        {"text": "samverka", "bullet": True},
+        {"text": "följa upp", "bullet": True},
+        {"text": "Sista.", "bullet": False},
+    ]
+    assert prose_blocks(None) == []
+    assert prose_blocks("") == []
+
+
+def test_every_filter_is_registered_under_its_name() -> None:
+    assert set(SV.filters()) == {
+        "money", "date", "period", "day_month", "org_number", "and_list", "blocks",
+    }  # fmt: skip
