@@ -108,6 +108,11 @@ def _styles(doc: Doc) -> None:
         fmt.space_before, fmt.space_after = Pt(before), Pt(4)
         fmt.keep_with_next = True
 
+    appendix = styles.add_style("Appendix Heading", WD_STYLE_TYPE.PARAGRAPH)
+    appendix.base_style = styles["Heading 1"]
+    appendix.next_paragraph_style = normal
+    _font(appendix, 13, bold=True, color="1F3864")
+
     bullet = styles["List Bullet"]
     _font(bullet, 11)
     bullet.paragraph_format.space_after = Pt(3)
@@ -124,6 +129,11 @@ def _styles(doc: Doc) -> None:
     notice = styles.add_style("Draft Notice", WD_STYLE_TYPE.PARAGRAPH)
     notice.base_style = normal
     _font(notice, 11, bold=True, color="C00000")
+
+    placeholder = styles.add_style("Placeholder", WD_STYLE_TYPE.PARAGRAPH)
+    placeholder.base_style = normal
+    _font(placeholder, 11, color="7F7F7F")
+    placeholder.font.italic = True
 
     cell = styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
     cell.base_style = normal
@@ -207,8 +217,12 @@ class Writer:
         """A control line: a paragraph holding one ``{%p … %}`` tag and nothing else."""
         self.doc.add_paragraph("{%p " + tag + " %}", style="Normal")
 
-    def heading(self, text: str, level: int = 1, *, page_break: bool = False) -> None:
+    def heading(
+        self, text: str, level: int = 1, *, page_break: bool = False, style: str | None = None
+    ) -> None:
         para = self.doc.add_heading(text, level=level)
+        if style is not None:
+            para.style = self.doc.styles[style]
         para.paragraph_format.page_break_before = page_break or None
 
     def prose(self, expr: str, var: str = "b") -> None:
@@ -236,18 +250,15 @@ class Writer:
 # --- The contract --------------------------------------------------------------------------------
 
 
-def _header_footer(doc: Doc) -> None:
+def _header_footer(doc: Doc, left: str, right: str) -> None:
     section = doc.sections[0]
     width = section.page_width - section.left_margin - section.right_margin
     header = section.header.paragraphs[0]
     header.style = doc.styles["Header"]
     header.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
-    header.add_run("{{ doc.title }}")
+    header.add_run(left)
     header.add_run().add_tab()
-    header.add_run(
-        "{% if agreement.metadata.case_number %}Dnr {{ agreement.metadata.case_number }}{% endif %}"
-        "{% if doc.draft %}  UTKAST{% endif %}"
-    )
+    header.add_run(right)
     footer = section.footer.paragraphs[0]
     footer.style = doc.styles["Footer"]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -362,6 +373,15 @@ def _contract_body(w: Writer) -> None:
     w.heading("{{ item.title }}", level=2)
     w.prose("item.description", var="d")
     w.when("item.parties", "Ansvarig part: {{ item.parties_text }}.")
+    w.when("item.capacities", "Kapacitet: {{ item.capacities_text }}.")
+    w.tag("if item.goals")
+    w.p("Mål:", "Lead")
+    w.bullets("item.goals", var="goal")
+    w.tag("endif")
+    w.tag("if item.indicator_texts")
+    w.p("Indikatorer som följs upp i årsberättelsen:", "Lead")
+    w.bullets("item.indicator_texts", var="indicator")
+    w.tag("endif")
     w.tag("endfor")
 
     w.tag(
@@ -403,10 +423,16 @@ def _contract_body(w: Writer) -> None:
     w.tag("for m in c.money")
     w.p(
         "{% if m.label %}{{ m.label }}: ett{% else %}Ett{% endif %} ekonomiskt bidrag om "
-        "{% if m.ceiling %}upp till {% endif %}{{ m.amount|money }} "
-        "per tolvmånadersperiod under avtalsperioden{% if m.each %} till var och en av "
-        "{{ m.recipients_text }}{% else %} till {{ m.recipients_text }}{% endif %}."
-        "{% if m.purpose %} Medlen avser i huvudsak {{ m.purpose }}.{% endif %}",
+        "{% if m.ceiling %}upp till {% endif %}{{ m.amount|money }}"
+        "{% if m.amount_words %} ({{ m.amount_words }}){% endif %} {{ m.basis_text }}"
+        "{% if m.each %} till var och en av {{ m.recipients_text }}{% else %} till "
+        "{{ m.recipients_text }}{% endif %}."
+        "{% if m.purpose %} Medlen avser i huvudsak {{ m.purpose }}.{% endif %}"
+        "{% if m.partial_text %} {{ m.partial_text }}{% endif %}"
+        "{% if m.basis != 'total' %} För hela avtalsperioden uppgår bidraget till "
+        "{% if m.ceiling %}högst {% endif %}{{ m.per_recipient_total|money }}"
+        "{% if m.each %} per mottagare, {{ m.total|money }} sammanlagt{% endif %}"
+        "{% if m.total_words %} ({{ m.total_words }}){% endif %}.{% endif %}",
         "List Bullet",
     )
     w.tag("endfor")
@@ -415,10 +441,19 @@ def _contract_body(w: Writer) -> None:
 
     w.tag("if doc.has_money")
     w.heading("Fakturering och utbetalning")
+    w.tag("for m in doc.money_lines")
     w.p(
-        "De ekonomiska bidragen betalas ut {{ doc.instalments }} till respektive mottagare"
+        "{{ m.name }} betalas ut av {{ m.payer }} {{ m.payment_text }}"
         "{% if agreement.payment.on_decided_basis %}, på grundval av beslutat underlag"
         "{% endif %}."
+        "{% if m.indexation_text %} {{ m.indexation_text }}{% endif %}"
+        "{% if m.vat_text %} {{ m.vat_text }}{% endif %}"
+    )
+    w.tag("endfor")
+    w.p(
+        "Belopp som inte kan delas jämnt i hela kronor fördelas så att de första "
+        "utbetalningarna blir en krona högre. Samtliga utbetalningar framgår av bilaga 1, "
+        "Utbetalningsplan."
     )
     w.prose(f"{a}.payment.text")
     w.tag("endif")
@@ -507,6 +542,227 @@ def _contract_body(w: Writer) -> None:
     w.heading("Underskrifter", page_break=True)
     w.p("Parterna har genom sina behöriga företrädare undertecknat detta avtal.")
     _signature_table(w)
+    w.tag("if doc.has_money")
+    w.heading("Bilaga 1 – Utbetalningsplan", page_break=True, style="Appendix Heading")
+    w.p(
+        "Planen visar varje utbetalning under avtalsperioden "
+        f"{{{{ {a}.period|period }}}}, beräknad från beloppen i avtalet."
+        "{% if doc.schedule.any_ceiling %} Där avtalet anger ett belopp som ”upp till” visar "
+        "planen den högsta möjliga utbetalningen.{% endif %}"
+    )
+    _schedule_tables(w)
+    w.tag("endif")
+
+
+def _fill(w: Writer, expr: str, placeholder: str, var: str = "b") -> None:
+    """Running text from ``expr`` when the report gives it, else an instruction to fill in."""
+    w.tag(f"if {expr}")
+    w.prose(expr, var=var)
+    w.tag("else")
+    w.p(f"[{placeholder}]", "Placeholder")
+    w.tag("endif")
+
+
+def _table(w: Writer, header: tuple[str, ...], loop: str, cells: tuple[str, ...],
+           widths: tuple[float, ...]) -> None:  # fmt: skip
+    """A table with a repeated header row and one row per item of ``loop``."""
+    table = w.doc.add_table(rows=4, cols=len(header))
+    table.style = w.doc.styles["Table Grid"]
+    _cells(table, 0, header, bold=True)
+    _row_props(table.rows[0], header=True)
+    _merge_tag_row(table, 1, f"{{%tr for {loop} %}}")
+    _cells(table, 2, cells)
+    _row_props(table.rows[2])
+    _merge_tag_row(table, 3, "{%tr endfor %}")
+    _column_widths(table, tuple(Cm(x) for x in widths))
+
+
+def _report_body(w: Writer) -> None:
+    r = "report"
+    w.p("Årsberättelse {{ report.year }}", "Title")
+    w.p("{{ agreement.metadata.title }}", "Subtitle")
+    w.when(
+        f"not {r}.filled",
+        "Mall att fylla i: texter inom hakparentes ersätts med uppgifter för året. Uppgifter "
+        "hämtade från avtalet är redan ifyllda.",
+        "Draft Notice",
+    )
+
+    w.heading("Grunduppgifter")
+    facts = w.doc.add_table(rows=0, cols=2)
+    facts.style = w.doc.styles["Table Grid"]
+    for label, value in (
+        ("Partnerskap", "{{ agreement.metadata.title }}"),
+        ("Diarienummer", "{{ agreement.metadata.case_number or '–' }}"),
+        ("Parter", f"{{{{ {r}.parties_text }}}}"),
+        ("Avtalsperiod", "{{ agreement.period|period }}"),
+        (
+            "Rapportperiod",
+            f"{{{{ {r}|period }}}}{{% if not {r}.whole_year %}} (del av året){{% endif %}}",
+        ),
+        ("Rapporterande part", f"{{{{ {r}.reporters }}}}"),
+        (
+            "Kontaktperson",
+            f"{{% for c in {r}.contacts %}}{{{{ c.name }}}} ({{{{ c.party }}}})"
+            "{% if c.reach %}, {{ c.reach }}{% endif %}{% if not loop.last %}; {% endif %}"
+            "{% endfor %}",
+        ),
+        ("Lämnas till", f"{{{{ {r}.recipient }}}}"),
+        ("Senast", f"{{{{ {r}.due|date }}}}"),
+    ):
+        row = facts.add_row()
+        _cells(facts, len(facts.rows) - 1, (label, value))
+        row.cells[0].paragraphs[0].runs[0].bold = True
+    _column_widths(facts, (Cm(4.5), Cm(11.5)))
+
+    w.heading("Sammanfattning av året")
+    _fill(w, f"{r}.summary", "Beskriv årets viktigaste händelser och resultat i korthet.")
+
+    w.heading("Måluppfyllelse")
+    w.p("Uppdraget enligt avtalet, med de mål och indikatorer som avtalet anger för varje del.")
+    w.tag(f"for m in {r}.missions")
+    w.heading("{{ m.title }}", level=2)
+    w.prose("m.description", var="d")
+    w.tag("if m.goals")
+    w.p("Mål:", "Lead")
+    w.bullets("m.goals", var="goal")
+    w.tag("endif")
+    w.tag("if m.indicators")
+    _table(
+        w,
+        ("Indikator", "Mål", "Utfall", "Kommentar"),
+        "i in m.indicators",
+        ("{{ i.name }}", "{{ i.target }}", "{{ i.actual }}", "{{ i.comment }}"),
+        (5.5, 3.0, 2.5, 5.0),
+    )
+    w.tag("endif")
+    w.p("Genomfört under året:", "Lead")
+    _fill(w, "m.done", "Beskriv vad som genomförts och hur långt målen har nåtts.", var="x")
+    w.tag("endfor")
+
+    w.heading("Målgrupp")
+    w.p("Målgruppen enligt avtalet:", "Lead")
+    w.prose("agreement.target_group", var="t")
+    w.p("Så har målgruppen nåtts:", "Lead")
+    _fill(w, f"{r}.target_group", "Beskriv vilka verksamheten nådde, gärna med antal.")
+
+    w.heading("Samverkan")
+    w.when(
+        f"{r}.meetings_required",
+        "Enligt avtalet ska styrgruppen sammanträda minst "
+        f"{{{{ {r}.meetings_required }}}} gånger under året"
+        f"{{% if {r}.spring_meetings is not none %}}, varav {{{{ {r}.spring_meetings }}}} under "
+        f"våren och {{{{ {r}.autumn_meetings }}}} under hösten{{% endif %}}. "
+        f"{{% if {r}.filled %}}Under rapportperioden hölls {{{{ {r}.meetings|length }}}} möten."
+        "{% else %}Fyll i de möten som hölls under rapportperioden.{% endif %}",
+    )
+    w.tag(f"if {r}.meeting_rows")
+    _table(
+        w,
+        ("Datum", "Anteckning"),
+        f"m in {r}.meeting_rows",
+        ("{% if m.date %}{{ m.date|date('short') }}{% endif %}", "{{ m.note }}"),
+        (4.0, 12.0),
+    )
+    w.tag("endif")
+
+    w.heading("Parternas bidrag")
+    w.tag(f"if {r}.money_due")
+    w.p("Offentliga medel enligt utbetalningsplanen för rapportperioden:", "Lead")
+    _table(
+        w,
+        ("Datum", "Betalare", "Mottagare", "Medelsrad", "Belopp"),
+        f"i in {r}.money_due",
+        (
+            "{{ i.date|date('short') }}",
+            "{{ i.payer }}",
+            "{{ i.recipient }}",
+            "{{ i.line }}",
+            "{{ i.amount|money }}",
+        ),
+        (2.4, 2.2, 2.4, 6.0, 3.0),
+    )
+    w.p(f"Summa för rapportperioden: {{{{ {r}.money_due_total|money }}}}.")
+    w.tag("endif")
+    w.tag(f"for c in {r}.in_kind")
+    w.p("Insatser som {{ c.contributors }} åtagit sig enligt avtalet:", "Lead")
+    w.bullets("c.items", var="item")
+    w.tag("endfor")
+    w.p("Egen insats under året:", "Lead")
+    own = w.doc.add_table(rows=0, cols=2)
+    own.style = w.doc.styles["Table Grid"]
+    for label, value in (
+        ("Arbetstimmar, anställd personal", f"{{{{ {r}.own.staff_hours }}}}"),
+        ("Arbetstimmar, ideella", f"{{{{ {r}.own.volunteer_hours }}}}"),
+        ("Lokaler", f"{{{{ {r}.own.premises }}}}"),
+        ("Annan finansiering", f"{{{{ {r}.own.other_funding }}}}"),
+    ):
+        own.add_row()
+        _cells(own, len(own.rows) - 1, (label, value))
+    _column_widths(own, (Cm(7.0), Cm(9.0)))
+    w.prose(f"{r}.own.text")
+
+    w.heading("Ekonomisk redovisning")
+    w.tag(f"if not {r}.accounts")
+    w.p("Avtalet ger inga ekonomiska medel till den rapporterande parten under perioden.")
+    w.tag("endif")
+    w.tag(f"for a in {r}.accounts")
+    w.heading("{{ a.line }}", level=2)
+    _table(
+        w,
+        ("Post", "Belopp"),
+        "c in a.costs",
+        ("{{ c.label }}", "{% if c.amount is not none %}{{ c.amount|money }}{% endif %}"),
+        (10.0, 6.0),
+    )
+    w.p(
+        "Intäkt enligt utbetalningsplanen: {{ a.due|money }}"
+        "{% if a.received != a.due %}; faktiskt erhållet: {{ a.received|money }}{% endif %}."
+    )
+    w.tag(f"if {r}.filled")
+    w.p("Summa kostnader: {{ a.total_costs|money }}. Outnyttjade medel: {{ a.unused|money }}.")
+    w.tag("else")
+    w.p("Summa kostnader: [belopp]. Outnyttjade medel: [intäkt minus kostnader].", "Placeholder")
+    w.tag("endif")
+    w.tag("endfor")
+
+    w.heading("Avvikelser")
+    _fill(w, f"{r}.deviations", "Beskriv avvikelser från plan och budget och hur de hanterades.")
+
+    w.heading("Lärdomar och kommande år")
+    _fill(w, f"{r}.lessons", "Beskriv vad ni har lärt er under året.")
+    _fill(w, f"{r}.next_year", "Beskriv planerna för nästa år.", var="n")
+
+    w.heading("Bilagor")
+    w.bullets(f"{r}.appendices", var="appendix")
+
+    w.heading("Underskrift", page_break=False)
+    table = w.doc.add_table(rows=3, cols=1)
+    table.rows[0].cells[0].paragraphs[0].text = f"{{%tr for s in {r}.signatures %}}"
+    cell = table.rows[1].cells[0]
+    lines = (
+        ("För {{ s.party }}", True),
+        ("", False),
+        (
+            "Ort och datum: {% if s.place %}{{ s.place }}{% endif %}"
+            "{% if s.date %}, {{ s.date|date }}{% endif %}"
+            "{% if not s.place and not s.date %}______________________________{% endif %}",
+            False,
+        ),
+        ("", False),
+        ("____________________________________________", False),
+        ("{{ s.name }}", False),
+        ("{{ s.title }}", False),
+        ("", False),
+    )
+    first = cell.paragraphs[0]
+    for index, (text, bold) in enumerate(lines):
+        para = first if index == 0 else cell.add_paragraph()
+        para.style = w.doc.styles["Signature"]
+        para.add_run(text).bold = bold
+    _row_props(table.rows[1])
+    table.rows[2].cells[0].paragraphs[0].text = "{%tr endfor %}"
+    _column_widths(table, (Cm(16),))
 
 
 def _merge_tag_row(table: Table, index: int, tag: str) -> None:
@@ -521,6 +777,62 @@ def _column_widths(table: Table, widths: tuple[object, ...]) -> None:
     for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=False):
             cell.width = width
+
+
+def _cells(table: Table, row: int, texts: tuple[str, ...], *, bold: bool = False) -> None:
+    for cell, text in zip(table.rows[row].cells, texts, strict=True):
+        para = cell.paragraphs[0]
+        para.style = cell.part.document.styles["Table Text"]
+        run = para.add_run(text)
+        run.bold = bold
+        if text.startswith("{{") and "|money" in text:
+            para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def _schedule_tables(w: Writer) -> None:
+    """The instalments (header row repeated on every page), then the totals."""
+    table = w.doc.add_table(rows=4, cols=5)
+    table.style = w.doc.styles["Table Grid"]
+    _cells(table, 0, ("Datum", "Betalare", "Mottagare", "Medelsrad", "Belopp"), bold=True)
+    table.rows[0].cells[4].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _row_props(table.rows[0], header=True)
+    _merge_tag_row(table, 1, "{%tr for r in doc.schedule.rows %}")
+    _cells(
+        table,
+        2,
+        (
+            "{{ r.date|date('short') }}",
+            "{{ r.payer }}",
+            "{{ r.recipient }}",
+            "{{ r.line }}",
+            "{{ r.amount|money }}",
+        ),
+    )
+    _row_props(table.rows[2])
+    _merge_tag_row(table, 3, "{%tr endfor %}")
+    _column_widths(table, (Cm(2.4), Cm(2.2), Cm(2.4), Cm(6.0), Cm(3.0)))
+
+    w.p("")
+    totals = w.doc.add_table(rows=0, cols=2)
+    totals.style = w.doc.styles["Table Grid"]
+    for title, items in (
+        ("Summa per mottagare", "doc.schedule.by_recipient"),
+        ("Summa per kalenderår", "doc.schedule.by_year"),
+        ("Summa per medelsrad", "doc.schedule.by_line"),
+    ):
+        start = len(totals.rows)
+        for _ in range(4):
+            totals.add_row()
+        _cells(totals, start, (title, ""), bold=True)
+        _merge_tag_row(totals, start + 1, f"{{%tr for t in {items} %}}")
+        _cells(totals, start + 2, ("{{ t.name }}", "{{ t.amount|money }}"))
+        _merge_tag_row(totals, start + 3, "{%tr endfor %}")
+    last = len(totals.rows)
+    totals.add_row()
+    _cells(totals, last, ("Totalt", "{{ doc.schedule.total|money }}"), bold=True)
+    for row in totals.rows:
+        _row_props(row)
+    _column_widths(totals, (Cm(10.0), Cm(6.0)))
 
 
 def _signature_table(w: Writer) -> None:
@@ -555,18 +867,18 @@ def _signature_table(w: Writer) -> None:
     _column_widths(table, (Cm(16),))
 
 
-def build_contract() -> bytes:
-    """The contract template as deterministic .docx bytes."""
+def _new_document() -> Doc:
     doc = Document()
     _page(doc)
     _styles(doc)
     _heading_numbering(doc)
-    # Document() starts with no paragraphs in the body; the header/footer come from section 0.
-    _header_footer(doc)
-    _contract_body(Writer(doc))
+    return doc
+
+
+def _finish(doc: Doc, title: str, subject: str) -> bytes:
     props = doc.core_properties
-    props.title = "IOP-avtal (mall)"
-    props.subject = "Mall för avtal om idéburet offentligt partnerskap"
+    props.title = title
+    props.subject = subject
     props.author = "iopdocs"
     props.last_modified_by = "iopdocs"
     props.language = "sv-SE"
@@ -581,6 +893,32 @@ def build_contract() -> bytes:
     from iopdocs.render.docx import normalize_zip
 
     return normalize_zip(_without_thumbnail(buffer.getvalue()), TEMPLATE_DATE)
+
+
+def build_contract() -> bytes:
+    """The contract template as deterministic .docx bytes."""
+    doc = _new_document()
+    _header_footer(
+        doc,
+        "{{ doc.title }}",
+        "{% if agreement.metadata.case_number %}Dnr {{ agreement.metadata.case_number }}"
+        "{% endif %}{% if doc.draft %}  UTKAST{% endif %}",
+    )
+    _contract_body(Writer(doc))
+    return _finish(doc, "IOP-avtal (mall)", "Mall för avtal om idéburet offentligt partnerskap")
+
+
+def build_annual_report() -> bytes:
+    """The annual-report template as deterministic .docx bytes."""
+    doc = _new_document()
+    _header_footer(
+        doc,
+        "Årsberättelse {{ report.year }}",
+        "{% if agreement.metadata.case_number %}Dnr {{ agreement.metadata.case_number }}"
+        "{% endif %}",
+    )
+    _report_body(Writer(doc))
+    return _finish(doc, "Årsberättelse (mall)", "Mall för årsberättelse inom ett IOP")
 
 
 def _without_thumbnail(data: bytes) -> bytes:
@@ -600,10 +938,14 @@ def _without_thumbnail(data: bytes) -> bytes:
     return out.getvalue()
 
 
+TEMPLATES = {"contract.docx": build_contract, "annual_report.docx": build_annual_report}
+
+
 def main() -> None:
-    target = HERE / "contract.docx"
-    target.write_bytes(build_contract())
-    print(f"wrote {target}")
+    for name, build in TEMPLATES.items():
+        target = HERE / name
+        target.write_bytes(build())
+        print(f"wrote {target}")
 
 
 if __name__ == "__main__":

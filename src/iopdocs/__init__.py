@@ -9,20 +9,38 @@ Load or build an ``Agreement``, then render it::
 
 from __future__ import annotations
 
-from iopdocs.errors import AgreementFileError, IopdocsError, TemplateError, TemplateSyntaxError
-from iopdocs.loading import agreement_schema, dump_agreement, load_agreement, parse_agreement
-from iopdocs.model import Agreement, OrgNumber, PartyKind, Principle, Status
-from iopdocs.render import render_contract
+from iopdocs.errors import (
+    AgreementFileError,
+    IopdocsError,
+    ReportError,
+    ScheduleError,
+    TemplateError,
+    TemplateSyntaxError,
+)
+from iopdocs.loading import (
+    agreement_schema,
+    dump_agreement,
+    load_agreement,
+    load_report,
+    parse_agreement,
+)
+from iopdocs.model import Agreement, AnnualReport, OrgNumber, PartyKind, Principle, Status
+from iopdocs.render import render_annual_report, render_contract
+from iopdocs.schedule import Schedule, payment_schedule, report_periods
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Agreement",
     "AgreementFileError",
+    "AnnualReport",
     "IopdocsError",
     "OrgNumber",
     "PartyKind",
     "Principle",
+    "ReportError",
+    "Schedule",
+    "ScheduleError",
     "Status",
     "TemplateError",
     "TemplateSyntaxError",
@@ -30,6 +48,10 @@ __all__ = [
     "agreement_schema",
     "dump_agreement",
     "load_agreement",
+    "load_report",
     "parse_agreement",
+    "payment_schedule",
+    "render_annual_report",
     "render_contract",
+    "report_periods",
 ]

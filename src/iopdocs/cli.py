@@ -7,9 +7,11 @@ template, an output that cannot be written). Bad input never leaves an output fi
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import sys
 from collections.abc import Sequence
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import TextIO
@@ -19,10 +21,11 @@ from pydantic import ValidationError
 from iopdocs import __version__
 from iopdocs._files import write_atomic
 from iopdocs.errors import IopdocsError, TemplateSyntaxError
-from iopdocs.loading import agreement_schema, load_agreement
+from iopdocs.loading import agreement_schema, load_agreement, load_report
 from iopdocs.model import Agreement
+from iopdocs.schedule import Schedule, payment_schedule
 
-__all__ = ["format_validation_error", "main"]
+__all__ = ["format_schedule", "format_validation_error", "main"]
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -73,6 +76,23 @@ def _parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", help="print the JSON Schema of agreement files")
     schema.add_argument("-o", "--output", help="write the schema to this file instead")
 
+    schedule = sub.add_parser("schedule", help="print the payment schedule of an agreement")
+    schedule.add_argument("agreement", help="agreement file (.yaml, .yml or .json)")
+    schedule.add_argument(
+        "--csv", action="store_true", help="print CSV: date,payer,recipient,line,amount"
+    )
+
+    report = sub.add_parser("report", help="render the annual report (årsberättelse) of a year")
+    report.add_argument("agreement", help="agreement file (.yaml, .yml or .json)")
+    report.add_argument("--year", type=int, required=True, help="the report year, e.g. 2025")
+    report.add_argument("--party", help="short name of the reporting party (default: all)")
+    report.add_argument(
+        "--data", help="a filled-in report (.yaml/.json) to render instead of a skeleton"
+    )
+    report.add_argument("-o", "--output", required=True, help="the .docx file to write")
+    report.add_argument("--template", help="your own .docx template instead of the bundled one")
+    report.add_argument("--locale", default="sv_SE", help="formatting locale (default sv_SE)")
+
     new = sub.add_parser("new", help="write a commented starter agreement to fill in")
     new.add_argument("-o", "--output", required=True, help="the .yaml file to write")
     new.add_argument("--force", action="store_true", help="overwrite an existing file")
@@ -90,9 +110,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args, out)
         if args.command == "schema":
             return _schema(args, out)
+        if args.command == "schedule":
+            return _schedule(args, out)
+        if args.command == "report":
+            return _report(args, out)
         return _new(args, out)
     except ValidationError as exc:
-        source = getattr(args, "agreement", None)
+        source = getattr(args, "data", None) if exc.title == "AnnualReport" else None
+        source = source or getattr(args, "agreement", None)
         for line in format_validation_error(exc, source):
             print(f"error: {line}", file=err)
         return EXIT_BAD_INPUT
@@ -143,6 +168,68 @@ def _schema(args: argparse.Namespace, out: TextIO) -> int:
         print(f"wrote {args.output}", file=out)
     else:
         out.write(text)
+    return EXIT_OK
+
+
+def _schedule(args: argparse.Namespace, out: TextIO) -> int:
+    schedule = payment_schedule(load_agreement(args.agreement))
+    if args.csv:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["date", "payer", "recipient", "line", "amount"])
+        for i in schedule.instalments:
+            writer.writerow([i.date.isoformat(), i.payer, i.recipient, i.line, f"{i.amount:f}"])
+    else:
+        out.write(format_schedule(schedule))
+    return EXIT_OK
+
+
+def format_schedule(schedule: Schedule) -> str:
+    """The schedule as an aligned text table with its totals, for a terminal or a diff."""
+    if not schedule:
+        return "The agreement has no money lines: there is nothing to pay.\n"
+
+    def kr(amount: Decimal) -> str:
+        return f"{amount:,.0f}".replace(",", " ") + " kr"
+
+    header = ("Datum", "Betalare", "Mottagare", "Medelsrad", "Belopp")
+    rows = [
+        (i.date.isoformat(), i.payer, i.recipient, i.line, kr(i.amount))
+        for i in schedule.instalments
+    ]
+    widths = [max(len(r[c]) for r in [header, *rows]) for c in range(5)]
+
+    def line(cells: Sequence[str]) -> str:
+        left = "  ".join(cell.ljust(width) for cell, width in zip(cells[:4], widths, strict=False))
+        return f"{left}  {cells[4].rjust(widths[4])}".rstrip() + "\n"
+
+    text = line(header) + line(["-" * w for w in widths]) + "".join(line(r) for r in rows)
+    for title, totals in (
+        ("Summa per mottagare", schedule.by_recipient),
+        ("Summa per kalenderår", {str(k): v for k, v in schedule.by_year.items()}),
+        ("Summa per medelsrad", schedule.by_line),
+    ):
+        text += f"\n{title}\n"
+        width = max(len(k) for k in totals)
+        text += "".join(f"  {k.ljust(width)}  {kr(v).rjust(14)}\n" for k, v in totals.items())
+    return text + f"\nTotalt  {kr(schedule.total)}\n"
+
+
+def _report(args: argparse.Namespace, out: TextIO) -> int:
+    from iopdocs.render import render_annual_report
+
+    target = _output(args.output)
+    agreement = load_agreement(args.agreement)
+    report = load_report(args.data) if args.data else None
+    render_annual_report(
+        agreement,
+        args.year,
+        party=args.party,
+        path=target,
+        report=report,
+        template=args.template,
+        locale=args.locale,
+    )
+    print(f"wrote {target}", file=out)
     return EXIT_OK
 
 

@@ -3,7 +3,9 @@
 Every error of iopdocs' own derives from one root, so a caller can catch them all at once::
 
     IopdocsError
-     ├── AgreementFileError    an agreement file is missing, unreadable or not valid YAML/JSON
+     ├── AgreementFileError    an agreement or report file is missing, unreadable or not YAML/JSON
+     ├── ScheduleError         a money line cannot be paid as stated (also a ValueError)
+     ├── ReportError           no annual report for that year or party (also a ValueError)
      └── TemplateError         a Word template cannot be loaded or rendered
           └── TemplateSyntaxError   the template's Jinja tags do not parse
 
@@ -17,7 +19,14 @@ Foreign errors (Jinja2, lxml, zipfile, YAML) are mapped to these classes at one 
 
 from __future__ import annotations
 
-__all__ = ["AgreementFileError", "IopdocsError", "TemplateError", "TemplateSyntaxError"]
+__all__ = [
+    "AgreementFileError",
+    "IopdocsError",
+    "ReportError",
+    "ScheduleError",
+    "TemplateError",
+    "TemplateSyntaxError",
+]
 
 
 class IopdocsError(Exception):
@@ -45,6 +54,19 @@ class AgreementFileError(IopdocsError):
             if self.column is not None:
                 where += f":{self.column}"
         return f"{where}: {self.args[0]}"
+
+
+class ScheduleError(IopdocsError, ValueError):
+    """A money line cannot be paid as stated over the agreement period.
+
+    Validation already refuses such agreements; this guards agreements built without it
+    (``model_construct``).
+    """
+
+
+class ReportError(IopdocsError, ValueError):
+    """An annual report cannot be made as asked: a year outside the agreement period, a party
+    that does not report, or report data for another year or party."""
 
 
 class TemplateError(IopdocsError):

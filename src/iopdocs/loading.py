@@ -16,9 +16,16 @@ from typing import Any, Literal
 import yaml
 
 from iopdocs.errors import AgreementFileError
-from iopdocs.model import Agreement
+from iopdocs.model import Agreement, AnnualReport
 
-__all__ = ["agreement_schema", "dump_agreement", "load_agreement", "parse_agreement"]
+__all__ = [
+    "agreement_schema",
+    "dump_agreement",
+    "load_agreement",
+    "load_report",
+    "parse_agreement",
+    "parse_report",
+]
 
 Format = Literal["yaml", "json"]
 
@@ -70,29 +77,48 @@ def parse_agreement(text: str, *, format: Format = "yaml", source: str = "<strin
     Raises ``AgreementFileError`` when the text does not parse and pydantic's ``ValidationError``
     when it parses but breaks the model's rules.
     """
-    data = _parse(text, format, source)
-    if not isinstance(data, dict):
-        raise AgreementFileError(
-            f"the top level must be a mapping of sections, not {type(data).__name__}", path=source
-        )
-    return Agreement.model_validate(data)
+    return Agreement.model_validate(_mapping(text, format, source))
 
 
 def load_agreement(path: str | os.PathLike[str]) -> Agreement:
     """Read and validate an agreement file (``.yaml``, ``.yml`` or ``.json``)."""
+    text, format = _read(path)
+    return parse_agreement(text, format=format, source=os.fspath(path))
+
+
+def parse_report(text: str, *, format: Format = "yaml", source: str = "<string>") -> AnnualReport:
+    """Validate a filled-in annual report written as YAML or JSON text."""
+    return AnnualReport.model_validate(_mapping(text, format, source))
+
+
+def load_report(path: str | os.PathLike[str]) -> AnnualReport:
+    """Read and validate a filled-in annual report file (``.yaml``, ``.yml`` or ``.json``)."""
+    text, format = _read(path)
+    return parse_report(text, format=format, source=os.fspath(path))
+
+
+def _read(path: str | os.PathLike[str]) -> tuple[str, Format]:
     file = Path(path)
     try:
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise AgreementFileError("no such file", path=str(file)) from exc
     except IsADirectoryError as exc:
-        raise AgreementFileError("is a directory, not an agreement file", path=str(file)) from exc
+        raise AgreementFileError("is a directory, not a data file", path=str(file)) from exc
     except UnicodeDecodeError as exc:
         raise AgreementFileError("is not UTF-8 text", path=str(file)) from exc
     except OSError as exc:
         raise AgreementFileError(exc.strerror or str(exc), path=str(file)) from exc
-    format: Format = "json" if file.suffix.lower() == ".json" else "yaml"
-    return parse_agreement(text, format=format, source=str(file))
+    return text, ("json" if file.suffix.lower() == ".json" else "yaml")
+
+
+def _mapping(text: str, format: Format, source: str) -> dict[str, Any]:
+    data = _parse(text, format, source)
+    if not isinstance(data, dict):
+        raise AgreementFileError(
+            f"the top level must be a mapping of sections, not {type(data).__name__}", path=source
+        )
+    return data
 
 
 def dump_agreement(agreement: Agreement, *, format: Format = "yaml") -> str:

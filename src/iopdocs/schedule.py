@@ -27,7 +27,9 @@ How a money line becomes instalments
    the instalment period starts). Every date lies inside the agreement period.
 
 A frequency whose instalment period is longer than the whole agreement (yearly payments of a
-six-month agreement) is refused with ``ScheduleError``; so is ``once`` for an amount given per year.
+six-month agreement), and ``once`` for an amount given per year, are refused when the agreement is
+validated (``frequency_too_long``, ``frequency_once_per_year``); ``ScheduleError`` guards
+agreements built without validation.
 """
 
 from __future__ import annotations
@@ -40,36 +42,22 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-from iopdocs.errors import IopdocsError
+from iopdocs.errors import ReportError, ScheduleError
 from iopdocs.model import Agreement, Basis, Frequency, MoneyLine
 
 __all__ = [
     "Instalment",
+    "ReportError",
     "ReportPeriod",
-    "ReportYearError",
     "Schedule",
     "ScheduleError",
     "add_months",
+    "basis_periods",
     "line_name",
     "payment_schedule",
     "report_period",
     "report_periods",
 ]
-
-
-class ScheduleError(IopdocsError, ValueError):
-    """A money line cannot be paid as stated over the agreement period.
-
-    ``field`` is the path of the offending field, e.g. ``contributions[1].money[0].frequency``.
-    """
-
-    def __init__(self, message: str, *, field: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-
-
-class ReportYearError(IopdocsError, ValueError):
-    """An annual report was asked for a year the agreement period does not touch."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +135,8 @@ def payment_schedule(agreement: Agreement) -> Schedule:
                             period_end=part.end,
                         )
                     )
-    instalments.sort(key=lambda i: (i.date, i.payer, i.line, i.recipient))
+    # A stable sort by date keeps the agreement's own order of lines and recipients on each day.
+    instalments.sort(key=lambda i: i.date)
     by_recipient: dict[str, Decimal] = defaultdict(Decimal)
     by_year: dict[int, Decimal] = defaultdict(Decimal)
     by_line: dict[str, Decimal] = defaultdict(Decimal)
@@ -198,7 +187,24 @@ def _cut(span: tuple[dt.date, dt.date], start: dt.date, end: dt.date) -> _Part:
     return _Part(cut_start, cut_end, Fraction(inside, whole))
 
 
-def _basis_periods(agreement: Agreement, basis: Basis) -> list[tuple[dt.date, dt.date]]:
+def basis_periods(agreement: Agreement, basis: Basis) -> list[tuple[dt.date, dt.date, bool]]:
+    """The basis periods of ``basis`` within the agreement: ``(start, end, whole)``.
+
+    ``whole`` is False for a 12-month period or calendar year cut short by the agreement.
+    """
+    result = []
+    for start, end in _basis_spans(agreement, basis):
+        if basis is Basis.PER_12_MONTHS:
+            whole = end == add_months(start, 12) - dt.timedelta(days=1)
+        elif basis is Basis.PER_CALENDAR_YEAR:
+            whole = (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)
+        else:
+            whole = True
+        result.append((start, end, whole))
+    return result
+
+
+def _basis_spans(agreement: Agreement, basis: Basis) -> list[tuple[dt.date, dt.date]]:
     start, end = agreement.period.start, agreement.period.end
     if basis is Basis.TOTAL:
         return [(start, end)]
@@ -216,21 +222,19 @@ def _line_instalments(
     if months is None:
         if line.basis is not Basis.TOTAL:
             raise ScheduleError(
-                f"a single payment ('once') cannot pay an amount given {line.basis.value}; "
-                "use basis 'total' or a yearly frequency",
-                field=f"{where}.frequency",
+                f"{where}.frequency: a single payment ('once') cannot pay an amount given "
+                f"{line.basis.value}; use basis 'total' or a yearly frequency"
             )
         yield _Part(start, end, Fraction(1)), line.amount
         return
     if add_months(start, months) - dt.timedelta(days=1) > end:
         raise ScheduleError(
-            f"the agreement period {start.isoformat()} – {end.isoformat()} is shorter than one "
-            f"{frequency.value} instalment period ({months} months)",
-            field=f"{where}.frequency",
+            f"{where}.frequency: the agreement period {start.isoformat()} – {end.isoformat()} "
+            f"is shorter than one {frequency.value} instalment period ({months} months)"
         )
     per_basis = 12 // months
     anchor = dt.date(start.year, 1, 1) if line.basis is Basis.PER_CALENDAR_YEAR else start
-    for basis_start, basis_end in _basis_periods(agreement, line.basis):
+    for basis_start, basis_end in _basis_spans(agreement, line.basis):
         parts = [
             _cut(s, basis_start, basis_end) for s in _spans(anchor, months, basis_start, basis_end)
         ]
@@ -300,13 +304,13 @@ def report_periods(agreement: Agreement) -> list[ReportPeriod]:
 
 
 def report_period(agreement: Agreement, year: int) -> ReportPeriod:
-    """The report period of ``year``; ``ReportYearError`` when the agreement does not touch it."""
+    """The report period of ``year``; ``ReportError`` when the agreement does not touch it."""
     for period in report_periods(agreement):
         if period.year == year:
             return period
     first, last = agreement.period.start.year, agreement.period.end.year
     span = str(first) if first == last else f"{first}–{last}"
-    raise ReportYearError(
+    raise ReportError(
         f"{year} is outside the agreement period "
         f"{agreement.period.start.isoformat()} – {agreement.period.end.isoformat()}; "
         f"reports exist for {span}"

@@ -6,12 +6,27 @@ import subprocess
 import sys
 
 import iopdocs
-from iopdocs.errors import AgreementFileError, IopdocsError, TemplateError, TemplateSyntaxError
+from iopdocs.errors import (
+    AgreementFileError,
+    IopdocsError,
+    ReportError,
+    ScheduleError,
+    TemplateError,
+    TemplateSyntaxError,
+)
 
 PUBLIC = {
     "Agreement",
     "AgreementFileError",
+    "AnnualReport",
     "IopdocsError",
+    "ReportError",
+    "Schedule",
+    "ScheduleError",
+    "load_report",
+    "payment_schedule",
+    "render_annual_report",
+    "report_periods",
     "OrgNumber",
     "PartyKind",
     "Principle",
@@ -34,7 +49,13 @@ def test_the_public_api_is_exactly_what_all_lists() -> None:
 
 
 def test_every_error_derives_from_one_root() -> None:
-    for error in (AgreementFileError, TemplateError, TemplateSyntaxError):
+    for error in (
+        AgreementFileError,
+        ReportError,
+        ScheduleError,
+        TemplateError,
+        TemplateSyntaxError,
+    ):
         assert issubclass(error, IopdocsError)
 
 

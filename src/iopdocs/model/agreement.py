@@ -12,18 +12,20 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from iopdocs.model.base import StrictModel
-from iopdocs.model.money import Contribution, Payment
+from iopdocs.model.money import Basis, Contribution, Frequency, Payment
 from iopdocs.model.parties import Party, PartyKind
-from iopdocs.model.types import Prose, Text
+from iopdocs.model.types import Prose, Quantity, Text
 
 __all__ = [
     "Agreement",
+    "Capacity",
     "Conditions",
     "Cooperation",
     "DayMonth",
     "Deviations",
     "FinalProvisions",
     "FollowUp",
+    "Indicator",
     "IopForm",
     "Metadata",
     "Mission",
@@ -137,6 +139,27 @@ class Values(StrictModel):
         return self
 
 
+class Capacity(StrictModel):
+    """A capacity a mission item provides: "12 platser per natt", "40 timmar per vecka"."""
+
+    quantity: Quantity
+    unit: Text
+    """What is counted, in the plural: "platser", "timmar", "besökare"."""
+    per: Text | None = None
+    """The span it is counted over: "natt", "vecka", "år"."""
+
+
+class Indicator(StrictModel):
+    """A measure of goal fulfilment followed up in the annual report."""
+
+    name: Text
+    """What is measured: "Antal deltagare"."""
+    target: Quantity | None = None
+    """The level aimed for each year, if the parties have set one."""
+    unit: Text | None = None
+    """The unit of ``target``: "personer", "träffar"."""
+
+
 class MissionItem(StrictModel):
     """One task within the mission."""
 
@@ -144,6 +167,21 @@ class MissionItem(StrictModel):
     description: Prose | None = None
     parties: list[Text] = Field(default_factory=list)
     """Short names of the parties carrying the item; empty means all parties jointly."""
+    capacities: list[Capacity] = Field(default_factory=list)
+    goals: list[Text] = Field(default_factory=list)
+    """Measurable goals of the item, each a sentence."""
+    indicators: list[Indicator] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _indicator_names_unique(self) -> MissionItem:
+        names = [i.name for i in self.indicators]
+        if len(set(names)) != len(names):
+            raise PydanticCustomError(
+                "indicator_repeated",
+                "two indicators of '{title}' share a name",
+                {"title": self.title},
+            )
+        return self
 
 
 class Mission(StrictModel):
@@ -465,3 +503,43 @@ def _cross_field_errors(a: Agreement) -> Iterator[InitErrorDetails]:
                 yield _error(
                     "recipient_repeated", "a recipient is named twice", loc, line.recipients
                 )
+            yield from _frequency_errors(
+                a,
+                line.frequency or a.payment.frequency,
+                line.basis,
+                ("contributions", i, "money", k, "frequency"),
+            )
+
+
+def _months_between(start: dt.date, end: dt.date) -> float:
+    """The length of ``start`` … ``end`` (inclusive) in months, roughly enough to compare."""
+    following = end + dt.timedelta(days=1)
+    months = (following.year - start.year) * 12 + following.month - start.month
+    return months + (following.day - start.day) / 31
+
+
+def _frequency_errors(
+    a: Agreement, frequency: Frequency, basis: Basis, loc: tuple[str | int, ...]
+) -> Iterator[InitErrorDetails]:
+    if frequency is Frequency.ONCE and basis is not Basis.TOTAL:
+        yield _error(
+            "frequency_once_per_year",
+            "a single payment ('once') cannot pay an amount given {basis}; "
+            "use basis 'total' or a yearly frequency",
+            loc,
+            frequency.value,
+            basis=basis.value,
+        )
+    months = frequency.months
+    if months is not None and _months_between(a.period.start, a.period.end) < months:
+        yield _error(
+            "frequency_too_long",
+            "the agreement period {start} – {end} cannot hold one {frequency} instalment "
+            "period of {months} months",
+            loc,
+            frequency.value,
+            start=a.period.start.isoformat(),
+            end=a.period.end.isoformat(),
+            frequency=frequency.value,
+            months=months,
+        )

@@ -17,6 +17,7 @@ __all__ = [
     "Money",
     "OrgNumber",
     "Prose",
+    "Quantity",
     "Share",
     "Text",
     "normalize_org_number",
@@ -241,3 +242,42 @@ Share = Annotated[
     PlainSerializer(lambda v: format(v, "f"), return_type=str, when_used="json"),
 ]
 """A share of a whole, above 0 and at most 1; written ``0.8`` or ``"80 %"``."""
+
+
+# --- Quantities ----------------------------------------------------------------------------------
+
+
+def parse_quantity(value: Any) -> Decimal:
+    """A count or measure ≥ 0 (places, hours, visitors) from an int, a Decimal or text."""
+    if isinstance(value, bool):
+        raise PydanticCustomError(
+            "quantity_type", "a quantity must be a number, not {value}", {"value": repr(value)}
+        )
+    if isinstance(value, float):
+        value = str(value)  # counts are small and written by hand; their decimal text is meant
+    if isinstance(value, int | Decimal):
+        quantity = Decimal(value)
+    elif isinstance(value, str):
+        try:
+            quantity = Decimal(re.sub(r"[\s\u00a0]", "", value).replace(",", "."))
+        except InvalidOperation:
+            raise PydanticCustomError(
+                "quantity_parsing", "'{value}' is not a number", {"value": value}
+            ) from None
+    else:
+        raise PydanticCustomError("quantity_type", "a quantity must be a number")
+    if not quantity.is_finite() or quantity < 0:
+        raise PydanticCustomError(
+            "quantity_range",
+            "a quantity must be zero or more, not '{value}'",
+            {"value": str(value)},
+        )
+    return quantity
+
+
+Quantity = Annotated[
+    Decimal,
+    BeforeValidator(parse_quantity),
+    PlainSerializer(lambda v: format(v, "f"), return_type=str, when_used="json"),
+]
+"""A number of places, hours, visitors…: zero or more, exact (``Decimal``)."""

@@ -1,61 +1,114 @@
 """The plain data a contract template sees.
 
-``contract_context`` turns a validated ``Agreement`` into dicts, lists, strings, dates and Decimals.
-Two names reach the template:
+``contract_context`` turns a validated ``Agreement`` and its derived payment schedule into dicts,
+lists, strings, dates and Decimals. Two names reach the template:
 
 ``agreement``
     The model itself, dumped field by field (``agreement.period.start``, ``agreement.parties``…).
 ``doc``
     Facts derived from it once, so the template never works them out: party names with their acting
     body, party lists in running text, signature blocks, contact rows, money lines with their
-    recipients' names. Phrases that vary with the data are built here, in Swedish.
+    totals and payment terms, and the payment schedule. Phrases that vary with the data are built
+    here, in Swedish.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
-from iopdocs.model import Agreement, Frequency, Party, PartyKind, Status
+from iopdocs.model import (
+    Agreement,
+    Basis,
+    Frequency,
+    Indexation,
+    MissionItem,
+    MoneyLine,
+    Party,
+    PartyKind,
+    Rounding,
+    Status,
+    Vat,
+)
 from iopdocs.render.formats import Formats
+from iopdocs.schedule import Schedule, basis_periods, line_name
 
-__all__ = ["contract_context"]
+__all__ = ["contract_context", "display_name", "schedule_context"]
 
 _KIND_LABEL = {PartyKind.PUBLIC: "offentlig part", PartyKind.NONPROFIT: "idéburen part"}
 
-# How a payment of one basis-period's amount is split, per frequency.
-_INSTALMENT_TEXT = {
-    Frequency.MONTHLY: "månadsvis med en tolftedel av årsbeloppet",
-    Frequency.QUARTERLY: "kvartalsvis med en fjärdedel av årsbeloppet",
-    Frequency.TERTIAL: "tertialvis med en tredjedel av årsbeloppet",
-    Frequency.HALF_YEARLY: "halvårsvis med hälften av årsbeloppet",
-    Frequency.YEARLY: "en gång per år med hela årsbeloppet",
+_BASIS_TEXT = {
+    Basis.PER_12_MONTHS: "per tolvmånadersperiod",
+    Basis.PER_CALENDAR_YEAR: "per kalenderår",
+    Basis.TOTAL: "för hela avtalsperioden",
+}
+_PARTIAL_TEXT = {
+    Basis.PER_12_MONTHS: "För en period kortare än tolv månader lämnas en andel som motsvarar "
+    "periodens längd.",
+    Basis.PER_CALENDAR_YEAR: "För en del av ett kalenderår lämnas en andel som motsvarar "
+    "periodens längd.",
+}
+_HOW_OFTEN = {
+    Frequency.MONTHLY: "månadsvis",
+    Frequency.QUARTERLY: "kvartalsvis",
+    Frequency.TERTIAL: "en gång per tertial",
+    Frequency.HALF_YEARLY: "halvårsvis",
+    Frequency.YEARLY: "en gång per år",
     Frequency.ONCE: "vid ett tillfälle",
+}
+_SHARE_OF_YEAR = {
+    Frequency.MONTHLY: "en tolftedel",
+    Frequency.QUARTERLY: "en fjärdedel",
+    Frequency.TERTIAL: "en tredjedel",
+    Frequency.HALF_YEARLY: "hälften",
+    Frequency.YEARLY: "hela",
+}
+_ROUNDING_TEXT = {
+    Rounding.NONE: "",
+    Rounding.DOWN_TO_KRONA: ", avrundat nedåt till hel krona",
+    Rounding.DOWN_TO_HUNDRED: ", avrundat nedåt till helt hundratal kronor",
+    Rounding.DOWN_TO_THOUSAND: ", avrundat nedåt till helt tusental kronor",
+    Rounding.NEAREST_HUNDRED: ", avrundat till närmaste hundratal kronor",
+}
+_VAT_TEXT = {
+    Vat.EXCLUSIVE: "Beloppen är angivna exklusive eventuell mervärdesskatt.",
+    Vat.OUTSIDE_SCOPE: (
+        "Bidraget lämnas utan motprestation och faller därför utanför mervärdesskattens "
+        "tillämpningsområde."
+    ),
 }
 
 
-def contract_context(agreement: Agreement, formats: Formats) -> dict[str, Any]:
-    """The template context for one agreement, formatted with ``formats`` where text is built."""
+def display_name(party: Party) -> str:
+    """The name with the acting body: "Västra Götalandsregionen genom kulturnämnden"."""
+    if party.acting_body:
+        return f"{party.name} genom {party.acting_body}"
+    return party.name
+
+
+def contract_context(agreement: Agreement, schedule: Schedule, formats: Formats) -> dict[str, Any]:
+    """The template context for one agreement and its schedule."""
     # Running text names parties by the short names the contract defines at its start; tables
     # and signature blocks use the full names.
-    names = {p.short_name: _display_name(p) for p in agreement.parties}
+    names = {p.short_name: display_name(p) for p in agreement.parties}
     and_list = formats.and_list
 
     def party_names(short_names: list[str], default: list[Party]) -> str:
         return and_list(short_names or [p.short_name for p in default])
 
     parties = [
-        {
-            **p.model_dump(),
-            "display_name": names[p.short_name],
-            "kind_label": _KIND_LABEL[p.kind],
-        }
+        {**p.model_dump(), "display_name": names[p.short_name], "kind_label": _KIND_LABEL[p.kind]}
         for p in agreement.parties
     ]
-    public = [p for p in parties if p["kind"] is PartyKind.PUBLIC]
-    nonprofit = [p for p in parties if p["kind"] is PartyKind.NONPROFIT]
 
+    money_lines = []
     contributions = []
-    for c in agreement.contributions:
+    for ci, c in enumerate(agreement.contributions):
+        lines = [
+            _money_line(agreement, schedule, formats, line, line_name(agreement, ci, li), c)
+            for li, line in enumerate(c.money)
+        ]
+        money_lines += lines
         contributions.append(
             {
                 "contributors": and_list(c.parties),
@@ -64,38 +117,18 @@ def contract_context(agreement: Agreement, formats: Formats) -> dict[str, Any]:
                     + (f" (värderat till {formats.money(item.value)})" if item.value else "")
                     for item in c.in_kind
                 ],
-                "money": [
-                    {
-                        **line.model_dump(),
-                        "payer": c.parties[0],
-                        "recipients_text": and_list(line.recipients),
-                        "each": len(line.recipients) > 1,
-                    }
-                    for line in c.money
-                ],
+                "money": lines,
                 "text": c.text,
             }
         )
-    payers = [c.parties[0] for c in agreement.contributions if c.money]
 
     steering = agreement.cooperation.steering_group
     every_party = "båda parterna" if len(agreement.parties) == 2 else "samtliga parter"
-    appointed_by = (
-        and_list(steering.appointed_by)
-        if steering is not None and steering.appointed_by
-        else every_party
-    )
+    appointed_by = and_list(steering.appointed_by) if steering and steering.appointed_by else ""
 
-    responsible = party_names(
-        agreement.operational_responsibility.parties, agreement.nonprofit_parties
-    )
-    responsible_shorts = agreement.operational_responsibility.parties or [
+    responsible = agreement.operational_responsibility.parties or [
         p.short_name for p in agreement.nonprofit_parties
     ]
-    not_responsible = [
-        p.short_name for p in agreement.parties if p.short_name not in responsible_shorts
-    ]
-
     provisions = agreement.final_provisions
     return {
         "agreement": agreement.model_dump(),
@@ -104,27 +137,22 @@ def contract_context(agreement: Agreement, formats: Formats) -> dict[str, Any]:
             "draft": agreement.metadata.status is Status.DRAFT,
             "date": agreement.document_date,
             "parties": parties,
-            "public_parties": public,
-            "nonprofit_parties": nonprofit,
+            "public_parties": [p for p in parties if p["kind"] is PartyKind.PUBLIC],
+            "nonprofit_parties": [p for p in parties if p["kind"] is PartyKind.NONPROFIT],
             "parties_text": and_list(f"{p['display_name']} ({p['short_name']})" for p in parties),
             "principles": [str(p).capitalize() for p in agreement.values.principles],
-            "mission_items": [
-                {
-                    **item.model_dump(),
-                    "parties_text": and_list(item.parties),
-                }
-                for item in agreement.mission.items
-            ],
-            "steering_appointed_by": appointed_by,
-            "responsible_parties": responsible,
-            "not_responsible_parties": and_list(not_responsible),
+            "mission_items": [_mission_item(item, formats) for item in agreement.mission.items],
+            "steering_appointed_by": appointed_by or every_party,
+            "responsible_parties": and_list(responsible),
+            "not_responsible_parties": and_list(
+                p.short_name for p in agreement.parties if p.short_name not in responsible
+            ),
             "reporting_parties": party_names(
                 agreement.follow_up.reporting_parties, agreement.nonprofit_parties
             ),
             "contributions": contributions,
-            "has_money": bool(payers),
-            "payers": and_list(dict.fromkeys(payers)),
-            "instalments": _INSTALMENT_TEXT[agreement.payment.frequency],
+            "money_lines": money_lines,
+            "has_money": bool(money_lines),
             "contacts": [
                 {
                     "party": names[p.short_name],
@@ -136,12 +164,7 @@ def contract_context(agreement: Agreement, formats: Formats) -> dict[str, Any]:
                 for c in p.contacts
             ],
             "signatures": [
-                {
-                    "party": names[p.short_name],
-                    "name": s.name,
-                    "title": s.title,
-                    "place": s.place,
-                }
+                {"party": names[p.short_name], "name": s.name, "title": s.title, "place": s.place}
                 for p in agreement.parties
                 for s in p.signatories
             ],
@@ -151,11 +174,129 @@ def contract_context(agreement: Agreement, formats: Formats) -> dict[str, Any]:
                 or provisions.copies
                 or provisions.text
             ),
+            "schedule": schedule_context(schedule, any(m["ceiling"] for m in money_lines)),
         },
     }
 
 
-def _display_name(party: Party) -> str:
-    if party.acting_body:
-        return f"{party.name} genom {party.acting_body}"
-    return party.name
+def schedule_context(schedule: Schedule, any_ceiling: bool = False) -> dict[str, Any]:
+    """The payment schedule as rows and totals for a table."""
+    return {
+        "rows": [
+            {
+                "date": i.date,
+                "payer": i.payer,
+                "recipient": i.recipient,
+                "line": i.line,
+                "amount": i.amount,
+            }
+            for i in schedule.instalments
+        ],
+        "by_recipient": [{"name": k, "amount": v} for k, v in schedule.by_recipient.items()],
+        "by_year": [{"name": str(k), "amount": v} for k, v in schedule.by_year.items()],
+        "by_line": [{"name": k, "amount": v} for k, v in schedule.by_line.items()],
+        "total": schedule.total,
+        "any_ceiling": any_ceiling,
+    }
+
+
+def _money_line(
+    agreement: Agreement,
+    schedule: Schedule,
+    formats: Formats,
+    line: MoneyLine,
+    name: str,
+    contribution: Any,
+) -> dict[str, Any]:
+    frequency = line.frequency or agreement.payment.frequency
+    instalments = [i for i in schedule.instalments if i.line == name]
+    first_recipient = line.recipients[0]
+    per_recipient = sum(
+        (i.amount for i in instalments if i.recipient == first_recipient), Decimal(0)
+    )
+    count = sum(1 for i in instalments if i.recipient == first_recipient)
+    total = sum((i.amount for i in instalments), Decimal(0))
+    partial = line.basis is not Basis.TOTAL and not all(
+        whole for _, _, whole in basis_periods(agreement, line.basis)
+    )
+    return {
+        **line.model_dump(),
+        "name": name,
+        "payer": contribution.parties[0],
+        "recipients_text": formats.and_list(line.recipients),
+        "each": len(line.recipients) > 1,
+        "amount_words": (
+            formats.words(line.amount) if agreement.payment.amounts_in_words else None
+        ),
+        "basis_text": _BASIS_TEXT[line.basis],
+        "partial_text": _PARTIAL_TEXT[line.basis] if partial else None,
+        "per_recipient_total": per_recipient,
+        "total": total,
+        "total_words": formats.words(total) if agreement.payment.amounts_in_words else None,
+        "payment_text": _payment_text(line, frequency, count, instalments, formats),
+        "indexation_text": _indexation_text(line.indexation, formats),
+        "vat_text": _VAT_TEXT[line.vat] if line.vat else None,
+    }
+
+
+def _payment_text(
+    line: MoneyLine, frequency: Frequency, count: int, instalments: list[Any], formats: Formats
+) -> str:
+    if frequency is Frequency.ONCE:
+        when = formats.date(instalments[0].date) if instalments else ""
+        return f"vid ett tillfälle, den {when}"
+    how = _HOW_OFTEN[frequency]
+    if line.basis is Basis.TOTAL:
+        share = f"i {count} delbetalningar"
+    elif frequency is Frequency.YEARLY:
+        share = "med hela årsbeloppet"
+    else:
+        share = f"med {_SHARE_OF_YEAR[frequency]} av årsbeloppet"
+    if line.payment_day is None:
+        timing = f"i förskott den första dagen {_first_day_phrase(frequency)}"
+    else:
+        timing = f"den {line.payment_day} i den första månaden {_first_day_phrase(frequency)}"
+    return f"{how} {share}, {timing}"
+
+
+def _first_day_phrase(frequency: Frequency) -> str:
+    return {
+        Frequency.MONTHLY: "i varje månad",
+        Frequency.QUARTERLY: "av varje kvartal",
+        Frequency.TERTIAL: "av varje tertial",
+        Frequency.HALF_YEARLY: "av varje halvår",
+        Frequency.YEARLY: "av varje år",
+    }[frequency]
+
+
+def _indexation_text(indexation: Indexation | None, formats: Formats) -> str | None:
+    if indexation is None:
+        return None
+    if indexation.share == 1:
+        share = "hela förändringen"
+    else:
+        share = f"{formats.number(indexation.share * 100)} procent av förändringen"
+    return (
+        f"Om avtalet förlängs räknas beloppet om med {share} i {indexation.index} sedan "
+        f"{indexation.base}{_ROUNDING_TEXT[indexation.rounding]}."
+    )
+
+
+def _mission_item(item: MissionItem, formats: Formats) -> dict[str, Any]:
+    capacities = [
+        f"{formats.number(c.quantity)} {c.unit}" + (f" per {c.per}" if c.per else "")
+        for c in item.capacities
+    ]
+    indicators = []
+    for indicator in item.indicators:
+        text = indicator.name
+        if indicator.target is not None:
+            unit = f" {indicator.unit}" if indicator.unit else ""
+            text += f" (mål: {formats.number(indicator.target)}{unit})"
+        indicators.append(text)
+    return {
+        **item.model_dump(),
+        "parties_text": formats.and_list(item.parties),
+        "capacities_text": formats.and_list(capacities),
+        "indicator_texts": indicators,
+    }

@@ -16,9 +16,10 @@ from typing import Any
 from babel import Locale
 from babel.dates import format_date
 from babel.lists import format_list
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 
 from iopdocs.model.types import normalize_org_number
+from iopdocs.render.words import amount_in_words
 
 __all__ = ["Block", "Formats", "prose_blocks"]
 
@@ -79,6 +80,14 @@ class Formats:
             format_currency(value, "SEK", format=pattern, currency_digits=False, locale=self.locale)
         )
 
+    def number(self, value: Decimal | int) -> str:
+        """A count or measure: ``1 200``, ``2,5`` (no-break space between groups)."""
+        return str(format_decimal(Decimal(value), locale=self.locale))
+
+    def words(self, amount: Decimal | int) -> str:
+        """An amount in Swedish words: ``trehundratusen kronor``."""
+        return amount_in_words(amount)
+
     # dates ---------------------------------------------------------------------------------------
 
     def date(self, value: dt.date, style: str = "long") -> str:
@@ -116,6 +125,8 @@ class Formats:
         """Every filter by its Jinja name."""
         return {
             "money": self.money,
+            "number": self.number,
+            "words": self.words,
             "date": self.date,
             "period": self.period,
             "day_month": self.day_month,
