@@ -112,6 +112,9 @@ def _styles(doc: Doc) -> None:
     appendix.base_style = styles["Heading 1"]
     appendix.next_paragraph_style = normal
     _font(appendix, 13, bold=True, color="1F3864")
+    # Appendices are named "Bilaga N", not numbered as sections: numId 0 switches numbering off.
+    appendix_numpr = appendix.element.get_or_add_pPr().get_or_add_numPr()
+    appendix_numpr.get_or_add_numId().val = 0
 
     bullet = styles["List Bullet"]
     _font(bullet, 11)
@@ -119,6 +122,8 @@ def _styles(doc: Doc) -> None:
 
     for name in ("Header", "Footer"):
         _font(styles[name], 9, color="404040")
+        # The stock centre and right tab stops are placed for US Letter; ours are set per use.
+        styles[name].paragraph_format.tab_stops.clear_all()
 
     lead = styles.add_style("Lead", WD_STYLE_TYPE.PARAGRAPH)
     lead.base_style = normal
@@ -730,7 +735,9 @@ def _report_body(w: Writer) -> None:
     _fill(w, f"{r}.deviations", "Beskriv avvikelser från plan och budget och hur de hanterades.")
 
     w.heading("Lärdomar och kommande år")
+    w.p("Lärdomar:", "Lead")
     _fill(w, f"{r}.lessons", "Beskriv vad ni har lärt er under året.")
+    w.p("Kommande år:", "Lead")
     _fill(w, f"{r}.next_year", "Beskriv planerna för nästa år.", var="n")
 
     w.heading("Bilagor")
@@ -774,8 +781,18 @@ def _merge_tag_row(table: Table, index: int, tag: str) -> None:
 
 
 def _column_widths(table: Table, widths: tuple[object, ...]) -> None:
+    """Fixed column widths, written where Word (cells) and LibreOffice (grid) read them.
+
+    The renderer copies the first row's cell widths back into the grid after docxtpl, which
+    evens the grid out; so the header row must carry the widths.
+    """
+    table.autofit = False
+    for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+        col.set(qn("w:w"), str(int(width.twips)))  # type: ignore[attr-defined]
     for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=False):
+        if len({id(c._tc) for c in row.cells}) != len(widths):
+            continue  # a merged control row: its single cell spans the grid
+        for cell, width in zip(row.cells, widths, strict=True):
             cell.width = width
 
 

@@ -175,3 +175,96 @@ def test_the_console_script(tmp_path: Path) -> None:
     assert out.exists()
     done = subprocess.run([script, "validate", str(tmp_path / "x.yaml")], capture_output=True)
     assert done.returncode == 2
+
+
+LAXHJALP = FLAGSHIP.parent / "laxhjalp-exempelkommunen-2026.yaml"
+
+
+def test_schedule_prints_a_readable_table(capsys: pytest.CaptureFixture[str]) -> None:
+    code, stdout, _ = run(capsys, "schedule", str(FLAGSHIP))
+    assert code == 0
+    lines = stdout.splitlines()
+    assert lines[0].split() == ["Datum", "Betalare", "Mottagare", "Medelsrad", "Belopp"]
+    assert lines[2].split() == ["2024-08-01", "VGR", "GSE", "Verksamhetsbidrag", "till",
+                                "plattformarna", "25", "000", "kr"]  # fmt: skip
+    assert sum(1 for line in lines if "Verksamhetsbidrag" in line and "kr" in line) == 68 + 1
+    assert lines[-1] == "Totalt  1 700 000 kr"
+
+
+def test_schedule_as_csv(capsys: pytest.CaptureFixture[str]) -> None:
+    code, stdout, _ = run(capsys, "schedule", str(FLAGSHIP), "--csv")
+    assert code == 0
+    lines = stdout.splitlines()
+    assert lines[0] == "date,payer,recipient,line,amount"
+    assert lines[1] == "2024-08-01,VGR,GSE,Verksamhetsbidrag till plattformarna,25000"
+    assert len(lines) == 1 + 68
+    assert sum(int(line.rsplit(",", 1)[1]) for line in lines[1:]) == 1_700_000
+
+
+def test_schedule_golden(capsys: pytest.CaptureFixture[str]) -> None:
+    """The schedule of the second example, as a reviewer reads it."""
+    import os
+
+    code, stdout, _ = run(capsys, "schedule", str(LAXHJALP))
+    assert code == 0
+    golden = FLAGSHIP.parent.parent / "tests" / "golden" / "schedule-laxhjalp-2026.txt"
+    if os.environ.get("IOPDOCS_UPDATE_GOLDEN"):
+        golden.write_text(stdout, encoding="utf-8")
+    assert stdout == golden.read_text(encoding="utf-8")
+
+
+def test_report_writes_a_skeleton(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out = tmp_path / "rapport.docx"
+    code, _, stderr = run(
+        capsys, "report", str(FLAGSHIP), "--year", "2025", "--party", "SENS", "-o", str(out)
+    )
+    assert (code, stderr) == (0, "")
+    assert zipfile.is_zipfile(out)
+
+
+def test_report_from_filled_in_data(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from tests.unit.test_annual_report import FILLED
+
+    data = tmp_path / "rapport.yaml"
+    data.write_text(yaml.safe_dump(FILLED, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "rapport.docx"
+    argv = ["report", str(LAXHJALP), "--year", "2026", "--party", "LF", "--data", str(data)]
+    code, _, stderr = run(capsys, *argv, "-o", str(out))
+    assert (code, stderr) == (0, "")
+    bad = {**FILLED, "accounts": [{"line": "Okänd", "costs": []}]}
+    data.write_text(yaml.safe_dump(bad, allow_unicode=True), encoding="utf-8")
+    out.unlink()
+    code, _, stderr = run(capsys, *argv, "-o", str(out))
+    assert code == 2
+    assert stderr.startswith(f"error: {data}: accounts[0].line: the agreement has no money line")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--year", "2026"], "2026 is outside the agreement period"),
+        (["--year", "2025", "--party", "VGR"], "'VGR' does not write annual reports"),
+    ],
+)
+def test_report_refuses_what_the_agreement_does_not_hold(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: list[str], message: str
+) -> None:
+    out = tmp_path / "rapport.docx"
+    code, _, stderr = run(capsys, "report", str(FLAGSHIP), *argv, "-o", str(out))
+    assert code == 2
+    assert message in stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_validate_names_a_frequency_the_period_cannot_hold(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, minimal_data: dict[str, Any]
+) -> None:
+    minimal_data["period"] = {"start": "2025-01-01", "end": "2025-03-31"}
+    minimal_data["contributions"][1]["money"][0]["frequency"] = "half_yearly"
+    path = tmp_path / "kort.yaml"
+    path.write_text(yaml.safe_dump(minimal_data, allow_unicode=True), encoding="utf-8")
+    code, _, stderr = run(capsys, "schedule", str(path))
+    assert code == 2
+    assert stderr.startswith(f"error: {path}: contributions[1].money[0].frequency: ")
+    assert "[frequency_too_long]" in stderr

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 
 from iopdocs import Agreement, TemplateError, TemplateSyntaxError, render_contract
 from tests.conftest import FLAGSHIP, ROOT, compact, docx_text
@@ -304,3 +305,30 @@ def test_every_text_of_the_flagship_is_in_the_contract(
             line = line.strip().removeprefix("- ")
             if line:
                 assert compact(line) in text
+
+
+def test_the_payment_schedule_appendix(flagship_docx: bytes, flagship_text: str) -> None:
+    document = Document(io.BytesIO(flagship_docx))
+    appendix = [p for p in document.paragraphs if p.style.name == "Appendix Heading"]
+    assert [p.text for p in appendix] == ["Bilaga 1 – Utbetalningsplan"]
+    assert appendix[0].paragraph_format.page_break_before
+    (table,) = [t for t in document.tables if t.rows[0].cells[0].text == "Datum"]
+    assert len(table.rows) == 1 + 68  # a header and 17 instalments to each of four platforms
+    header = table.rows[0]._tr.trPr
+    assert header.find(qn("w:tblHeader")) is not None  # repeated on every page
+    widths = {col.get(qn("w:w")) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))}
+    assert len(widths) > 1  # the template's column widths survive docxtpl
+    tail = flagship_text.split("Summa per mottagare")[1]
+    assert "425\u00a0000\u00a0kr" in tail
+    assert "1\u00a0700\u00a0000\u00a0kr" in tail
+
+
+def test_no_money_means_no_appendix(minimal_data: dict[str, Any]) -> None:
+    minimal_data["contributions"][1].pop("money")
+    data = render_contract(Agreement.model_validate(minimal_data))
+    assert "Bilaga" not in docx_text(data)
+
+
+def test_amounts_in_words(make_agreement: Callable[..., Agreement]) -> None:
+    text = docx_text(render_contract(make_agreement(payment={"amounts_in_words": True})))
+    assert "120\u00a0000\u00a0kr (etthundratjugotusen kronor) per tolvmånadersperiod" in text

@@ -63,6 +63,7 @@ def render_docx(
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise TemplateError(f"the template is not a usable Word document: {exc}") from exc
 
+    _restore_column_widths(tpl.docx.element.body)
     core = tpl.docx.core_properties
     with _core_cp_prefix():
         for name, value in properties.items():
@@ -70,6 +71,29 @@ def render_docx(
     buffer = BytesIO()
     tpl.save(buffer)
     return normalize_zip(buffer.getvalue(), timestamp)
+
+
+def _restore_column_widths(body: Any) -> None:
+    """Give each table's grid the widths of its first row's cells.
+
+    docxtpl's table fix-up evens out every table's grid columns, which LibreOffice then follows;
+    the template's cell widths say what the author meant.
+    """
+    from docx.oxml.ns import qn
+
+    for table in body.iter(qn("w:tbl")):
+        grid = table.find(qn("w:tblGrid"))
+        row = table.find(qn("w:tr"))
+        if grid is None or row is None:
+            continue
+        columns = grid.findall(qn("w:gridCol"))
+        widths = [cell.find(f"{qn('w:tcPr')}/{qn('w:tcW')}") for cell in row.findall(qn("w:tc"))]
+        if len(widths) != len(columns) or any(
+            w is None or w.get(qn("w:type")) != "dxa" for w in widths
+        ):
+            continue
+        for column, width in zip(columns, widths, strict=True):
+            column.set(qn("w:w"), width.get(qn("w:w")))
 
 
 def normalize_zip(data: bytes, timestamp: dt.date) -> bytes:
