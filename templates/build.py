@@ -546,7 +546,11 @@ def _contract_body(w: Writer) -> None:
 
     w.heading("Underskrifter", page_break=True)
     w.p("Parterna har genom sina behöriga företrädare undertecknat detta avtal.")
-    _signature_table(w)
+    _signature_table(
+        w,
+        "s in doc.signatures",
+        "Ort och datum: {% if s.place %}{{ s.place }}, {% endif %}______________________________",
+    )
     w.tag("if doc.has_money")
     w.heading("Bilaga 1 – Utbetalningsplan", page_break=True, style="Appendix Heading")
     w.p(
@@ -743,33 +747,14 @@ def _report_body(w: Writer) -> None:
     w.heading("Bilagor")
     w.bullets(f"{r}.appendices", var="appendix")
 
-    w.heading("Underskrift", page_break=False)
-    table = w.doc.add_table(rows=3, cols=1)
-    table.rows[0].cells[0].paragraphs[0].text = f"{{%tr for s in {r}.signatures %}}"
-    cell = table.rows[1].cells[0]
-    lines = (
-        ("För {{ s.party }}", True),
-        ("", False),
-        (
-            "Ort och datum: {% if s.place %}{{ s.place }}{% endif %}"
-            "{% if s.date %}, {{ s.date|date }}{% endif %}"
-            "{% if not s.place and not s.date %}______________________________{% endif %}",
-            False,
-        ),
-        ("", False),
-        ("____________________________________________", False),
-        ("{{ s.name }}", False),
-        ("{{ s.title }}", False),
-        ("", False),
+    w.heading("Underskrift")
+    _signature_table(
+        w,
+        f"s in {r}.signatures",
+        "Ort och datum: {% if s.place %}{{ s.place }}{% endif %}"
+        "{% if s.date %}, {{ s.date|date }}{% endif %}"
+        "{% if not s.place and not s.date %}______________________________{% endif %}",
     )
-    first = cell.paragraphs[0]
-    for index, (text, bold) in enumerate(lines):
-        para = first if index == 0 else cell.add_paragraph()
-        para.style = w.doc.styles["Signature"]
-        para.add_run(text).bold = bold
-    _row_props(table.rows[1])
-    table.rows[2].cells[0].paragraphs[0].text = "{%tr endfor %}"
-    _column_widths(table, (Cm(16),))
 
 
 def _merge_tag_row(table: Table, index: int, tag: str) -> None:
@@ -852,20 +837,16 @@ def _schedule_tables(w: Writer) -> None:
     _column_widths(totals, (Cm(10.0), Cm(6.0)))
 
 
-def _signature_table(w: Writer) -> None:
+def _signature_table(w: Writer, loop: str, place_line: str) -> None:
     """One block per signatory; a block is one table row that may not split across pages."""
     table = w.doc.add_table(rows=3, cols=1)
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    table.rows[0].cells[0].paragraphs[0].text = "{%tr for s in doc.signatures %}"
+    table.rows[0].cells[0].paragraphs[0].text = f"{{%tr for {loop} %}}"
     cell = table.rows[1].cells[0]
     lines = (
         ("För {{ s.party }}", True),
         ("", False),
-        (
-            "Ort och datum: {% if s.place %}{{ s.place }}, {% endif %}"
-            "______________________________",
-            False,
-        ),
+        (place_line, False),
         ("", False),
         ("", False),
         ("____________________________________________", False),
@@ -877,8 +858,7 @@ def _signature_table(w: Writer) -> None:
     for index, (text, bold) in enumerate(lines):
         para = first if index == 0 else cell.add_paragraph()
         para.style = w.doc.styles["Signature"]
-        run = para.add_run(text)
-        run.bold = bold
+        para.add_run(text).bold = bold
     _row_props(table.rows[1])
     table.rows[2].cells[0].paragraphs[0].text = "{%tr endfor %}"
     _column_widths(table, (Cm(16),))
