@@ -103,15 +103,24 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def line_name(agreement: Agreement, contribution_index: int, line_index: int) -> str:
-    """How a money line is named in the schedule: its label, or "Bidrag från PAYER"."""
+    """How a money line is named in the schedule: its label, or "Bidrag från PAYER".
+
+    Labels are unique (validation sees to it); unlabelled lines of one payer are numbered.
+    """
     contribution = agreement.contributions[contribution_index]
     line = contribution.money[line_index]
     if line.label:
         return line.label
     payer = contribution.parties[0]
-    others = [m for m in contribution.money if not m.label]
-    suffix = f" ({others.index(line) + 1})" if len(others) > 1 else ""
-    return f"Bidrag från {payer}{suffix}"
+    unlabelled = [
+        (ci, li)
+        for ci, c in enumerate(agreement.contributions)
+        for li, m in enumerate(c.money)
+        if not m.label and c.parties[0] == payer
+    ]
+    if len(unlabelled) == 1:
+        return f"Bidrag från {payer}"
+    return f"Bidrag från {payer} ({unlabelled.index((contribution_index, line_index)) + 1})"
 
 
 def payment_schedule(agreement: Agreement) -> Schedule:

@@ -303,3 +303,18 @@ def test_a_part_period_never_gets_more_than_its_share(
     # Shares follow months, and no month is shorter than 28 days: the agreement never pays more
     # than the amount for each twelve such months.
     assert payment_schedule(agreement).total <= line["amount"] * Decimal(days) / (12 * 28)
+
+
+def test_each_money_line_has_its_own_name(minimal_data: dict[str, Any]) -> None:
+    minimal_data["contributions"].append(
+        {"parties": ["EK"], "money": [{"amount": 1000, "recipients": ["LF"]}]}
+    )
+    agreement = Agreement.model_validate(minimal_data)
+    assert list(payment_schedule(agreement).by_line) == ["Bidrag från EK (1)", "Bidrag från EK (2)"]
+    for contribution in minimal_data["contributions"][1:]:
+        contribution["money"][0]["label"] = "Bidrag"
+    with pytest.raises(ValidationError) as info:
+        Agreement.model_validate(minimal_data)
+    assert [(e["loc"], e["type"]) for e in info.value.errors()] == [
+        (("contributions", 2, "money", 0, "label"), "money_label_repeated")
+    ]

@@ -477,6 +477,24 @@ def _cross_field_errors(a: Agreement) -> Iterator[InitErrorDetails]:
     )
     yield from unknown(a.follow_up.reporting_parties, ("follow_up", "reporting_parties"))
 
+    labels: dict[str, tuple[int, int]] = {}
+    for i, c in enumerate(a.contributions):
+        for k, line in enumerate(c.money):
+            if line.label is None:
+                continue
+            if line.label in labels:
+                yield _error(
+                    "money_label_repeated",
+                    "the label '{label}' already names contributions[{i}].money[{k}]; "
+                    "each money line needs its own",
+                    ("contributions", i, "money", k, "label"),
+                    line.label,
+                    label=line.label,
+                    i=labels[line.label][0],
+                    k=labels[line.label][1],
+                )
+            labels.setdefault(line.label, (i, k))
+
     for i, c in enumerate(a.contributions):
         yield from unknown(c.parties, ("contributions", i, "parties"))
         if c.money and len(c.parties) != 1:

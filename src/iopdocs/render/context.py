@@ -20,6 +20,7 @@ from typing import Any
 from iopdocs.model import (
     Agreement,
     Basis,
+    Contribution,
     Frequency,
     Indexation,
     MissionItem,
@@ -31,7 +32,7 @@ from iopdocs.model import (
     Vat,
 )
 from iopdocs.render.formats import Formats
-from iopdocs.schedule import Schedule, basis_periods, line_name
+from iopdocs.schedule import Instalment, Schedule, basis_periods, line_name
 
 __all__ = ["contract_context", "display_name", "schedule_context"]
 
@@ -206,7 +207,7 @@ def _money_line(
     formats: Formats,
     line: MoneyLine,
     name: str,
-    contribution: Any,
+    contribution: Contribution,
 ) -> dict[str, Any]:
     frequency = line.frequency or agreement.payment.frequency
     instalments = [i for i in schedule.instalments if i.line == name]
@@ -240,14 +241,18 @@ def _money_line(
 
 
 def _payment_text(
-    line: MoneyLine, frequency: Frequency, count: int, instalments: list[Any], formats: Formats
+    line: MoneyLine,
+    frequency: Frequency,
+    count: int,
+    instalments: list[Instalment],
+    formats: Formats,
 ) -> str:
     if frequency is Frequency.ONCE:
         when = formats.date(instalments[0].date) if instalments else ""
         return f"vid ett tillfälle, den {when}"
     how = _HOW_OFTEN[frequency]
     if line.basis is Basis.TOTAL:
-        share = f"i {count} delbetalningar"
+        share = f"i {count} delbetalningar" if count > 1 else "i en enda betalning"
     elif frequency is Frequency.YEARLY:
         share = "med hela årsbeloppet"
     else:
