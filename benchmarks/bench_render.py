@@ -56,6 +56,11 @@ def main() -> None:
         out = str(Path(tmp) / "avtal.docx")
         cli_render = wall([script, "render", str(FLAGSHIP), "-o", out], args.runs)
         cli_validate = wall([script, "validate", str(FLAGSHIP)], args.runs)
+        cli_schedule = wall([script, "schedule", str(FLAGSHIP)], args.runs)
+        report_out = str(Path(tmp) / "rapport.docx")
+        cli_report = wall(
+            [script, "report", str(FLAGSHIP), "--year", "2024", "-o", report_out], args.runs
+        )
     child_rss_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
     iopdocs.render_contract(agreement)  # warm up: imports, template compile caches
@@ -76,6 +81,8 @@ def main() -> None:
     print("|---|---|---|---|---|")
     print(row("`iopdocs render` (wall, incl. interpreter start)", cli_render))
     print(row("`iopdocs validate` (wall, incl. interpreter start)", cli_validate))
+    print(row("`iopdocs schedule` (wall, incl. interpreter start)", cli_schedule))
+    print(row("`iopdocs report --year 2024` (wall, incl. interpreter start)", cli_report))
     print(row("`render_contract()` in a warm process", in_process))
     print()
     print(
