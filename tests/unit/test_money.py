@@ -70,3 +70,21 @@ def test_money_is_written_to_json_as_a_plain_string() -> None:
 def test_every_amount_survives_a_json_round_trip(amount: Decimal) -> None:
     text = ADAPTER.dump_python(amount, mode="json")
     assert ADAPTER.validate_python(text) == amount
+
+
+@pytest.mark.parametrize(
+    ("written", "share"),
+    [("80 %", "0.8"), ("80%", "0.8"), ("0,8", "0.8"), ("0.75", "0.75"), (1, "1"),
+     (Decimal("0.5"), "0.5")],
+)  # fmt: skip
+def test_index_shares_read_as_percent_or_fraction(written: object, share: str) -> None:
+    from iopdocs.model import Share
+
+    assert TypeAdapter(Share).validate_python(written) == Decimal(share)
+
+
+@pytest.mark.parametrize(("written", "quantity"), [(30, "30"), ("1 200", "1200"), ("2,5", "2.5")])
+def test_quantities_are_exact(written: object, quantity: str) -> None:
+    from iopdocs.model import Quantity
+
+    assert TypeAdapter(Quantity).validate_python(written) == Decimal(quantity)

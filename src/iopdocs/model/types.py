@@ -196,6 +196,19 @@ Money = Annotated[
 """An amount in Swedish kronor, exact to the öre (``Decimal``, never a float)."""
 
 
+def _decimal_from_text(text: str) -> Decimal | None:
+    """``"1 200,5"`` → ``Decimal("1200.5")``: spaces dropped, decimal comma read; ``None`` if not
+    a number."""
+    try:
+        return Decimal(re.sub(r"[\s\u00a0\u202f]", "", text).replace(",", "."))
+    except InvalidOperation:
+        return None
+
+
+# A plain decimal string in JSON keeps the exact value through any round trip.
+_PLAIN_DECIMAL = PlainSerializer(lambda v: format(v, "f"), return_type=str, when_used="json")
+
+
 # --- Shares --------------------------------------------------------------------------------------
 
 
@@ -212,16 +225,13 @@ def parse_share(value: Any) -> Decimal:
     elif isinstance(value, Decimal):
         share = value
     elif isinstance(value, str):
-        text = value.strip().replace(",", ".").replace("\u00a0", " ")
-        percent = text.endswith("%")
-        try:
-            share = Decimal(text.rstrip("%").strip())
-        except InvalidOperation:
+        text = value.strip()
+        parsed = _decimal_from_text(text.removesuffix("%"))
+        if parsed is None:
             raise PydanticCustomError(
                 "share_parsing", "'{value}' is not a share such as \"80 %\"", {"value": value}
-            ) from None
-        if percent:
-            share /= 100
+            )
+        share = parsed / 100 if text.endswith("%") else parsed
     else:
         raise PydanticCustomError(
             "share_type",
@@ -239,7 +249,7 @@ def parse_share(value: Any) -> Decimal:
 Share = Annotated[
     Decimal,
     BeforeValidator(parse_share),
-    PlainSerializer(lambda v: format(v, "f"), return_type=str, when_used="json"),
+    _PLAIN_DECIMAL,
 ]
 """A share of a whole, above 0 and at most 1; written ``0.8`` or ``"80 %"``."""
 
@@ -258,12 +268,12 @@ def parse_quantity(value: Any) -> Decimal:
     if isinstance(value, int | Decimal):
         quantity = Decimal(value)
     elif isinstance(value, str):
-        try:
-            quantity = Decimal(re.sub(r"[\s\u00a0]", "", value).replace(",", "."))
-        except InvalidOperation:
+        parsed = _decimal_from_text(value)
+        if parsed is None:
             raise PydanticCustomError(
                 "quantity_parsing", "'{value}' is not a number", {"value": value}
-            ) from None
+            )
+        quantity = parsed
     else:
         raise PydanticCustomError("quantity_type", "a quantity must be a number")
     if not quantity.is_finite() or quantity < 0:
@@ -278,6 +288,6 @@ def parse_quantity(value: Any) -> Decimal:
 Quantity = Annotated[
     Decimal,
     BeforeValidator(parse_quantity),
-    PlainSerializer(lambda v: format(v, "f"), return_type=str, when_used="json"),
+    _PLAIN_DECIMAL,
 ]
 """A number of places, hours, visitors…: zero or more, exact (``Decimal``)."""
