@@ -89,3 +89,21 @@ def test_the_json_schema_describes_every_section() -> None:
     assert list(schema["properties"]) == list(Agreement.model_fields)
     assert schema["additionalProperties"] is False
     json.dumps(schema)  # serialisable as it stands
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "examples/vgr-social-ekonomi-2024.yaml",
+        "examples/laxhjalp-exempelkommunen-2026.yaml",
+        "src/iopdocs/starter.yaml",
+    ],
+)
+def test_the_examples_satisfy_the_json_schema_editors_use(path: str) -> None:
+    """Short forms ("15 februari", an in-kind item as plain text) are allowed by the schema too."""
+    import jsonschema
+
+    from tests.conftest import ROOT
+
+    data = json.loads(json.dumps(yaml.safe_load((ROOT / path).read_text("utf-8")), default=str))
+    jsonschema.validate(data, agreement_schema())

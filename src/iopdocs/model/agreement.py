@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from iopdocs.model.base import StrictModel
+from iopdocs.model.base import StrictModel, TextOrModel
 from iopdocs.model.money import Basis, Contribution, Frequency, Payment
 from iopdocs.model.parties import Party, PartyKind
 from iopdocs.model.types import Prose, Quantity, Text
@@ -280,7 +280,7 @@ def _day_month_before(value: Any) -> Any:
     )
 
 
-class DayMonth(StrictModel):
+class DayMonth(TextOrModel):
     """A day of the year without a year (15 February); also written "15 februari" or "02-15"."""
 
     day: int = Field(ge=1, le=31)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Any
 
-__all__ = ["StrictModel"]
+from pydantic import BaseModel, ConfigDict, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
+
+__all__ = ["StrictModel", "TextOrModel"]
 
 
 class StrictModel(BaseModel):
@@ -16,3 +20,17 @@ class StrictModel(BaseModel):
         validate_default=True,
         use_attribute_docstrings=True,
     )
+
+
+class TextOrModel(StrictModel):
+    """A model that may also be written as one string (see each subclass's before-validator).
+
+    Its JSON Schema says so, so that editors accept the short form too.
+    """
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema: dict[str, Any] = handler(core_schema)
+        return {"anyOf": [schema, {"type": "string"}]}

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from iopdocs.model.base import StrictModel
+from iopdocs.model.base import StrictModel, TextOrModel
 from iopdocs.model.types import Money, Prose, Share, Text
 
 __all__ = [
@@ -127,8 +127,8 @@ class MoneyLine(StrictModel):
         return value
 
 
-class InKindItem(StrictModel):
-    """A contribution in kind with an optional valuation."""
+class InKindItem(TextOrModel):
+    """A contribution in kind with an optional valuation; a plain string is just its text."""
 
     text: Text
     value: Money | None = Field(default=None, ge=0)
