@@ -436,7 +436,8 @@ def _contract_body(w: Writer) -> None:
         "{% if m.partial_text %} {{ m.partial_text }}{% endif %}"
         "{% if m.basis != 'total' %} För hela avtalsperioden uppgår bidraget till "
         "{% if m.ceiling %}högst {% endif %}{{ m.per_recipient_total|money }}"
-        "{% if m.each %} per mottagare, {{ m.total|money }} sammanlagt{% endif %}"
+        "{% if m.each %} per mottagare och {% if m.ceiling %}högst {% endif %}"
+        "{{ m.total|money }} sammanlagt{% endif %}"
         "{% if m.total_words %} ({{ m.total_words }}){% endif %}.{% endif %}",
         "List Bullet",
     )
