@@ -404,6 +404,12 @@ class Agreement(StrictModel):
         """The date the document carries: ``metadata.date``, else the period's start."""
         return self.metadata.date or self.period.start
 
+    def _repr_html_(self) -> str:
+        """A summary for Jupyter: status, period, parties, money and mission at a glance."""
+        from iopdocs.model.display import agreement_html
+
+        return agreement_html(self)
+
 
 def _error(
     code: str, message: str, loc: tuple[str | int, ...], value: Any, **ctx: Any
