@@ -6,6 +6,7 @@ nothing, so the lawyer sees both what to look at and what was looked at.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from iopdocs.model import Agreement, Status
@@ -31,6 +32,12 @@ _GROUPS = {
         "Uppgifter att känna till eller komplettera; de hindrar inte att avtalet ingås.",
     ),
 }
+
+
+def _rate(rate: Decimal) -> str:
+    """Kronor per euro with at least two decimals and a decimal comma: ``11,00``."""
+    shown = f"{rate:.2f}" if rate == rate.quantize(Decimal("0.01")) else f"{rate:f}"
+    return shown.replace(".", ",")
 
 
 def _count(n: int, one: str, many: str) -> str:
@@ -78,7 +85,7 @@ def review_context(
             "summary": summary,
             "groups": groups,
             "passed": [{"title": c.title, "code": c.code, "source": c.source} for c in passed],
-            "eur_rate": formats.number(options.eur_rate),
+            "eur_rate": _rate(options.eur_rate),
             "sgei_text": formats.and_list(sgei),
         },
     }
