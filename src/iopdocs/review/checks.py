@@ -333,7 +333,7 @@ def amounts_in_text(s: Subject) -> Iterator[Note]:
 _REPORT_MARGIN_DAYS = 30
 
 
-@check("report_due_too_soon", "Årsberättelsen lämnas efter rapportperioden", INTERNAL)
+@check("report_due_too_soon", "Årsberättelsen lämnas i rimlig tid efter rapportperioden", INTERNAL)
 def report_due(s: Subject) -> Iterator[Note]:
     for period in report_periods(s.agreement):
         margin = (period.due - period.end).days
