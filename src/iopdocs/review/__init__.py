@@ -47,8 +47,8 @@ def review(
     ``eur_rate`` is the number of kronor per euro used to compare the public money with the de
     minimis ceilings (default ``DEFAULT_EUR_RATE``); ``sgei`` names the non-profit parties whose
     activity is a service of general economic interest; ``checks`` replaces the rules applied
-    (``CHECKS``). Findings are facts and pointers for a lawyer, never a legal verdict. Raises ``ReviewError`` for an unusable rate or an ``sgei``
-    name that is not a non-profit party.
+    (``CHECKS``). Findings are facts and pointers for a lawyer, never a legal verdict. Raises
+    ``ReviewError`` for an unusable rate or an ``sgei`` name that is not a non-profit party.
     """
     subject = Subject(
         agreement=agreement,
