@@ -24,6 +24,7 @@ from iopdocs._files import write_atomic
 from iopdocs.errors import IopdocsError, TemplateSyntaxError
 from iopdocs.loading import agreement_schema, load_agreement, load_report
 from iopdocs.model import Agreement
+from iopdocs.review import DEFAULT_EUR_RATE
 from iopdocs.schedule import Schedule, payment_schedule
 
 __all__ = ["format_schedule", "format_validation_error", "main"]
@@ -109,7 +110,7 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("--docx", help="also write the review appendix (Granskningsunderlag)")
     review.add_argument(
         "--eur-rate",
-        help="kronor per euro for the de minimis comparison (default 11.00)",
+        help=f"kronor per euro for the de minimis comparison (default {DEFAULT_EUR_RATE})",
     )
     review.add_argument(
         "--sgei",
@@ -269,7 +270,7 @@ def _new(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
-    from iopdocs.review import DEFAULT_EUR_RATE, passed_checks, review
+    from iopdocs.review import passed_checks, review
     from iopdocs.review.output import review_json, review_markdown, review_text
 
     target = _output(args.docx) if args.docx else None
