@@ -10,11 +10,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from iopdocs import Agreement, Finding, ReviewError, Severity, load_agreement, review
-from iopdocs.review import CHECKS, passed_checks
+from iopdocs.review import CHECKS, DEFAULT_EUR_RATE, passed_checks
+from iopdocs.review.checks import DE_MINIMIS_EUR
 from iopdocs.review.text import amounts_in, free_texts, sentences, term_uses
 from tests.conftest import MINIMAL, ROOT
 
@@ -460,3 +461,20 @@ def test_a_service_of_general_economic_interest_has_the_higher_ceiling() -> None
 def test_unusable_review_options_are_refused(options: dict[str, Any], message: str) -> None:
     with pytest.raises(ReviewError, match=message):
         findings_of(COMPLETE, **options)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(min_value=10_000, max_value=3_000_000), st.integers(min_value=1, max_value=5))
+def test_state_aid_always_compares_the_richest_three_years_with_the_ceiling(
+    amount: int, years: int
+) -> None:
+    data = _yearly(str(amount), "2025-01-01", f"{2024 + years}-12-31")
+    peak = amount * min(years, 3)
+    ceiling = DE_MINIMIS_EUR * DEFAULT_EUR_RATE  # EUR 300 000 at 11.00 kr
+    expected = (
+        [Severity.WARNING] if peak > ceiling else [Severity.INFO] if 2 * peak > ceiling else []
+    )
+    findings = findings_of(data)
+    assert [f.severity for f in findings] == expected
+    for f in findings:
+        assert f"{peak:,}".replace(",", NBSP) + f"{NBSP}kr" in f.message
