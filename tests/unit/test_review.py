@@ -411,6 +411,20 @@ def test_open_ended_extension_is_warned_of(extension: str) -> None:
     assert (finding.code, finding.quote) == ("open_ended_extension", extension)
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Föreningen håller biblioteket öppet tills vidare på onsdagar.",
+        "Läxhjälpen följs upp löpande av styrgruppen.",
+        "Parterna förlänger öppettiderna under lovet om behov finns.",
+    ],
+)
+def test_sentences_about_other_things_than_the_period_are_not_open_ended(sentence: str) -> None:
+    data = copy.deepcopy(COMPLETE)
+    data["mission"]["text"] = sentence
+    assert findings_of(data) == []
+
+
 def test_an_extension_with_a_stated_limit_passes() -> None:
     data = copy.deepcopy(COMPLETE)
     data["period"]["extension"] = (

@@ -132,7 +132,10 @@ def limited_period(s: Subject) -> Iterator[Note]:
     for path, text in free_texts(s.agreement):
         for sentence in sentences(text):
             lower = sentence.lower()
-            if "förläng" not in lower and "tills vidare" not in lower:
+            about_term = "förläng" in lower or (
+                "tills vidare" in lower and ("avtal" in lower or "partnerskap" in lower)
+            )
+            if not about_term:
                 continue
             if any(w in lower for w in _OPEN_ENDED) and not any(w in lower for w in _LIMITS):
                 yield Note(
