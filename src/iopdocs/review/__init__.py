@@ -16,9 +16,11 @@ from iopdocs.review.findings import (
     DEFAULT_EUR_RATE,
     Check,
     Finding,
+    Note,
     ReviewOptions,
     Severity,
     Subject,
+    check,
 )
 from iopdocs.schedule import payment_schedule
 
@@ -27,10 +29,14 @@ __all__ = [
     "DEFAULT_EUR_RATE",
     "Check",
     "Finding",
+    "Note",
     "ReviewOptions",
     "Severity",
+    "Subject",
+    "check",
     "passed_checks",
     "review",
+    "review_options",
 ]
 
 
