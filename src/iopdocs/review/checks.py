@@ -32,7 +32,7 @@ CASE_2019 = (
     "utan tidsbegränsning bedömdes som upphandling)"
 )
 AUDIT = "Revisionens granskningar av IOP (t.ex. Stockholms stad 2021): mätbara mål och uppföljning"
-SKV = "Skatteverket, SKV 709: organisationsnummer och juridisk form"
+SKV = "Skatteverket: organisationsnumrets första siffra anger organisationens juridiska form"
 INTERNAL = "Avtalets inre överensstämmelse (iopdocs räknar ut beloppen och datumen ur avtalet)"
 DE_MINIMIS = (
     "Förordning (EU) 2023/2831 om stöd av mindre betydelse och förordning (EU) 2023/2832 om "
