@@ -1,6 +1,6 @@
 """Build the bundled Word templates from code.
 
-    python templates/build.py          # rewrites templates/contract.docx
+    python templates/build.py          # rewrites every template: contract.docx, …
 
 The .docx in this folder is what iopdocs renders and what users copy to make their own template;
 this script is its reviewable source. Every clause of the contract's standard wording is written
@@ -357,6 +357,13 @@ def _contract_body(w: Writer) -> None:
         "Varje part får säga upp avtalet skriftligen med en uppsägningstid om "
         f"{{{{ {a}.conditions.notice_months }}}} månader.",
     )
+    w.when(
+        f"{a}.conditions.termination_for_cause",
+        "Om en part väsentligt bryter mot avtalet och inte har rättat till bristen inom 30 dagar "
+        "efter skriftlig begäran, får {% if doc.parties|length > 2 %}övriga parter häva avtalet "
+        "med omedelbar verkan i förhållande till den parten{% else %}den andra parten häva "
+        "avtalet med omedelbar verkan{% endif %}. Hävningen ska vara skriftlig och ange skälen.",
+    )
 
     w.heading("Värdegrund för partnerskapet")
     w.tag("if doc.principles")
@@ -388,6 +395,10 @@ def _contract_body(w: Writer) -> None:
     w.bullets("item.indicator_texts", var="indicator")
     w.tag("endif")
     w.tag("endfor")
+    w.tag(f"if {a}.mission.exclusions")
+    w.p("Partnerskapet omfattar inte:", "Lead")
+    w.bullets(f"{a}.mission.exclusions", var="exclusion")
+    w.tag("endif")
 
     w.tag(
         f"if {a}.cooperation.text or {a}.cooperation.steering_group or {a}.cooperation.reports_to"
@@ -526,6 +537,33 @@ def _contract_body(w: Writer) -> None:
 
     w.tag("if doc.has_final_provisions")
     w.heading("Övriga bestämmelser")
+    w.when(
+        f"{a}.final_provisions.personal_data",
+        "Varje part är personuppgiftsansvarig för den behandling av personuppgifter som parten "
+        "utför inom partnerskapet och ansvarar för att behandlingen följer "
+        "dataskyddsförordningen (EU) 2016/679. Om en part ska behandla personuppgifter för en "
+        "annan parts räkning ska parterna dessförinnan ingå ett personuppgiftsbiträdesavtal.",
+    )
+    w.when(
+        f"{a}.final_provisions.confidentiality",
+        "Parterna ska inte obehörigt röja uppgifter om enskildas personliga förhållanden eller "
+        "om en annan parts interna förhållanden som de får del av inom partnerskapet. "
+        "Skyldigheten gäller även efter att avtalet har upphört. För en offentlig part gäller "
+        "offentlighets- och sekretesslagen (2009:400).",
+    )
+    w.when(
+        f"{a}.final_provisions.insight",
+        "{% if doc.nonprofit_parties|length > 1 %}De idéburna parterna ska{% else %}Den "
+        "idéburna parten ska{% endif %} på begäran lämna "
+        "{% if doc.public_parties|length > 1 %}de offentliga parterna{% else %}den offentliga "
+        "parten{% endif %} de uppgifter som behövs för att följa upp verksamheten inom "
+        "partnerskapet och för att kunna ge allmänheten insyn i den.",
+    )
+    w.when(
+        f"{a}.final_provisions.insurance",
+        "Varje part ansvarar för att ha de försäkringar som behövs för den del av verksamheten "
+        "som parten bedriver inom partnerskapet.",
+    )
     w.when(
         f"{a}.final_provisions.amendments_in_writing",
         "Ändringar av och tillägg till detta avtal gäller endast om de har gjorts skriftligen "
@@ -919,6 +957,81 @@ def build_annual_report() -> bytes:
     return _finish(doc, "Årsberättelse (mall)", "Mall för årsberättelse inom ett IOP")
 
 
+def _review_body(w: Writer) -> None:
+    r = "review"
+    w.p("Granskningsunderlag", "Title")
+    w.p("{{ doc.title }}", "Subtitle")
+    w.when("agreement.metadata.case_number", "Diarienummer: {{ agreement.metadata.case_number }}")
+    w.p(
+        "Underlaget avser {% if doc.draft %}utkastet till {% endif %}avtal om idéburet "
+        "offentligt partnerskap daterat den {{ doc.date|date }} mellan {{ doc.parties_text }}, "
+        "med avtalsperioden {{ agreement.period|period }}."
+    )
+    w.p(
+        "iopdocs har gått igenom avtalets uppgifter mot kriterierna för idéburet offentligt "
+        "partnerskap, de delar som ett IOP-avtal bör innehålla och avtalets egna belopp och "
+        "datum. Varje iakttagelse anger fältet i avtalsfilen, citerar texten där det finns "
+        "en, och hänvisar till sin källa. Underlaget är ett stöd för granskningen och inte en "
+        "juridisk bedömning."
+    )
+    w.p(
+        f"Offentliga medel jämförs med taken för stöd av mindre betydelse till kursen "
+        f"{{{{ {r}.eur_rate }}}} kronor per euro"
+        f"{{% if {r}.sgei_text %}}; verksamheten hos {{{{ {r}.sgei_text }}}} har angetts som "
+        "tjänst av allmänt ekonomiskt intresse{% endif %}."
+    )
+    w.p(f"Sammanfattning: {{{{ {r}.summary }}}}", "Lead")
+
+    w.tag(f"for g in {r}.groups")
+    w.heading("{{ g.heading }}")
+    w.p("{{ g.intro }}")
+    w.tag("for c in g.checks")
+    w.heading("{{ c.title }}", level=2)
+    w.p("Källa: {{ c.source }}. Kontroll: {{ c.code }}.", "Finding Facts")
+    w.tag("for f in c.findings")
+    w.p("{{ f.message }}", "List Bullet")
+    w.when("f.quote", "”{{ f.quote }}”", "Finding Quote")
+    w.p("Fält: {% if f.path %}{{ f.path }}{% else %}avtalet som helhet{% endif %}", "Finding Facts")
+    w.tag("endfor")
+    w.tag("endfor")
+    w.tag("endfor")
+
+    w.tag(f"if {r}.passed")
+    w.heading("Kontroller utan anmärkning")
+    w.p("Följande kontroller har inte gett någon anmärkning.")
+    _table(
+        w,
+        ("Kontroll", "Källa"),
+        f"c in {r}.passed",
+        ("{{ c.title }}", "{{ c.source }}"),
+        (6.5, 9.5),
+    )
+    w.tag("endif")
+
+
+def build_review() -> bytes:
+    """The review-appendix (Granskningsunderlag) template as deterministic .docx bytes."""
+    doc = _new_document()
+    quote = doc.styles.add_style("Finding Quote", WD_STYLE_TYPE.PARAGRAPH)
+    quote.base_style = doc.styles["Normal"]
+    _font(quote, 10.5, color="404040")
+    quote.font.italic = True
+    quote.paragraph_format.left_indent = Cm(0.8)
+    facts = doc.styles.add_style("Finding Facts", WD_STYLE_TYPE.PARAGRAPH)
+    facts.base_style = doc.styles["Normal"]
+    _font(facts, 9, color="595959")
+    facts.paragraph_format.space_after = Pt(4)
+    facts.paragraph_format.left_indent = Cm(0.63)
+    _header_footer(
+        doc,
+        "Granskningsunderlag",
+        "{% if agreement.metadata.case_number %}Dnr {{ agreement.metadata.case_number }}"
+        "{% endif %}",
+    )
+    _review_body(Writer(doc))
+    return _finish(doc, "Granskningsunderlag (mall)", "Mall för granskningsunderlag för ett IOP")
+
+
 def _without_thumbnail(data: bytes) -> bytes:
     """Drop python-docx's stock thumbnail: a picture of some other document would mislead."""
     import re
@@ -936,7 +1049,11 @@ def _without_thumbnail(data: bytes) -> bytes:
     return out.getvalue()
 
 
-TEMPLATES = {"contract.docx": build_contract, "annual_report.docx": build_annual_report}
+TEMPLATES = {
+    "contract.docx": build_contract,
+    "annual_report.docx": build_annual_report,
+    "review.docx": build_review,
+}
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from iopdocs.errors import (
     AgreementFileError,
     IopdocsError,
     ReportError,
+    ReviewError,
     ScheduleError,
     TemplateError,
     TemplateSyntaxError,
@@ -25,7 +26,8 @@ from iopdocs.loading import (
     parse_agreement,
 )
 from iopdocs.model import Agreement, AnnualReport, OrgNumber, PartyKind, Principle, Status
-from iopdocs.render import render_annual_report, render_contract
+from iopdocs.render import render_annual_report, render_contract, render_review
+from iopdocs.review import Finding, Severity, review
 from iopdocs.schedule import Schedule, payment_schedule, report_periods
 
 __version__ = "0.1.0"
@@ -34,13 +36,16 @@ __all__ = [
     "Agreement",
     "AgreementFileError",
     "AnnualReport",
+    "Finding",
     "IopdocsError",
     "OrgNumber",
     "PartyKind",
     "Principle",
     "ReportError",
+    "ReviewError",
     "Schedule",
     "ScheduleError",
+    "Severity",
     "Status",
     "TemplateError",
     "TemplateSyntaxError",
@@ -53,5 +58,7 @@ __all__ = [
     "payment_schedule",
     "render_annual_report",
     "render_contract",
+    "render_review",
     "report_periods",
+    "review",
 ]

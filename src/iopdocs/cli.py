@@ -1,7 +1,8 @@
 """The ``iopdocs`` command: thin argument parsing over the public API.
 
 Exit status: 0 on success, 2 for bad input (a missing or broken file, invalid data, an unusable
-template, an output that cannot be written). Bad input never leaves an output file behind.
+template, an output that cannot be written); ``iopdocs check`` exits 1 when it finds errors. Bad
+input never leaves an output file behind.
 """
 
 from __future__ import annotations
@@ -23,11 +24,13 @@ from iopdocs._files import write_atomic
 from iopdocs.errors import IopdocsError, TemplateSyntaxError
 from iopdocs.loading import agreement_schema, load_agreement, load_report
 from iopdocs.model import Agreement
+from iopdocs.review import DEFAULT_EUR_RATE
 from iopdocs.schedule import Schedule, payment_schedule
 
 __all__ = ["format_schedule", "format_validation_error", "main"]
 
 EXIT_OK = 0
+EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
 
 
@@ -96,6 +99,27 @@ def _parser() -> argparse.ArgumentParser:
     new = sub.add_parser("new", help="write a commented starter agreement to fill in")
     new.add_argument("-o", "--output", required=True, help="the .yaml file to write")
     new.add_argument("--force", action="store_true", help="overwrite an existing file")
+
+    review = sub.add_parser(
+        "check", help="review an agreement against the IOP criteria (exit 1 when it finds errors)"
+    )
+    review.add_argument("agreement", help="agreement file (.yaml, .yml or .json)")
+    review.add_argument(
+        "--format", choices=("text", "json", "md"), default="text", help="output (default text)"
+    )
+    review.add_argument("--docx", help="also write the review appendix (Granskningsunderlag)")
+    review.add_argument(
+        "--eur-rate",
+        help=f"kronor per euro for the de minimis comparison (default {DEFAULT_EUR_RATE})",
+    )
+    review.add_argument(
+        "--sgei",
+        action="append",
+        default=[],
+        metavar="PARTY",
+        help="a non-profit party whose activity is a service of general economic interest "
+        "(repeat for several)",
+    )
     return parser
 
 
@@ -114,6 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _schedule(args, out)
         if args.command == "report":
             return _report(args, out)
+        if args.command == "check":
+            return _check(args, out)
         return _new(args, out)
     except ValidationError as exc:
         source = getattr(args, "data", None) if exc.title == "AnnualReport" else None
@@ -241,6 +267,31 @@ def _new(args: argparse.Namespace, out: TextIO) -> int:
     write_atomic(target, starter)
     print(f"wrote {target}; fill it in, then run: iopdocs validate {target}", file=out)
     return EXIT_OK
+
+
+def _check(args: argparse.Namespace, out: TextIO) -> int:
+    from iopdocs.review import passed_checks, review
+    from iopdocs.review.output import review_json, review_markdown, review_text
+
+    target = _output(args.docx) if args.docx else None
+    agreement = load_agreement(args.agreement)
+    rate = args.eur_rate or DEFAULT_EUR_RATE
+    findings = review(agreement, eur_rate=rate, sgei=args.sgei)
+    passed = passed_checks(findings)
+    if target is not None:
+        from iopdocs.render import render_review
+
+        render_review(agreement, target, findings=findings, eur_rate=rate, sgei=args.sgei)
+    if args.format == "json":
+        out.write(review_json(agreement, findings, passed))
+    elif args.format == "md":
+        out.write(review_markdown(agreement, findings, passed))
+    else:
+        out.write(review_text(findings, passed))
+    if target is not None and args.format == "text":
+        print(f"wrote {target}", file=out)
+    has_errors = any(f.severity == "error" for f in findings)
+    return EXIT_FINDINGS if has_errors else EXIT_OK
 
 
 def run() -> None:  # pragma: no cover - the console-script entry point

@@ -6,6 +6,7 @@ Every error of iopdocs' own derives from one root, so a caller can catch them al
      ├── AgreementFileError    an agreement or report file is missing, unreadable or not YAML/JSON
      ├── ScheduleError         a money line cannot be paid as stated (also a ValueError)
      ├── ReportError           no annual report for that year or party (also a ValueError)
+     ├── ReviewError           a review cannot run as asked: a bad euro rate, an unknown party
      └── TemplateError         a Word template cannot be loaded or rendered
           └── TemplateSyntaxError   the template's Jinja tags do not parse
 
@@ -23,6 +24,7 @@ __all__ = [
     "AgreementFileError",
     "IopdocsError",
     "ReportError",
+    "ReviewError",
     "ScheduleError",
     "TemplateError",
     "TemplateSyntaxError",
@@ -67,6 +69,11 @@ class ScheduleError(IopdocsError, ValueError):
 class ReportError(IopdocsError, ValueError):
     """An annual report cannot be made as asked: a year outside the agreement period, a party
     that does not report, or report data for another year or party."""
+
+
+class ReviewError(IopdocsError, ValueError):
+    """A review cannot run with the options given: a euro rate that is not a positive number,
+    or an SGEI party that is not a non-profit party of the agreement."""
 
 
 class TemplateError(IopdocsError):

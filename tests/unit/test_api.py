@@ -10,6 +10,7 @@ from iopdocs.errors import (
     AgreementFileError,
     IopdocsError,
     ReportError,
+    ReviewError,
     ScheduleError,
     TemplateError,
     TemplateSyntaxError,
@@ -39,6 +40,11 @@ PUBLIC = {
     "load_agreement",
     "parse_agreement",
     "render_contract",
+    "Finding",
+    "ReviewError",
+    "Severity",
+    "render_review",
+    "review",
 }
 
 
@@ -52,6 +58,7 @@ def test_every_error_derives_from_one_root() -> None:
     for error in (
         AgreementFileError,
         ReportError,
+        ReviewError,
         ScheduleError,
         TemplateError,
         TemplateSyntaxError,

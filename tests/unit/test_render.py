@@ -291,7 +291,7 @@ def test_the_bundled_templates_match_their_source() -> None:
         import build  # type: ignore[import-not-found]
     finally:
         sys.path.pop(0)
-    assert set(build.TEMPLATES) == {"contract.docx", "annual_report.docx"}
+    assert set(build.TEMPLATES) == {"contract.docx", "annual_report.docx", "review.docx"}
     for name, make in build.TEMPLATES.items():
         assert make() == (ROOT / "templates" / name).read_bytes(), name
 

@@ -109,6 +109,9 @@ class Conditions(StrictModel):
     """Every party may ask to renegotiate when terms are not met or circumstances change."""
     notice_months: int | None = Field(default=None, ge=1, le=36)
     """Uppsägningstid in months; ``None`` leaves termination by notice out of the contract."""
+    termination_for_cause: bool = False
+    """Hävning: a party may end the agreement at once when another party materially breaches it
+    and does not put it right within 30 days of a written request."""
 
 
 class Principle(StrEnum):
@@ -189,6 +192,8 @@ class Mission(StrictModel):
 
     text: Prose | None = None
     items: list[MissionItem] = Field(default_factory=list)
+    exclusions: list[Text] = Field(default_factory=list)
+    """What the partnership does not cover, each a phrase ("myndighetsutövning")."""
 
     @model_validator(mode="after")
     def _something_said(self) -> Mission:
@@ -331,6 +336,17 @@ class FinalProvisions(StrictModel):
     copies: int | None = Field(default=None, ge=1, le=20)
     """Number of identical paper copies; ``None`` leaves the clause out (e.g. digital signing)."""
     text: Prose | None = None
+    personal_data: bool = False
+    """Personuppgifter: each party is controller for its own processing under the GDPR, and
+    processing on another party's behalf needs a data processing agreement first."""
+    confidentiality: bool = False
+    """Tystnadsplikt: what a party learns of another's or of individuals' affairs stays
+    confidential, within the bounds of the public access to information."""
+    insight: bool = False
+    """Insyn: the non-profit parties give the public party the information it needs to follow
+    the activity up and to inform the public (kommunallagen 10 kap. 9 §)."""
+    insurance: bool = False
+    """Försäkring: each party holds the insurance its own part of the activity needs."""
 
 
 class Agreement(StrictModel):

@@ -114,6 +114,9 @@ class MoneyLine(StrictModel):
     each instalment period."""
     indexation: Indexation | None = None
     vat: Vat | None = None
+    stated_total: Money | None = Field(default=None, gt=0)
+    """The line's total for the whole period as a decision or the drafter states it, to be
+    checked against the computed schedule (``iopdocs check``); never printed."""
 
     @field_validator("amount")
     @classmethod

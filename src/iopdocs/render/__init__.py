@@ -16,14 +16,19 @@ from iopdocs.model import Agreement
 from iopdocs.render.templates import (
     CONTRACT_TEMPLATE,
     REPORT_TEMPLATE,
+    REVIEW_TEMPLATE,
     load_template,
     template_path,
 )
 
 if TYPE_CHECKING:
-    from iopdocs.model import AnnualReport
+    from collections.abc import Iterable
+    from decimal import Decimal
 
-__all__ = ["render_annual_report", "render_contract", "template_path"]
+    from iopdocs.model import AnnualReport
+    from iopdocs.review import Finding
+
+__all__ = ["render_annual_report", "render_contract", "render_review", "template_path"]
 
 
 @overload
@@ -176,6 +181,74 @@ def render_annual_report(
     properties["content_status"] = "Ifylld" if report is not None else "Mall"
     data = render_docx(
         source, context, make_environment(locale), properties=properties, timestamp=period.end
+    )
+    if path is None:
+        return data
+    return write_atomic(path, data)
+
+
+@overload
+def render_review(
+    agreement: Agreement,
+    path: None = None,
+    *,
+    findings: list[Finding] | None = None,
+    eur_rate: Decimal | int | str | None = None,
+    sgei: Iterable[str] = (),
+    template: str | os.PathLike[str] | bytes | None = None,
+    locale: str = "sv_SE",
+) -> bytes: ...
+@overload
+def render_review(
+    agreement: Agreement,
+    path: str | os.PathLike[str],
+    *,
+    findings: list[Finding] | None = None,
+    eur_rate: Decimal | int | str | None = None,
+    sgei: Iterable[str] = (),
+    template: str | os.PathLike[str] | bytes | None = None,
+    locale: str = "sv_SE",
+) -> Path: ...
+def render_review(
+    agreement: Agreement,
+    path: str | os.PathLike[str] | None = None,
+    *,
+    findings: list[Finding] | None = None,
+    eur_rate: Decimal | int | str | None = None,
+    sgei: Iterable[str] = (),
+    template: str | os.PathLike[str] | bytes | None = None,
+    locale: str = "sv_SE",
+) -> bytes | Path:
+    """Render the review appendix (Granskningsunderlag) of ``agreement`` as a Word document.
+
+    The findings of ``iopdocs.review`` (run with ``eur_rate`` and ``sgei`` unless ``findings``
+    are given) grouped by severity, each with its field, quoted text and source, then the checks
+    that found nothing. Dated with the agreement's own date, so the same agreement gives the same
+    bytes. Returns the bytes, or writes them atomically to ``path`` and returns the path.
+    """
+    from iopdocs.render.docx import render_docx
+    from iopdocs.render.environment import make_environment
+    from iopdocs.render.formats import formats_for
+    from iopdocs.render.review import review_context
+    from iopdocs.review import DEFAULT_EUR_RATE, passed_checks, review, review_options
+
+    rate = DEFAULT_EUR_RATE if eur_rate is None else eur_rate
+    options = review_options(agreement, eur_rate=rate, sgei=sgei)
+    if findings is None:
+        findings = review(agreement, eur_rate=options.eur_rate, sgei=options.sgei)
+    source = load_template(template, REVIEW_TEMPLATE)
+    context = review_context(
+        agreement, findings, passed_checks(findings), options, formats_for(locale)
+    )
+    properties = _core_properties(agreement)
+    properties["title"] = f"Granskningsunderlag: {agreement.metadata.title}"
+    properties["content_status"] = "Granskningsunderlag"
+    data = render_docx(
+        source,
+        context,
+        make_environment(locale),
+        properties=properties,
+        timestamp=agreement.document_date,
     )
     if path is None:
         return data

@@ -174,6 +174,10 @@ def contract_context(agreement: Agreement, schedule: Schedule, formats: Formats)
                 or provisions.disputes
                 or provisions.copies
                 or provisions.text
+                or provisions.personal_data
+                or provisions.confidentiality
+                or provisions.insight
+                or provisions.insurance
             ),
             "schedule": schedule_context(schedule, any(m["ceiling"] for m in money_lines)),
         },

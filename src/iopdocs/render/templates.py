@@ -10,10 +10,17 @@ from pathlib import Path
 
 from iopdocs.errors import TemplateError
 
-__all__ = ["CONTRACT_TEMPLATE", "REPORT_TEMPLATE", "load_template", "template_path"]
+__all__ = [
+    "CONTRACT_TEMPLATE",
+    "REPORT_TEMPLATE",
+    "REVIEW_TEMPLATE",
+    "load_template",
+    "template_path",
+]
 
 CONTRACT_TEMPLATE = "contract.docx"
 REPORT_TEMPLATE = "annual_report.docx"
+REVIEW_TEMPLATE = "review.docx"
 
 # In a wheel the templates sit inside the package; in a source checkout, at the repository root.
 _SOURCE_TEMPLATES = Path(__file__).resolve().parents[3] / "templates"

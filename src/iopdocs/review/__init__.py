@@ -6,4 +6,87 @@ decide anything.
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+
+from iopdocs.errors import ReviewError
+from iopdocs.model import Agreement, PartyKind
+from iopdocs.review.checks import CHECKS
+from iopdocs.review.findings import (
+    DEFAULT_EUR_RATE,
+    Check,
+    Finding,
+    Note,
+    ReviewOptions,
+    Severity,
+    Subject,
+    check,
+)
+from iopdocs.schedule import payment_schedule
+
+__all__ = [
+    "CHECKS",
+    "DEFAULT_EUR_RATE",
+    "Check",
+    "Finding",
+    "Note",
+    "ReviewOptions",
+    "Severity",
+    "Subject",
+    "check",
+    "passed_checks",
+    "review",
+    "review_options",
+]
+
+
+def review(
+    agreement: Agreement,
+    *,
+    eur_rate: Decimal | int | str = DEFAULT_EUR_RATE,
+    sgei: Iterable[str] = (),
+    checks: Iterable[Check] = CHECKS,
+) -> list[Finding]:
+    """Check ``agreement`` against the IOP criteria, the elements an IOP contract needs and its
+    own figures; return the findings, errors first, then warnings, then infos.
+
+    ``eur_rate`` is the number of kronor per euro used to compare the public money with the de
+    minimis ceilings (default ``DEFAULT_EUR_RATE``); ``sgei`` names the non-profit parties whose
+    activity is a service of general economic interest; ``checks`` replaces the rules applied
+    (``CHECKS``). Findings are facts and pointers for a lawyer, never a legal verdict. Raises
+    ``ReviewError`` for an unusable rate or an ``sgei`` name that is not a non-profit party.
+    """
+    subject = Subject(
+        agreement=agreement,
+        schedule=payment_schedule(agreement),
+        options=review_options(agreement, eur_rate=eur_rate, sgei=sgei),
+    )
+    findings = [finding for rule in checks for finding in rule(subject)]
+    return sorted(findings, key=lambda f: f.severity.rank)
+
+
+def review_options(
+    agreement: Agreement, *, eur_rate: Decimal | int | str, sgei: Iterable[str]
+) -> ReviewOptions:
+    """The options of a review of ``agreement``, checked; ``ReviewError`` when unusable."""
+    try:
+        rate = Decimal(str(eur_rate).replace(",", "."))
+    except InvalidOperation:
+        raise ReviewError(f"the euro rate {eur_rate!r} is not a number") from None
+    if not rate.is_finite() or rate <= 0:
+        raise ReviewError(f"the euro rate must be a positive number of kronor, not {eur_rate}")
+    names = frozenset(sgei)
+    nonprofit = {p.short_name for p in agreement.parties if p.kind is PartyKind.NONPROFIT}
+    unknown = sorted(names - nonprofit)
+    if unknown:
+        raise ReviewError(
+            f"SGEI names a party that is not a non-profit party of the agreement: "
+            f"{', '.join(unknown)} (non-profit parties: {', '.join(sorted(nonprofit))})"
+        )
+    return ReviewOptions(eur_rate=rate, sgei=names)
+
+
+def passed_checks(findings: Iterable[Finding], checks: Iterable[Check] = CHECKS) -> list[Check]:
+    """The checks that found nothing, in their order: what a review found no fault with."""
+    found = {f.code for f in findings}
+    return [c for c in checks if c.code not in found]
