@@ -69,3 +69,14 @@ def test_it_shows_the_agreement_summary_and_a_schedule_plot(
     assert outputs(executed[0], "image/png"), "the payment schedule plot"
     text = "".join(outputs(executed[0], "text/plain"))
     assert "8 utbetalningar, totalt 480000 kr" in text
+
+
+def test_it_reviews_the_draft_and_shows_the_fixed_draft_passing(
+    executed: tuple[nbformat.NotebookNode, Path],
+) -> None:
+    pages = outputs(executed[0], "text/html")
+    first = next(p for p in pages if "<th>Allvar</th>" in p)
+    assert "conditions.termination_for_cause" in first
+    assert "Hävning" in first
+    assert any("Inga iakttagelser" in p for p in pages)
+    assert "0 fel, 3 iakttagelser" in "".join(outputs(executed[0], "text/plain"))
