@@ -54,7 +54,7 @@ def test_every_cell_runs_and_writes_the_documents(
 def test_it_shows_the_validation_errors_as_a_table(
     executed: tuple[nbformat.NotebookNode, Path],
 ) -> None:
-    tables = [h for h in outputs(executed[0], "text/html") if "<th>Fält</th>" in h]
+    tables = [h for h in outputs(executed[0], "text/html") if "<th>Kod</th>" in h]
     assert len(tables) == 1
     assert "org_number" in tables[0]
     assert "org_number_checksum" in tables[0]
