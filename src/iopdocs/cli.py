@@ -1,7 +1,8 @@
 """The ``iopdocs`` command: thin argument parsing over the public API.
 
-Exit status: 0 on success, 2 for bad input (a missing or broken file, invalid data, an unusable
-template, an output that cannot be written). Bad input never leaves an output file behind.
+Exit status: 0 on success, 1 when ``templates lint`` finds problems, 2 for bad input (a missing
+or broken file, invalid data, an unusable template, an output that cannot be written). Bad input
+never leaves an output file behind.
 """
 
 from __future__ import annotations
@@ -96,6 +97,19 @@ def _parser() -> argparse.ArgumentParser:
     new = sub.add_parser("new", help="write a commented starter agreement to fill in")
     new.add_argument("-o", "--output", required=True, help="the .yaml file to write")
     new.add_argument("--force", action="store_true", help="overwrite an existing file")
+
+    templates = sub.add_parser("templates", help="list, export and check Word templates")
+    tsub = templates.add_subparsers(dest="templates_command", required=True, metavar="ACTION")
+    tsub.add_parser("list", help="the bundled templates, what each is for and the names it sees")
+    export = tsub.add_parser("export", help="copy a bundled template to edit in Word")
+    export.add_argument("name", help="the template, e.g. contract or annual_report")
+    export.add_argument("directory", help="the folder to copy it into")
+    export.add_argument("--force", action="store_true", help="overwrite an existing file")
+    lint = tsub.add_parser("lint", help="check a template; exit 1 when it has problems")
+    lint.add_argument("template", help="the .docx template to check")
+    lint.add_argument(
+        "--kind", choices=["contract", "report"], help="what it renders (default: inferred)"
+    )
     return parser
 
 
@@ -114,6 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _schedule(args, out)
         if args.command == "report":
             return _report(args, out)
+        if args.command == "templates":
+            return _templates(args, out)
         return _new(args, out)
     except ValidationError as exc:
         source = getattr(args, "data", None) if exc.title == "AnnualReport" else None
@@ -240,6 +256,37 @@ def _new(args: argparse.Namespace, out: TextIO) -> int:
     starter = resources.files("iopdocs").joinpath("starter.yaml").read_bytes()
     write_atomic(target, starter)
     print(f"wrote {target}; fill it in, then run: iopdocs validate {target}", file=out)
+    return EXIT_OK
+
+
+EXIT_PROBLEMS = 1
+
+
+def _templates(args: argparse.Namespace, out: TextIO) -> int:
+    from iopdocs.render.lint import lint_template
+    from iopdocs.render.templates import export_template, list_templates
+
+    if args.templates_command == "list":
+        for info in list_templates():
+            use = {"contract": "iopdocs render", "report": "iopdocs report"}.get(info.kind or "")
+            print(f"{info.name.removesuffix('.docx')}: {info.description or info.title}", file=out)
+            print(
+                f"  names: {', '.join(info.names)}" + (f"; used by {use}" if use else ""), file=out
+            )
+        return EXIT_OK
+    if args.templates_command == "export":
+        target = export_template(args.name, args.directory, force=args.force)
+        print(
+            f"wrote {target}; edit it in Word, then run: iopdocs templates lint {target}", file=out
+        )
+        return EXIT_OK
+    problems = lint_template(args.template, args.kind)
+    for problem in problems:
+        print(f"{args.template}: {problem}", file=out)
+    if problems:
+        print(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} found", file=out)
+        return EXIT_PROBLEMS
+    print(f"ok: {args.template}: no problems found", file=out)
     return EXIT_OK
 
 

@@ -7,7 +7,8 @@ Every error of iopdocs' own derives from one root, so a caller can catch them al
      ├── ScheduleError         a money line cannot be paid as stated (also a ValueError)
      ├── ReportError           no annual report for that year or party (also a ValueError)
      └── TemplateError         a Word template cannot be loaded or rendered
-          └── TemplateSyntaxError   the template's Jinja tags do not parse
+          ├── TemplateSyntaxError   the template's Jinja tags do not parse
+          └── TemplateSandboxError  an outside template tried what the sandbox refuses
 
 Data that parses but breaks the model's rules raises pydantic's own ``ValidationError``, which
 passes through unchanged: its ``errors()`` name every field path, and each error has a stable
@@ -25,6 +26,7 @@ __all__ = [
     "ReportError",
     "ScheduleError",
     "TemplateError",
+    "TemplateSandboxError",
     "TemplateSyntaxError",
 ]
 
@@ -82,3 +84,9 @@ class TemplateSyntaxError(TemplateError):
     def __init__(self, message: str, *, context: list[str] | None = None) -> None:
         super().__init__(message)
         self.context = context or []
+
+
+class TemplateSandboxError(TemplateError):
+    """A template from outside the package tried something its sandbox refuses: Python internals
+    (``__class__``), changing the data (``append``), other files (``{% include %}``) or huge
+    values (``range(10**9)``). The message names what was refused."""
