@@ -15,6 +15,7 @@ from iopdocs.errors import (
     ReportError,
     ScheduleError,
     TemplateError,
+    TemplateSandboxError,
     TemplateSyntaxError,
 )
 from iopdocs.loading import (
@@ -26,6 +27,8 @@ from iopdocs.loading import (
 )
 from iopdocs.model import Agreement, AnnualReport, OrgNumber, PartyKind, Principle, Status
 from iopdocs.render import render_annual_report, render_contract
+from iopdocs.render.lint import TemplateProblem, lint_template
+from iopdocs.render.templates import TemplateInfo, export_template, list_templates
 from iopdocs.schedule import Schedule, payment_schedule, report_periods
 
 __version__ = "0.1.0"
@@ -43,10 +46,16 @@ __all__ = [
     "ScheduleError",
     "Status",
     "TemplateError",
+    "TemplateInfo",
+    "TemplateProblem",
+    "TemplateSandboxError",
     "TemplateSyntaxError",
     "__version__",
     "agreement_schema",
     "dump_agreement",
+    "export_template",
+    "lint_template",
+    "list_templates",
     "load_agreement",
     "load_report",
     "parse_agreement",

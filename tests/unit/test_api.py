@@ -12,6 +12,7 @@ from iopdocs.errors import (
     ReportError,
     ScheduleError,
     TemplateError,
+    TemplateSandboxError,
     TemplateSyntaxError,
 )
 
@@ -39,6 +40,12 @@ PUBLIC = {
     "load_agreement",
     "parse_agreement",
     "render_contract",
+    "TemplateInfo",
+    "TemplateProblem",
+    "TemplateSandboxError",
+    "export_template",
+    "lint_template",
+    "list_templates",
 }
 
 
@@ -55,6 +62,7 @@ def test_every_error_derives_from_one_root() -> None:
         ScheduleError,
         TemplateError,
         TemplateSyntaxError,
+        TemplateSandboxError,
     ):
         assert issubclass(error, IopdocsError)
 

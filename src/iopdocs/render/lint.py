@@ -950,8 +950,9 @@ def lint_template(
         try:
             walker.walk(env.parse(part.source), _Scope({k: (v, k) for k, v in top.items()}))
         except TemplateSyntaxError as exc:
-            if not pairing:
-                message, where = _explain(part.source, exc)
+            message, where = _explain(part.source, exc)
+            # An unmatched or unclosed block is already named, with its kind, by the pairing.
+            if not (pairing and re.search(r"without a matching|is never closed", message)):
                 problems.append(TemplateProblem("syntax", message, part.name, where))
         problems += word + pairing + walker.problems
         if part.root is not None and not pairing:
