@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
+from docx import Document
 
 from iopdocs import (
     Agreement,
@@ -87,7 +89,8 @@ def test_a_loop_variable_is_explained_by_its_list() -> None:
     template = word_template(
         para("{%p for c in doc.contacts %}"), para("{{ c.mail }}"), para("{%p endfor %}")
     )
-    assert "c is each of doc.contacts" in only(lint_template(template), "unknown-variable").message
+    problem = only(lint_template(template), "unknown-variable")
+    assert "c (each of doc.contacts) has no field 'mail'" in problem.message
 
 
 def test_unknown_filters_and_tests_are_named() -> None:
@@ -266,3 +269,29 @@ def test_a_missing_field_names_its_path_and_tag(flagship: Agreement) -> None:
     message = compact(str(info.value))
     assert "agreement.perod" in message
     assert "{{ agreement.perod.start|date }}" in message
+
+
+def test_the_document_properties_docxtpl_renders_are_checked() -> None:
+    document = Document(io.BytesIO(word_template(para("Text"))))
+    document.core_properties.title = "Avtal: {{ doc.titel }}"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    problem = only(lint_template(buffer.getvalue()), "unknown-variable")
+    assert problem.part == "docProps/core.xml (title)"
+    assert "did you mean doc.title?" in problem.message
+
+
+def test_one_broken_tag_does_not_hide_the_other_problems() -> None:
+    template = word_template(
+        para("{{ doc.title | }}"),
+        para("{{ agreement.perod }}"),
+        table(("{%tr for m in doc.mission_items %}",), ("{{ m.title }}",), ("{%tr endfor %}",)),
+        para("{%p if doc.draft %}"),
+        para("UTKAST"),
+    )
+    assert sorted(codes(lint_template(template))) == [
+        "empty-table",
+        "syntax",
+        "unknown-variable",
+        "unpaired-tag",
+    ]

@@ -409,7 +409,7 @@ class _Walker:
 
     def problem(self, node: nodes.Node, code: str, message: str) -> None:
         tag, where = _tag_at(self.part.source, node.lineno)
-        self.problems.append(TemplateProblem(code, f"{message} in {tag}", self.part.name, where))
+        self.problems.append(TemplateProblem(code, f"{tag}: {message}", self.part.name, where))
 
     def walk(self, node: nodes.Node, scope: _Scope) -> None:
         from jinja2 import nodes
@@ -522,13 +522,14 @@ class _Walker:
         origin = ""
         root = _root_name(base_node)
         if root in scope.shapes and root not in self.top:
-            origin = f" ({root} is {scope.shapes[root][1]})"
+            source = scope.shapes[root][1]
+            origin = f" ({source})" if base_path == root else f" ({root} is {source})"
         close = _closest(name, base.names())
         suggestion = f"; did you mean {base_path}.{close}?" if close else ""
         self.problem(
             node,
             "unknown-variable",
-            f"{base_path}.{name}: '{name}' is not a field of {base_path}{origin}{suggestion}",
+            f"{base_path}{origin} has no field '{name}'{suggestion}",
         )
         return _ANY
 
@@ -619,16 +620,20 @@ def _local(element: etree._Element) -> str:
     return tag.split("}", 1)[1] if isinstance(tag, str) and "}" in tag else str(tag)
 
 
-def _paragraph_text(paragraph: etree._Element) -> tuple[str, list[tuple[int, ...]]]:
-    """The paragraph's visible text, and for each character the boundary elements around it."""
+def _paragraph_text(paragraph: etree._Element) -> tuple[str, list[tuple[Any, ...]]]:
+    """The paragraph's visible text, and for each character the boundary elements around it.
+
+    The keys hold the elements themselves: lxml keeps one proxy per element only while it is
+    referenced, so an ``id()`` could be reused by another element.
+    """
     text = ""
-    keys: list[tuple[int, ...]] = []
+    keys: list[tuple[Any, ...]] = []
     for t in paragraph.iter(f"{_W}t"):
         key = []
         node = t.getparent()
         while node is not None and node is not paragraph:
             if _local(node) in _BOUNDARIES:
-                key.append(id(node))
+                key.append(node)
             node = node.getparent()
         text += t.text or ""
         keys += [tuple(key)] * len(t.text or "")
@@ -663,8 +668,8 @@ def _word_checks(part: _Part, comments: dict[str, str]) -> tuple[list[TemplatePr
         text, keys = _paragraph_text(paragraph)
         for element in paragraph.iter():
             local = _local(element)
-            if local in _REVISIONS and (id(paragraph), _REVISIONS[local]) not in seen_revisions:
-                seen_revisions.add((id(paragraph), _REVISIONS[local]))
+            if local in _REVISIONS and (index, _REVISIONS[local]) not in seen_revisions:
+                seen_revisions.add((index, _REVISIONS[local]))
                 author = element.get(f"{_W}author")
                 by = f" by {author}" if author else ""
                 report(
@@ -822,10 +827,10 @@ def _empty_tables(
     root = part.root
     assert root is not None
     open_blocks: list[_Tag] = []
-    guards_at: dict[int, list[_Tag]] = {}
+    tables: list[tuple[Any, list[_Tag]]] = []  # each table with the blocks open around it
     for element in root.iter(f"{_W}p", f"{_W}tbl"):
         if _local(element) == "tbl":
-            guards_at[id(element)] = list(open_blocks)
+            tables.append((element, list(open_blocks)))
             continue
         for tag in by_paragraph.get(id(element), []):
             if tag.special != "p":
@@ -834,8 +839,8 @@ def _empty_tables(
                 open_blocks.append(tag)
             elif tag.keyword.startswith("end") and open_blocks:
                 open_blocks.pop()
-    for table in root.iter(f"{_W}tbl"):
-        guarded = any(g.keyword == "if" for g in guards_at.get(id(table), []))
+    for table, around in tables:
+        guarded = any(g.keyword == "if" for g in around)
         active: list[_Tag] = []
         loops_here: list[_Tag] = []
         sure = False
@@ -926,7 +931,6 @@ def lint_template(
     by default it is inferred from the names the template uses. Raises ``TemplateError`` when
     the file cannot be read or is not a Word document.
     """
-    from jinja2 import TemplateSyntaxError
 
     from iopdocs.render.environment import make_environment
     from iopdocs.render.templates import load_template
@@ -947,17 +951,57 @@ def lint_template(
             word, tags = _word_checks(part, comments)
         pairing = _pairing(part, tags)
         walker = _Walker(env, part, kind, top)
-        try:
-            walker.walk(env.parse(part.source), _Scope({k: (v, k) for k, v in top.items()}))
-        except TemplateSyntaxError as exc:
-            message, where = _explain(part.source, exc)
+        tree, errors = _parse_leniently(env, part.source)
+        for message, where in errors:
             # An unmatched or unclosed block is already named, with its kind, by the pairing.
             if not (pairing and re.search(r"without a matching|is never closed", message)):
                 problems.append(TemplateProblem("syntax", message, part.name, where))
+        if tree is not None:
+            walker.walk(tree, _Scope({k: (v, k) for k, v in top.items()}))
         problems += word + pairing + walker.problems
-        if part.root is not None and not pairing:
+        if part.root is not None:
             problems += _empty_tables(part, tags, walker.loops)
     return problems
+
+
+def _parse_leniently(
+    env: jinja2.Environment, source: str
+) -> tuple[nodes.Template | None, list[tuple[str, str]]]:
+    """The syntax tree of ``source`` and every syntax error, explained.
+
+    After each error the offending tag is blanked (or the missing end tag appended) and the
+    source parsed again, so one broken tag does not hide the problems of all the others.
+    Blanking keeps the line numbers, so every explanation points at the right tag.
+    """
+    from jinja2 import TemplateSyntaxError
+
+    errors: list[tuple[str, str]] = []
+    for _ in range(50):
+        try:
+            return env.parse(source), errors
+        except TemplateSyntaxError as exc:
+            errors.append(_explain(source, exc))
+            repaired = _repair(source, exc)
+            if repaired == source:
+                break
+            source = repaired
+    return None, errors
+
+
+def _repair(source: str, exc: jinja2.TemplateSyntaxError) -> str:
+    message = exc.message or ""
+    missing = [t for t in re.findall(r"'(\w+)'", message) if t.startswith("end")]
+    if message.startswith("Unexpected end of template") and missing:
+        return source + "{% " + missing[0] + " %}"
+    lines = source.split("\n")
+    index = (exc.lineno or 0) - 1
+    if not 0 <= index < len(lines):
+        return source
+    tag = _TAG.match(lines[index])
+    if tag is None:
+        return source
+    lines[index] = lines[index][tag.end() :]
+    return "\n".join(lines)
 
 
 def _explain(source: str, exc: jinja2.TemplateSyntaxError) -> tuple[str, str]:
@@ -1024,13 +1068,13 @@ def describe_undefined(template: bytes, message: str) -> str:
         parts = _parts(template)
     except TemplateError:
         return message
-    found = []
+    found: dict[str, str] = {}  # tag -> the dotted path in it that ends in the name
     for part in parts:
         for tag in _TAG.findall(part.source):
-            path = re.search(rf"[\w.]*\b{re.escape(name)}\b", tag)
-            if path and tag not in found:
-                found.append(tag)
-                dotted = path.group(0)
+            path = re.search(rf"[\w.]*\b{re.escape(name)}\b", _STRING.sub("", tag))
+            if path:
+                found.setdefault(tag, path.group(0))
     if not found:
         return message
-    return f"{dotted} is not in the data ({message}), asked for in {', '.join(found[:3])}"
+    tags = list(found)[:3]
+    return f"{found[tags[0]]} is not in the data ({message}), asked for in {', '.join(tags)}"
