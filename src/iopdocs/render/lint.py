@@ -990,7 +990,7 @@ def _parse_leniently(
 
 def _repair(source: str, exc: jinja2.TemplateSyntaxError) -> str:
     message = exc.message or ""
-    missing = [t for t in re.findall(r"'(\w+)'", message) if t.startswith("end")]
+    missing = [str(t) for t in re.findall(r"'(\w+)'", message) if t.startswith("end")]
     if message.startswith("Unexpected end of template") and missing:
         return source + "{% " + missing[0] + " %}"
     lines = source.split("\n")
