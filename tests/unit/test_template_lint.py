@@ -122,6 +122,12 @@ def test_a_tracked_insertion_inside_a_tag_is_reported_twice_over() -> None:
     assert "{{ agreement.metadata.title }}" in only(problems, "split-tag").message
 
 
+def test_a_tag_running_into_a_hyperlink_is_reported() -> None:
+    link = f'<w:hyperlink w:anchor="parter">{run("parties_text }}")}</w:hyperlink>'
+    template = word_template(para(run("Parter: {{ doc."), link))
+    assert "{{ doc.parties_text }}" in only(lint_template(template), "split-tag").message
+
+
 def test_a_tracked_deletion_is_reported() -> None:
     template = word_template(para(run("Parterna "), deleted("gemensamt "), run("ansvarar.")))
     assert codes(lint_template(template)) == ["tracked-change"]
@@ -151,6 +157,18 @@ def test_a_table_of_loop_rows_over_a_list_that_may_be_empty_needs_a_guard() -> N
     assert lint_template(guarded) == []
     with_header = word_template(table(("Uppgift", "Parter"), *rows, ("{%tr endfor %}",)))
     assert lint_template(with_header) == []
+
+
+def test_a_row_of_column_loops_over_a_list_that_may_be_empty_needs_a_guard() -> None:
+    columns = ("{%tc for y in doc.schedule.by_year %}", "{{ y.name }}", "{%tc endfor %}")
+    problem = only(lint_template(word_template(table(columns))), "empty-table")
+    assert "every cell of a row of this table comes from {%tc for y in" in problem.message
+    assert lint_template(word_template(table(("År", *columns)))) == []
+
+
+def test_a_table_of_conditional_rows_needs_a_guard() -> None:
+    template = word_template(table(("{%tr if doc.draft %}",), ("UTKAST",), ("{%tr endif %}",)))
+    assert "{%tr if doc.draft %}" in only(lint_template(template), "empty-table").message
 
 
 @pytest.mark.parametrize("items", ["agreement.parties", "doc.signatures", "doc.contacts"])

@@ -15,8 +15,9 @@ silently lose text:
 - ``autocorrect``: Word's AutoCorrect inside a tag (``–`` for ``--``, ``…`` for ``...``);
 - ``unknown-variable``, ``unknown-filter``, ``unknown-test``: names the data or the environment
   does not have, each with a "did you mean";
-- ``empty-table``: a table made only of ``{%tr for %}`` rows over a list that may be empty and
-  not guarded by ``{%p if … %}``: it would be left with no rows, an invalid table.
+- ``empty-table``: a table made only of ``{%tr for %}`` rows (or a row made only of
+  ``{%tc for %}`` cells) over a list that may be empty and not guarded by ``{%p if … %}``: it
+  would be left with no rows (or cells), an invalid table.
 
 Variable paths are resolved through the model's fields for ``agreement`` and through the shape
 of a real context (built from the packaged starter agreement) for ``doc`` and ``report``.
@@ -840,42 +841,68 @@ def _empty_tables(
             elif tag.keyword.startswith("end") and open_blocks:
                 open_blocks.pop()
     for table, around in tables:
-        guarded = any(g.keyword == "if" for g in around)
-        active: list[_Tag] = []
-        loops_here: list[_Tag] = []
-        sure = False
-        for row in table.findall(f"{_W}tr"):
-            row_tags = [
-                t
-                for p in row.iter(f"{_W}p")
-                for t in by_paragraph.get(id(p), [])
-                if t.special == "tr" and _ancestor(p, "tbl") is table
-            ]
-            if row_tags:
-                tag = row_tags[0]
-                if tag.keyword in ("for", "if"):
-                    active.append(tag)
-                    if tag.keyword == "for":
-                        loops_here.append(tag)
-                elif tag.keyword.startswith("end") and active:
-                    active.pop()
-                continue
-            if all(t.keyword == "for" and never_empty.get(id(t), False) for t in active):
-                sure = True
-        if loops_here and not sure and not guarded:
-            loop = next(t for t in loops_here if not never_empty.get(id(t), False))
+        if any(g.keyword == "if" for g in around):
+            continue  # a {%p if %} around the table removes it whole
+
+        rows = table.findall(f"{_W}tr")
+        culprit = _may_vanish([_special(table, r, "tr", by_paragraph) for r in rows], never_empty)
+        what = "row of this table"
+        if culprit is None:
+            for row in rows:
+                cells = row.findall(f"{_W}tc")
+                units = [_special(table, c, "tc", by_paragraph) for c in cells]
+                culprit = _may_vanish(units, never_empty)
+                if culprit is not None:
+                    what = "cell of a row of this table"
+                    break
+        if culprit is not None:
             problems.append(
                 TemplateProblem(
                     "empty-table",
-                    f"paragraph {loop.index}: every row of this table comes from {loop.text}, "
-                    "and the list may be empty, which leaves a table without rows (Word reports "
-                    "the document as damaged); put a paragraph {%p if … %} before the table "
-                    "and {%p endif %} after it",
+                    f"paragraph {culprit.index}: every {what} comes from {culprit.text}, which "
+                    "may give nothing and leave an invalid table (Word reports the document as "
+                    "damaged); put a paragraph {%p if … %} before the table and {%p endif %} "
+                    "after it",
                     part.name,
                     _shorten(" ".join(_text_of(table).split())),
                 )
             )
     return problems
+
+
+def _special(
+    table: Any, unit: Any, special: str, by_paragraph: dict[int, list[_Tag]]
+) -> list[_Tag]:
+    """The ``special`` tags in a row or cell of ``table`` (not of a table nested in it)."""
+    return [
+        t
+        for p in unit.iter(f"{_W}p")
+        for t in by_paragraph.get(id(p), [])
+        if t.special == special and _ancestor(p, "tbl") is table
+    ]
+
+
+def _may_vanish(units: list[list[_Tag]], never_empty: dict[int, bool]) -> _Tag | None:
+    """The block tag that can leave ``units`` (rows, or a row's cells) with none at all.
+
+    ``units`` gives each row or cell's control tags; a unit without any is content. Content
+    is certain when every block around it is a loop over a list that is never empty.
+    """
+    active: list[_Tag] = []
+    blocks: list[_Tag] = []
+    for unit in units:
+        if unit:
+            tag = unit[0]
+            if tag.keyword in ("for", "if"):
+                active.append(tag)
+                blocks.append(tag)
+            elif tag.keyword.startswith("end") and active:
+                active.pop()
+            continue
+        if all(t.keyword == "for" and never_empty.get(id(t), False) for t in active):
+            return None
+    uncertain = [t for t in blocks if not (t.keyword == "for" and never_empty.get(id(t), False))]
+    return uncertain[0] if uncertain else None
 
 
 def _comments(data: bytes) -> dict[str, str]:
