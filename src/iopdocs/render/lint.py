@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
 import types
 import typing
@@ -403,7 +404,6 @@ class _Scope:
 class _Walker:
     env: jinja2.Environment
     part: _Part
-    kind: str | None
     top: dict[str, _Shape]
     problems: list[TemplateProblem] = field(default_factory=list)
     loops: list[tuple[int, bool]] = field(default_factory=list)  # (line, list never empty)
@@ -950,7 +950,7 @@ def infer_kind(names: set[str] | tuple[str, ...]) -> str | None:
 
 
 def lint_template(
-    template: str | bytes | Any, kind: str | None = None, *, locale: str = "sv_SE"
+    template: str | os.PathLike[str] | bytes, kind: str | None = None, *, locale: str = "sv_SE"
 ) -> list[TemplateProblem]:
     """Every problem in ``template`` (a path or the .docx bytes); an empty list means clean.
 
@@ -977,7 +977,7 @@ def lint_template(
         if part.root is not None:
             word, tags = _word_checks(part, comments)
         pairing = _pairing(part, tags)
-        walker = _Walker(env, part, kind, top)
+        walker = _Walker(env, part, top)
         tree, errors = _parse_leniently(env, part.source)
         for message, where in errors:
             # An unmatched or unclosed block is already named, with its kind, by the pairing.
