@@ -54,6 +54,11 @@ def test_the_cli_examples_run(line: str, tmp_path: Path) -> None:
     argv = shlex.split(line)
     if "validate" in argv and argv[-1] == "nytt-avtal.yaml":
         subprocess.run([script, "new", "-o", "nytt-avtal.yaml"], cwd=tmp_path, check=True)
+    for arg in argv[2:] if argv[1:3] != ["templates", "export"] else []:
+        if arg.startswith("out/") and (ROOT / "templates" / arg[4:]).is_file():
+            # A template exported by an earlier line of the same block.
+            name = arg[4:].removesuffix(".docx")
+            subprocess.run([script, "templates", "export", name, "out"], cwd=tmp_path, check=True)
     done = subprocess.run(
         [script, *argv[1:]],
         cwd=tmp_path,

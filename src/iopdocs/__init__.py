@@ -16,6 +16,7 @@ from iopdocs.errors import (
     ReviewError,
     ScheduleError,
     TemplateError,
+    TemplateSandboxError,
     TemplateSyntaxError,
 )
 from iopdocs.loading import (
@@ -27,6 +28,8 @@ from iopdocs.loading import (
 )
 from iopdocs.model import Agreement, AnnualReport, OrgNumber, PartyKind, Principle, Status
 from iopdocs.render import render_annual_report, render_contract, render_review
+from iopdocs.render.lint import TemplateProblem, lint_template
+from iopdocs.render.templates import TemplateInfo, export_template, list_templates
 from iopdocs.review import Finding, Severity, review
 from iopdocs.schedule import Schedule, payment_schedule, report_periods
 
@@ -48,10 +51,16 @@ __all__ = [
     "Severity",
     "Status",
     "TemplateError",
+    "TemplateInfo",
+    "TemplateProblem",
+    "TemplateSandboxError",
     "TemplateSyntaxError",
     "__version__",
     "agreement_schema",
     "dump_agreement",
+    "export_template",
+    "lint_template",
+    "list_templates",
     "load_agreement",
     "load_report",
     "parse_agreement",

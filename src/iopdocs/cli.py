@@ -1,8 +1,8 @@
 """The ``iopdocs`` command: thin argument parsing over the public API.
 
 Exit status: 0 on success, 2 for bad input (a missing or broken file, invalid data, an unusable
-template, an output that cannot be written); ``iopdocs check`` exits 1 when it finds errors. Bad
-input never leaves an output file behind.
+template, an output that cannot be written); ``iopdocs check`` exits 1 when it finds errors and
+``iopdocs templates lint`` when it finds problems. Bad input never leaves an output file behind.
 """
 
 from __future__ import annotations
@@ -120,6 +120,20 @@ def _parser() -> argparse.ArgumentParser:
         help="a non-profit party whose activity is a service of general economic interest "
         "(repeat for several)",
     )
+    templates = sub.add_parser("templates", help="list, export and check Word templates")
+    tsub = templates.add_subparsers(dest="templates_command", required=True, metavar="ACTION")
+    tsub.add_parser("list", help="the bundled templates, what each is for and the names it sees")
+    export = tsub.add_parser("export", help="copy a bundled template to edit in Word")
+    export.add_argument("name", help="the template, e.g. contract or annual_report")
+    export.add_argument("directory", help="the folder to copy it into")
+    export.add_argument("--force", action="store_true", help="overwrite an existing file")
+    lint = tsub.add_parser("lint", help="check a template; exit 1 when it has problems")
+    lint.add_argument("template", help="the .docx template to check")
+    lint.add_argument(
+        "--kind",
+        choices=["contract", "report", "review"],
+        help="what it renders (default: inferred)",
+    )
     return parser
 
 
@@ -140,6 +154,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _report(args, out)
         if args.command == "check":
             return _check(args, out)
+        if args.command == "templates":
+            return _templates(args, out)
         return _new(args, out)
     except ValidationError as exc:
         source = getattr(args, "data", None) if exc.title == "AnnualReport" else None
@@ -292,6 +308,41 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         print(f"wrote {target}", file=out)
     has_errors = any(f.severity == "error" for f in findings)
     return EXIT_FINDINGS if has_errors else EXIT_OK
+
+
+EXIT_PROBLEMS = 1
+
+
+def _templates(args: argparse.Namespace, out: TextIO) -> int:
+    from iopdocs.render.lint import lint_template
+    from iopdocs.render.templates import export_template, list_templates
+
+    if args.templates_command == "list":
+        for info in list_templates():
+            use = {
+                "contract": "iopdocs render",
+                "report": "iopdocs report",
+                "review": "iopdocs check --docx",
+            }.get(info.kind or "")
+            print(f"{info.name.removesuffix('.docx')}: {info.description or info.title}", file=out)
+            print(
+                f"  names: {', '.join(info.names)}" + (f"; used by {use}" if use else ""), file=out
+            )
+        return EXIT_OK
+    if args.templates_command == "export":
+        target = export_template(args.name, args.directory, force=args.force)
+        print(
+            f"wrote {target}; edit it in Word, then run: iopdocs templates lint {target}", file=out
+        )
+        return EXIT_OK
+    problems = lint_template(args.template, args.kind)
+    for problem in problems:
+        print(f"{args.template}: {problem}", file=out)
+    if problems:
+        print(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} found", file=out)
+        return EXIT_PROBLEMS
+    print(f"ok: {args.template}: no problems found", file=out)
+    return EXIT_OK
 
 
 def run() -> None:  # pragma: no cover - the console-script entry point

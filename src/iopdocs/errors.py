@@ -8,7 +8,8 @@ Every error of iopdocs' own derives from one root, so a caller can catch them al
      ├── ReportError           no annual report for that year or party (also a ValueError)
      ├── ReviewError           a review cannot run as asked: a bad euro rate, an unknown party
      └── TemplateError         a Word template cannot be loaded or rendered
-          └── TemplateSyntaxError   the template's Jinja tags do not parse
+          ├── TemplateSyntaxError   the template's Jinja tags do not parse
+          └── TemplateSandboxError  an outside template tried what the sandbox refuses
 
 Data that parses but breaks the model's rules raises pydantic's own ``ValidationError``, which
 passes through unchanged: its ``errors()`` name every field path, and each error has a stable
@@ -27,6 +28,7 @@ __all__ = [
     "ReviewError",
     "ScheduleError",
     "TemplateError",
+    "TemplateSandboxError",
     "TemplateSyntaxError",
 ]
 
@@ -89,3 +91,9 @@ class TemplateSyntaxError(TemplateError):
     def __init__(self, message: str, *, context: list[str] | None = None) -> None:
         super().__init__(message)
         self.context = context or []
+
+
+class TemplateSandboxError(TemplateError):
+    """A template from outside the package tried something its sandbox refuses: Python internals
+    (``__class__``), changing the data (``append``), other files (``{% include %}``) or huge
+    values (``range(10**9)``). The message names what was refused."""

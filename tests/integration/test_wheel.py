@@ -65,3 +65,18 @@ def test_a_fresh_venv_renders_from_the_wheel(wheel: Path, tmp_path: Path) -> Non
     ).stdout
     assert str(env_dir) in where  # the installed copy, not the source tree
     assert zipfile.is_zipfile(work / "avtal.docx")
+    # The template commands find the packaged templates and lint without the source tree.
+    iopdocs = str(env_dir / "bin" / "iopdocs")
+    for argv in (
+        ["templates", "list"],
+        ["templates", "export", "annual_report", "."],
+        ["templates", "lint", "annual_report.docx"],
+    ):
+        done = subprocess.run([iopdocs, *argv], cwd=work, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    assert (
+        "contract: "
+        in subprocess.run(
+            [iopdocs, "templates", "list"], cwd=work, capture_output=True, text=True, check=True
+        ).stdout
+    )

@@ -13,6 +13,7 @@ from iopdocs.errors import (
     ReviewError,
     ScheduleError,
     TemplateError,
+    TemplateSandboxError,
     TemplateSyntaxError,
 )
 
@@ -45,6 +46,12 @@ PUBLIC = {
     "Severity",
     "render_review",
     "review",
+    "TemplateInfo",
+    "TemplateProblem",
+    "TemplateSandboxError",
+    "export_template",
+    "lint_template",
+    "list_templates",
 }
 
 
@@ -62,6 +69,7 @@ def test_every_error_derives_from_one_root() -> None:
         ScheduleError,
         TemplateError,
         TemplateSyntaxError,
+        TemplateSandboxError,
     ):
         assert issubclass(error, IopdocsError)
 

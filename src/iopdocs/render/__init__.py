@@ -17,6 +17,7 @@ from iopdocs.render.templates import (
     CONTRACT_TEMPLATE,
     REPORT_TEMPLATE,
     REVIEW_TEMPLATE,
+    is_bundled,
     load_template,
     template_path,
 )
@@ -24,6 +25,8 @@ from iopdocs.render.templates import (
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from decimal import Decimal
+
+    import jinja2
 
     from iopdocs.model import AnnualReport
     from iopdocs.review import Finding
@@ -63,7 +66,6 @@ def render_contract(
     """
     from iopdocs.render.context import contract_context
     from iopdocs.render.docx import render_docx
-    from iopdocs.render.environment import make_environment
     from iopdocs.render.formats import formats_for
     from iopdocs.schedule import payment_schedule
 
@@ -73,13 +75,25 @@ def render_contract(
     data = render_docx(
         source,
         context,
-        make_environment(locale),
+        template_environment(template, locale),
         properties=_core_properties(agreement),
         timestamp=agreement.document_date,
     )
     if path is None:
         return data
     return write_atomic(path, data)
+
+
+def template_environment(
+    template: str | os.PathLike[str] | bytes | None, locale: str = "sv_SE"
+) -> jinja2.Environment:
+    """The Jinja environment ``template`` renders in: the bundled templates in the plain one,
+    any other template (bytes, or a file that is not bundled) in the sandbox."""
+    from iopdocs.render.environment import make_environment, make_sandboxed_environment
+
+    if is_bundled(template):
+        return make_environment(locale)
+    return make_sandboxed_environment(locale)
 
 
 def _core_properties(agreement: Agreement) -> dict[str, object]:
@@ -151,7 +165,6 @@ def render_annual_report(
     """
     from iopdocs.errors import ReportError
     from iopdocs.render.docx import render_docx
-    from iopdocs.render.environment import make_environment
     from iopdocs.render.formats import formats_for
     from iopdocs.render.report import report_context, reporting_parties
     from iopdocs.schedule import payment_schedule, report_period
@@ -180,7 +193,11 @@ def render_annual_report(
     properties["title"] = f"Årsberättelse {year}: {agreement.metadata.title}"
     properties["content_status"] = "Ifylld" if report is not None else "Mall"
     data = render_docx(
-        source, context, make_environment(locale), properties=properties, timestamp=period.end
+        source,
+        context,
+        template_environment(template, locale),
+        properties=properties,
+        timestamp=period.end,
     )
     if path is None:
         return data
@@ -227,7 +244,6 @@ def render_review(
     bytes. Returns the bytes, or writes them atomically to ``path`` and returns the path.
     """
     from iopdocs.render.docx import render_docx
-    from iopdocs.render.environment import make_environment
     from iopdocs.render.formats import formats_for
     from iopdocs.render.review import review_context
     from iopdocs.review import DEFAULT_EUR_RATE, passed_checks, review, review_options
@@ -246,7 +262,7 @@ def render_review(
     data = render_docx(
         source,
         context,
-        make_environment(locale),
+        template_environment(template, locale),
         properties=properties,
         timestamp=agreement.document_date,
     )

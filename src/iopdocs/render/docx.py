@@ -14,8 +14,9 @@ from io import BytesIO
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
 
-from iopdocs.errors import TemplateError, TemplateSyntaxError
+from iopdocs.errors import TemplateError, TemplateSandboxError, TemplateSyntaxError
 
 __all__ = ["CoreProperties", "normalize_zip", "render_docx"]
 
@@ -54,10 +55,18 @@ def render_docx(
         tpl = DocxTemplate(BytesIO(template))
         tpl.render(dict(context), env)
     except jinja2.TemplateSyntaxError as exc:
-        lines = [line for line in getattr(exc, "docx_context", []) if line]
-        raise TemplateSyntaxError(f"template syntax error: {exc.message}", context=lines) from exc
+        from iopdocs.render.lint import describe_syntax_error
+
+        message, around = describe_syntax_error(exc)
+        lines = [line for line in getattr(exc, "docx_context", []) if line] or around
+        raise TemplateSyntaxError(f"template syntax error: {message}", context=lines) from exc
+    except SecurityError as exc:
+        raise TemplateSandboxError(f"the template tried something refused: {exc}") from exc
     except jinja2.UndefinedError as exc:
-        raise TemplateError(f"the template asks for something the data lacks: {exc}") from exc
+        from iopdocs.render.lint import describe_undefined
+
+        missing = describe_undefined(template, str(exc))
+        raise TemplateError(f"the template asks for something the data lacks: {missing}") from exc
     except jinja2.TemplateError as exc:
         raise TemplateError(f"the template could not be rendered: {exc}") from exc
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:

@@ -3,6 +3,7 @@
 The defaults protect users: ``autoescape`` keeps ``&`` and ``<`` in names (docxtpl's recovering
 XML parser would silently drop them), ``StrictUndefined`` turns a misspelt field into an error
 instead of blank text, and ``finalize`` prints ``None`` as nothing rather than "None".
+Templates from outside the package get the same defaults inside Jinja's sandbox.
 """
 
 from __future__ import annotations
@@ -10,11 +11,14 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from jinja2 import Environment, StrictUndefined
+from jinja2 import BaseLoader, Environment, StrictUndefined
+from jinja2.exceptions import SecurityError
+from jinja2.runtime import Context
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from iopdocs.render.formats import formats_for
 
-__all__ = ["make_environment"]
+__all__ = ["make_environment", "make_sandboxed_environment"]
 
 
 def _finalize(value: Any) -> Any:
@@ -38,6 +42,76 @@ def make_environment(locale: str = "sv_SE") -> Environment:
         undefined=StrictUndefined,
         finalize=_finalize,
         keep_trailing_newline=False,
+    )
+    env.filters.update(formats_for(locale).filters())
+    return env
+
+
+# Limits on what one expression of an outside template may build: big enough for any contract,
+# small enough that ``'x' * 10**9`` or ``9**9**9`` cannot exhaust the machine.
+_MAX_SEQUENCE = 1_000_000
+_MAX_POWER_BITS = 4096
+
+
+class _RefuseFiles(BaseLoader):
+    """Answers every ``{% include %}``, ``{% import %}`` and ``{% extends %}`` with a refusal."""
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, None, None]:
+        raise SecurityError(f"a template may not read other files ({template!r})")
+
+
+class _SandboxedEnvironment(ImmutableSandboxedEnvironment):
+    """The sandbox for templates from outside the package, with the keys-first lookup."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if isinstance(obj, dict) and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and _too_big_power(left, right):
+            raise SecurityError(f"the power {left!r} ** {right!r} is too large for a template")
+        if operator == "*" and _too_long_repeat(left, right):
+            raise SecurityError("repeating a text or list this many times is refused in templates")
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        try:
+            return super().call(__context, __obj, *args, **kwargs)
+        except OverflowError as exc:  # range() beyond the sandbox's MAX_RANGE
+            raise SecurityError(str(exc)) from exc
+
+
+def _too_big_power(base: Any, exponent: Any) -> bool:
+    if not (isinstance(base, int) and isinstance(exponent, int)):
+        return False
+    return exponent > 0 and abs(base) > 1 and exponent * abs(base).bit_length() > _MAX_POWER_BITS
+
+
+def _too_long_repeat(left: Any, right: Any) -> bool:
+    for sequence, count in ((left, right), (right, left)):
+        if isinstance(sequence, str | list | tuple) and isinstance(count, int):
+            return len(sequence) * count > _MAX_SEQUENCE
+    return False
+
+
+@cache
+def make_sandboxed_environment(locale: str = "sv_SE") -> Environment:
+    """The environment for templates from outside the package: ``make_environment``'s defaults
+    and filters inside Jinja's immutable sandbox.
+
+    Such a template may print and test the data it is given, but it cannot reach Python
+    internals (attributes starting with ``_``), change the data (``list.append``), read files
+    (``{% include %}``) or build huge values; each attempt is a ``SecurityError``.
+    """
+    env = _SandboxedEnvironment(
+        autoescape=True,
+        undefined=StrictUndefined,
+        finalize=_finalize,
+        keep_trailing_newline=False,
+        loader=_RefuseFiles(),
     )
     env.filters.update(formats_for(locale).filters())
     return env
