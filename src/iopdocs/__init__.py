@@ -12,9 +12,12 @@ from __future__ import annotations
 from iopdocs.errors import (
     AgreementFileError,
     IopdocsError,
+    NoProvenanceError,
+    ProvenanceError,
     ReportError,
     ScheduleError,
     TemplateError,
+    TemplateMismatchError,
     TemplateSyntaxError,
 )
 from iopdocs.loading import (
@@ -25,6 +28,7 @@ from iopdocs.loading import (
     parse_agreement,
 )
 from iopdocs.model import Agreement, AnnualReport, OrgNumber, PartyKind, Principle, Status
+from iopdocs.provenance import VerifyResult, extract, verify
 from iopdocs.render import render_annual_report, render_contract
 from iopdocs.schedule import Schedule, payment_schedule, report_periods
 
@@ -35,18 +39,23 @@ __all__ = [
     "AgreementFileError",
     "AnnualReport",
     "IopdocsError",
+    "NoProvenanceError",
     "OrgNumber",
     "PartyKind",
     "Principle",
+    "ProvenanceError",
     "ReportError",
     "Schedule",
     "ScheduleError",
     "Status",
     "TemplateError",
+    "TemplateMismatchError",
     "TemplateSyntaxError",
+    "VerifyResult",
     "__version__",
     "agreement_schema",
     "dump_agreement",
+    "extract",
     "load_agreement",
     "load_report",
     "parse_agreement",
@@ -54,4 +63,5 @@ __all__ = [
     "render_annual_report",
     "render_contract",
     "report_periods",
+    "verify",
 ]

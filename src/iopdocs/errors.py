@@ -6,14 +6,17 @@ Every error of iopdocs' own derives from one root, so a caller can catch them al
      ├── AgreementFileError    an agreement or report file is missing, unreadable or not YAML/JSON
      ├── ScheduleError         a money line cannot be paid as stated (also a ValueError)
      ├── ReportError           no annual report for that year or party (also a ValueError)
-     └── TemplateError         a Word template cannot be loaded or rendered
-          └── TemplateSyntaxError   the template's Jinja tags do not parse
+     ├── TemplateError         a Word template cannot be loaded or rendered
+     │    └── TemplateSyntaxError   the template's Jinja tags do not parse
+     └── ProvenanceError       a document's embedded data cannot be read or checked
+          ├── NoProvenanceError     the document carries no agreement data
+          └── TemplateMismatchError verify lacks the template the document was rendered with
 
 Data that parses but breaks the model's rules raises pydantic's own ``ValidationError``, which
 passes through unchanged: its ``errors()`` name every field path, and each error has a stable
 ``type`` code.
 
-Foreign errors (Jinja2, lxml, zipfile, YAML) are mapped to these classes at one boundary with
+Foreign errors (Jinja2, lxml, zipfile, YAML, pypdf) are mapped to these classes at one boundary with
 ``raise … from exc``, so the original is always kept as ``__cause__``.
 """
 
@@ -22,9 +25,12 @@ from __future__ import annotations
 __all__ = [
     "AgreementFileError",
     "IopdocsError",
+    "NoProvenanceError",
+    "ProvenanceError",
     "ReportError",
     "ScheduleError",
     "TemplateError",
+    "TemplateMismatchError",
     "TemplateSyntaxError",
 ]
 
@@ -82,3 +88,23 @@ class TemplateSyntaxError(TemplateError):
     def __init__(self, message: str, *, context: list[str] | None = None) -> None:
         super().__init__(message)
         self.context = context or []
+
+
+class ProvenanceError(IopdocsError):
+    """A document's embedded agreement data cannot be read or checked: the file is not a .docx
+    or PDF iopdocs can read, or its provenance part is damaged."""
+
+
+class NoProvenanceError(ProvenanceError):
+    """The document carries no agreement data: it was not made by iopdocs, or the data was
+    removed."""
+
+
+class TemplateMismatchError(ProvenanceError):
+    """``verify`` cannot re-render a document: it was rendered with another template than the
+    one at hand. ``recorded`` and ``given`` are the two templates' SHA-256."""
+
+    def __init__(self, message: str, *, recorded: str, given: str) -> None:
+        super().__init__(message)
+        self.recorded = recorded
+        self.given = given

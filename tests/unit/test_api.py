@@ -9,9 +9,12 @@ import iopdocs
 from iopdocs.errors import (
     AgreementFileError,
     IopdocsError,
+    NoProvenanceError,
+    ProvenanceError,
     ReportError,
     ScheduleError,
     TemplateError,
+    TemplateMismatchError,
     TemplateSyntaxError,
 )
 
@@ -39,6 +42,12 @@ PUBLIC = {
     "load_agreement",
     "parse_agreement",
     "render_contract",
+    "NoProvenanceError",
+    "ProvenanceError",
+    "TemplateMismatchError",
+    "VerifyResult",
+    "extract",
+    "verify",
 }
 
 
@@ -55,6 +64,9 @@ def test_every_error_derives_from_one_root() -> None:
         ScheduleError,
         TemplateError,
         TemplateSyntaxError,
+        ProvenanceError,
+        NoProvenanceError,
+        TemplateMismatchError,
     ):
         assert issubclass(error, IopdocsError)
 
@@ -62,7 +74,8 @@ def test_every_error_derives_from_one_root() -> None:
 def test_importing_iopdocs_does_not_load_the_word_machinery() -> None:
     code = (
         "import sys, iopdocs; "
-        "print(sorted(m for m in ('docxtpl', 'docx', 'jinja2', 'babel') if m in sys.modules))"
+        "heavy = ('docxtpl', 'docx', 'jinja2', 'babel', 'pypdf', 'lxml'); "
+        "print(sorted(m for m in heavy if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
