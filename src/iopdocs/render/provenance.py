@@ -235,21 +235,53 @@ def _natural(name: str) -> tuple[int, str]:
     return (int(digits[-1]) if digits else 0, name)
 
 
+# Fields whose result the application recomputes on every layout (page numbers): their shown
+# text says nothing about the document's wording.
+_VOLATILE_FIELDS = ("PAGE", "NUMPAGES", "SECTIONPAGES")
+
+
 def _paragraph_text(p: Any) -> str:
-    """The paragraph's own text: nested paragraphs (text boxes) are read on their own."""
+    """The paragraph's own text: nested paragraphs (text boxes) are read on their own, page and
+    column breaks and the shown value of page-number fields are left out."""
     pieces: list[str] = []
-    for node in p.iter(f"{{{_W}}}t", f"{{{_W}}}tab", f"{{{_W}}}br", f"{{{_W}}}cr"):
+    fields: list[list[str]] = []  # per open complex field: [instruction, state]
+    tags = ("t", "tab", "br", "cr", "fldChar", "instrText")
+    for node in p.iter(*(f"{{{_W}}}{tag}" for tag in tags)):
         if _owner(node) is not p or _in_fallback(node):
             continue
         local = node.tag.rsplit("}", 1)[1]
-        if local == "t":
+        if local == "fldChar":
+            kind = node.get(f"{{{_W}}}fldCharType")
+            if kind == "begin":
+                fields.append(["", "instruction"])
+            elif kind == "separate" and fields:
+                fields[-1][1] = "result"
+            elif kind == "end" and fields:
+                fields.pop()
+        elif local == "instrText":
+            if fields:
+                fields[-1][0] += node.text or ""
+        elif _volatile(node, fields):
+            continue
+        elif local == "t":
             pieces.append(node.text or "")
         elif local == "tab":
             if node.getparent().tag == f"{{{_W}}}r":  # not a tab stop in w:pPr/w:tabs
                 pieces.append("\t")
-        else:
+        elif node.get(f"{{{_W}}}type") not in ("page", "column"):
             pieces.append("\n")
     return "".join(pieces)
+
+
+def _volatile(node: Any, fields: list[list[str]]) -> bool:
+    """The node shows the value of a page-number field (complex or simple)."""
+    instructions = [instruction for instruction, state in fields if state == "result"]
+    instructions += [
+        s.get(f"{{{_W}}}instr") or "" for s in node.iterancestors(f"{{{_W}}}fldSimple")
+    ]
+    return any(
+        (instruction.split() or [""])[0].upper() in _VOLATILE_FIELDS for instruction in instructions
+    )
 
 
 def _owner(node: Any) -> Any:
