@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AGREEMENT_ATTACHMENT",
+    "REPORT_ATTACHMENT",
     "Change",
     "Provenance",
     "VerifyResult",
@@ -51,6 +52,8 @@ __all__ = [
 
 AGREEMENT_ATTACHMENT = "iopdocs-agreement.json"
 """The file name under which a PDF embeds the agreement it was rendered from."""
+REPORT_ATTACHMENT = "iopdocs-report.json"
+"""The file name under which a PDF of a filled-in annual report embeds the report data."""
 
 DocumentKind = Literal["contract", "annual_report"]
 Document = str | os.PathLike[str] | bytes
@@ -241,47 +244,14 @@ def _no_data(origin: str) -> NoProvenanceError:
 
 
 def _docx_provenance(data: bytes, origin: str) -> Provenance:
-    from iopdocs.loading import parse_agreement, parse_report
     from iopdocs.render.provenance import read_docx_provenance
 
     found = read_docx_provenance(data)
     if found is None:
         raise _no_data(origin)
-    props = found.properties
-    blob = found.data["agreement"]
-    agreement = parse_agreement(blob.decode("utf-8"), format="json", source=origin)
-    report_blob = found.data.get("report")
-    report = (
-        parse_report(report_blob.decode("utf-8"), format="json", source=origin)
-        if report_blob is not None
-        else None
+    return _provenance(
+        "docx", found.data["agreement"], found.data.get("report"), found.properties, origin
     )
-    intact = _matches(blob, props.get("dataSha256")) and (
-        report_blob is None or _matches(report_blob, props.get("reportDataSha256"))
-    )
-    year = props.get("reportYear")
-    document: DocumentKind = (
-        "annual_report" if props.get("document") == "annual_report" else "contract"
-    )
-    return Provenance(
-        agreement=agreement,
-        format="docx",
-        document=document,
-        library_version=props.get("version"),
-        template=props.get("template"),
-        template_sha256=props.get("templateSha256"),
-        data_sha256=props.get("dataSha256"),
-        data_intact=intact,
-        locale=props.get("locale") or "sv_SE",
-        year=int(year) if year and year.isdigit() else None,
-        party=props.get("reportParty") or None,
-        report=report,
-    )
-
-
-def _matches(blob: bytes, recorded: str | None) -> bool:
-    """The blob hashes to the recorded SHA-256 (when one was recorded)."""
-    return recorded is None or sha256(blob) == recorded
 
 
 def _pdf_reader(data: bytes, origin: str) -> PdfReader:
@@ -295,13 +265,15 @@ def _pdf_reader(data: bytes, origin: str) -> PdfReader:
 
 
 def _pdf_provenance(data: bytes, origin: str) -> Provenance:
+    """The attached agreement (and report) JSON, and ``/iopdocs.*`` document-information entries
+    when the PDF has them (named as the DOCX's custom properties)."""
     from pypdf.errors import PdfReadError
-
-    from iopdocs.loading import parse_agreement
 
     reader = _pdf_reader(data, origin)
     try:
-        blobs = reader.attachments.get(AGREEMENT_ATTACHMENT)
+        attachments = reader.attachments
+        blobs = attachments.get(AGREEMENT_ATTACHMENT)
+        report_blobs = attachments.get(REPORT_ATTACHMENT)
         info: Mapping[str, object] = reader.metadata or {}
         props = {
             str(key)[len("/iopdocs.") :]: str(value)
@@ -312,19 +284,50 @@ def _pdf_provenance(data: bytes, origin: str) -> Provenance:
         raise ProvenanceError(f"{origin}: not a readable PDF: {exc}") from exc
     if not blobs:
         raise _no_data(origin)
-    blob = blobs[0]
+    return _provenance("pdf", blobs[0], report_blobs[0] if report_blobs else None, props, origin)
+
+
+def _provenance(
+    format: Literal["docx", "pdf"],
+    blob: bytes,
+    report_blob: bytes | None,
+    props: Mapping[str, str],
+    origin: str,
+) -> Provenance:
+    from iopdocs.loading import parse_agreement, parse_report
+
     agreement = parse_agreement(blob.decode("utf-8"), format="json", source=origin)
-    recorded = props.get("dataSha256")
+    report = (
+        parse_report(report_blob.decode("utf-8"), format="json", source=origin)
+        if report_blob is not None
+        else None
+    )
+    intact = _matches(blob, props.get("dataSha256")) and (
+        report_blob is None or _matches(report_blob, props.get("reportDataSha256"))
+    )
+    year = props.get("reportYear", "")
+    document: DocumentKind = (
+        "annual_report" if props.get("document") == "annual_report" else "contract"
+    )
     return Provenance(
         agreement=agreement,
-        format="pdf",
+        format=format,
+        document=document,
         library_version=props.get("version"),
         template=props.get("template"),
         template_sha256=props.get("templateSha256"),
-        data_sha256=recorded,
-        data_intact=_matches(blob, recorded),
+        data_sha256=props.get("dataSha256"),
+        data_intact=intact,
         locale=props.get("locale") or "sv_SE",
+        year=int(year) if year.isdigit() else None,
+        party=props.get("reportParty") or None,
+        report=report,
     )
+
+
+def _matches(blob: bytes, recorded: str | None) -> bool:
+    """The blob hashes to the recorded SHA-256 (when one was recorded)."""
+    return recorded is None or sha256(blob) == recorded
 
 
 # --- re-rendering --------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from docx import Document
 from iopdocs import (
     Agreement,
     NoProvenanceError,
+    TemplateMismatchError,
     extract,
     load_agreement,
     render_contract,
@@ -47,7 +48,9 @@ def convert(out_dir: Path, *documents: Path) -> list[Path]:
     return pdfs
 
 
-def with_attachment(pdf: Path, data: bytes, *appendices: Path) -> bytes:
+def with_attachment(
+    pdf: Path, data: bytes, *appendices: Path, info: dict[str, str] | None = None
+) -> bytes:
     from io import BytesIO
 
     from pypdf import PdfWriter
@@ -61,6 +64,8 @@ def with_attachment(pdf: Path, data: bytes, *appendices: Path) -> bytes:
     attached.associated_file_relationship = NameObject("/Source")
     attached.description = TextStringObject("Avtalets data (JSON)")
     writer._root_object[NameObject("/AF")] = ArrayObject([attached.pdf_object.indirect_reference])
+    if info:
+        writer.add_metadata(info)
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -131,6 +136,15 @@ def test_a_pdf_whose_text_was_changed_is_caught_on_its_page(
     assert "[6 månader.]" in change.expected
     assert "[1 månad.]" in change.actual
     assert "uppsägningstid om" in change.actual  # a little context
+
+
+def test_a_pdf_recording_another_template_in_its_info_needs_that_template(
+    pdfs: dict[str, Path], flagship: Agreement
+) -> None:
+    info = {"/iopdocs.template": "egen.docx", "/iopdocs.templateSha256": "0" * 64}
+    pdf = with_attachment(pdfs["contract"], agreement_json(flagship), info=info)
+    with pytest.raises(TemplateMismatchError, match=r"'egen\.docx'"):
+        verify(pdf)
 
 
 def test_a_pdf_without_the_attachment_has_no_provenance(pdfs: dict[str, Path]) -> None:
