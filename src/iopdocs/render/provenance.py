@@ -16,6 +16,7 @@ errors are mapped to ``ProvenanceError`` here.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import uuid
 import zipfile
@@ -57,7 +58,7 @@ _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 _CUSTOM_XML_PROPS_TYPE = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
 _CUSTOM_PROPERTIES_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
-_MAIN_PART = "word/document.xml"
+_REL_OFFICE_DOCUMENT = f"{_DOC_RELS}/officeDocument"
 _PROPERTIES_PART = "docProps/custom.xml"
 PROPERTY_PREFIX = "iopdocs."
 _XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -93,8 +94,11 @@ def embed_provenance(
     entries[f"customXml/_rels/{item}.rels"] = _relationships_xml(
         [("rId1", _REL_CUSTOM_XML_PROPS, props)]
     )
-    entries["word/_rels/document.xml.rels"] = _add_relationship(
-        entries["word/_rels/document.xml.rels"], _REL_CUSTOM_XML, f"../customXml/{item}"
+    main = _main_part(entries.__getitem__)
+    folder, name = posixpath.split(main)
+    rels = posixpath.join(folder, "_rels", f"{name}.rels")
+    entries[rels] = _add_relationship(
+        entries[rels], _REL_CUSTOM_XML, posixpath.relpath(f"customXml/{item}", folder or ".")
     )
     entries["_rels/.rels"] = _add_relationship(
         entries["_rels/.rels"], _REL_CUSTOM_PROPERTIES, _PROPERTIES_PART
@@ -177,11 +181,13 @@ def docx_paragraphs(docx: bytes) -> list[DocxParagraph]:
     paragraphs: list[DocxParagraph] = []
     with _open(docx) as entries:
         names = entries.namelist()
-        parts = [("body", _MAIN_PART)] + [
+        main = _main_part(entries.read)
+        folder = re.escape(posixpath.dirname(main))
+        parts = [("body", main)] + [
             (kind, name)
             for kind in ("header", "footer", "footnotes", "endnotes")
             for name in sorted(names, key=_natural)
-            if re.fullmatch(rf"word/{kind}\d*\.xml", name)
+            if re.fullmatch(rf"{folder}/{kind}\d*\.xml", name)
         ]
         for kind, name in parts:
             if name not in names:
@@ -212,7 +218,7 @@ def docx_repeated_rows(docx: bytes) -> list[str]:
 
     with _open(docx) as entries:
         try:
-            root = etree.fromstring(entries.read(_MAIN_PART))
+            root = etree.fromstring(entries.read(_main_part(entries.read)))
         except (KeyError, etree.XMLSyntaxError) as exc:
             raise ProvenanceError(f"the document's main part cannot be read: {exc}") from exc
     rows = []
@@ -221,6 +227,22 @@ def docx_repeated_rows(docx: bytes) -> list[str]:
             texts = [_paragraph_text(p) for p in row.iter(f"{{{_W}}}p")]
             rows.append(" ".join(" ".join(texts).split()))
     return rows
+
+
+def _main_part(read: Callable[[str], bytes]) -> str:
+    """The main document part's name, as the package relationships give it."""
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(read("_rels/.rels"))
+    except (KeyError, etree.XMLSyntaxError) as exc:
+        raise ProvenanceError(
+            f"the document's package relationships are unreadable: {exc}"
+        ) from exc
+    for rel in root.findall(f"{{{_PKG_RELS}}}Relationship"):
+        if rel.get("Type") == _REL_OFFICE_DOCUMENT:
+            return str(rel.get("Target")).lstrip("/")
+    raise ProvenanceError("the document has no main document part: not a Word document")
 
 
 def _open(docx: bytes) -> zipfile.ZipFile:
