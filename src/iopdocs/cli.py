@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import difflib
 import json
 import sys
 from collections.abc import Sequence
@@ -30,6 +31,7 @@ __all__ = ["format_schedule", "format_validation_error", "main"]
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
+EXIT_CHANGED = 1
 
 
 class _UsageError(Exception):
@@ -267,9 +269,6 @@ def _new(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-EXIT_CHANGED = 1
-
-
 def _extract(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from iopdocs.loading import dump_agreement
     from iopdocs.provenance import read_provenance
@@ -335,8 +334,6 @@ def _marked(actual: str | None, expected: str | None) -> tuple[str, str]:
         return actual or "(nothing)", expected or "(nothing)"
     if "[" in actual and "[" in expected:  # PDF passages come marked already
         return actual, expected
-    import difflib
-
     old, new = expected.split(), actual.split()
     marked_old: list[str] = []
     marked_new: list[str] = []
