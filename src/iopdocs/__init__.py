@@ -12,10 +12,13 @@ from __future__ import annotations
 from iopdocs.errors import (
     AgreementFileError,
     IopdocsError,
+    NoProvenanceError,
+    ProvenanceError,
     ReportError,
     ReviewError,
     ScheduleError,
     TemplateError,
+    TemplateMismatchError,
     TemplateSandboxError,
     TemplateSyntaxError,
 )
@@ -27,6 +30,7 @@ from iopdocs.loading import (
     parse_agreement,
 )
 from iopdocs.model import Agreement, AnnualReport, OrgNumber, PartyKind, Principle, Status
+from iopdocs.provenance import VerifyResult, extract, verify
 from iopdocs.render import render_annual_report, render_contract, render_review
 from iopdocs.render.lint import TemplateProblem, lint_template
 from iopdocs.render.templates import TemplateInfo, export_template, list_templates
@@ -41,9 +45,11 @@ __all__ = [
     "AnnualReport",
     "Finding",
     "IopdocsError",
+    "NoProvenanceError",
     "OrgNumber",
     "PartyKind",
     "Principle",
+    "ProvenanceError",
     "ReportError",
     "ReviewError",
     "Schedule",
@@ -52,13 +58,16 @@ __all__ = [
     "Status",
     "TemplateError",
     "TemplateInfo",
+    "TemplateMismatchError",
     "TemplateProblem",
     "TemplateSandboxError",
     "TemplateSyntaxError",
+    "VerifyResult",
     "__version__",
     "agreement_schema",
     "dump_agreement",
     "export_template",
+    "extract",
     "lint_template",
     "list_templates",
     "load_agreement",
@@ -70,4 +79,5 @@ __all__ = [
     "render_review",
     "report_periods",
     "review",
+    "verify",
 ]

@@ -1,14 +1,16 @@
 """The ``iopdocs`` command: thin argument parsing over the public API.
 
 Exit status: 0 on success, 2 for bad input (a missing or broken file, invalid data, an unusable
-template, an output that cannot be written); ``iopdocs check`` exits 1 when it finds errors and
-``iopdocs templates lint`` when it finds problems. Bad input never leaves an output file behind.
+template, an output that cannot be written, a document without iopdocs data). Exit 1 means
+the command found something: ``check`` errors in the agreement, ``templates lint`` problems
+in a template, ``verify`` a changed document. Bad input never leaves an output file behind.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import difflib
 import json
 import sys
 from collections.abc import Sequence
@@ -32,6 +34,7 @@ __all__ = ["format_schedule", "format_validation_error", "main"]
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
+EXIT_CHANGED = 1
 
 
 class _UsageError(Exception):
@@ -134,6 +137,24 @@ def _parser() -> argparse.ArgumentParser:
         choices=["contract", "report", "review"],
         help="what it renders (default: inferred)",
     )
+    extract = sub.add_parser(
+        "extract", help="print the agreement a .docx or PDF made by iopdocs was rendered from"
+    )
+    extract.add_argument("document", help="a .docx or PDF rendered by iopdocs")
+    extract.add_argument(
+        "--format", choices=["yaml", "json"], default="yaml", help="output format (default yaml)"
+    )
+    extract.add_argument("-o", "--output", help="write the agreement to this file instead")
+
+    verify = sub.add_parser(
+        "verify",
+        help="tell whether a document's text was changed after iopdocs produced it "
+        "(exit 0 unchanged, 1 changed, 2 no data or bad input)",
+    )
+    verify.add_argument("document", help="a .docx or PDF rendered by iopdocs")
+    verify.add_argument(
+        "--template", help="the template it was rendered with, when not the bundled one"
+    )
     return parser
 
 
@@ -156,10 +177,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args, out)
         if args.command == "templates":
             return _templates(args, out)
+        if args.command == "extract":
+            return _extract(args, out, err)
+        if args.command == "verify":
+            return _verify(args, out)
         return _new(args, out)
     except ValidationError as exc:
         source = getattr(args, "data", None) if exc.title == "AnnualReport" else None
-        source = source or getattr(args, "agreement", None)
+        source = source or getattr(args, "agreement", None) or getattr(args, "document", None)
         for line in format_validation_error(exc, source):
             print(f"error: {line}", file=err)
         return EXIT_BAD_INPUT
@@ -343,6 +368,86 @@ def _templates(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_PROBLEMS
     print(f"ok: {args.template}: no problems found", file=out)
     return EXIT_OK
+
+
+def _extract(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from iopdocs.loading import dump_agreement
+    from iopdocs.provenance import read_provenance
+
+    target = _output(args.output) if args.output else None
+    record = read_provenance(args.document)
+    if not record.data_intact:
+        print(f"warning: {args.document}: {_TAMPERED}", file=err)
+    text = dump_agreement(record.agreement, format=args.format)
+    if target is None:
+        out.write(text)
+    else:
+        write_atomic(target, text.encode("utf-8"))
+        print(f"wrote {target}", file=out)
+    return EXIT_OK
+
+
+_TAMPERED = (
+    "the embedded agreement data no longer matches the SHA-256 recorded when the document was "
+    "produced: the data was changed afterwards"
+)
+
+
+def _verify(args: argparse.Namespace, out: TextIO) -> int:
+    from iopdocs.provenance import verify
+
+    result = verify(args.document, template=args.template)
+    record = result.provenance
+    made = f"iopdocs {record.library_version}" if record.library_version else "iopdocs"
+    if record.template:
+        made += f" with {record.template}"
+    if record.template_sha256:
+        made += f" (template SHA-256 {record.template_sha256})"
+    if result.unchanged:
+        print(f"unchanged: {args.document}: its text is as rendered from its data", file=out)
+        print(f"  rendered by {made}", file=out)
+        return EXIT_OK
+    print(f"changed: {args.document}: rendered by {made}", file=out)
+    if not record.data_intact:
+        print(f"  {_TAMPERED}", file=out)
+    if result.changes:
+        unit = "passage" if record.format == "pdf" else "paragraph"
+        count = len(result.changes)
+        verb = f"{unit}s differ" if count != 1 else f"{unit} differs"
+        print(f"  {count} {verb} from the rendering of its data:", file=out)
+    for change in result.changes:
+        if record.format == "pdf":  # PDF passages come with the differing words marked
+            now, should = change.actual or "(nothing)", change.expected or "(nothing)"
+        else:
+            now, should = _marked(change.actual, change.expected)
+        print(f"  {change.where}", file=out)
+        print(f"    now:       {now}", file=out)
+        print(f"    should be: {should}", file=out)
+    if result.version_differs:
+        print(
+            f"  note: rendered by iopdocs {record.library_version}, verified with iopdocs "
+            f"{result.library_version}; a difference may come from the library, not an edit",
+            file=out,
+        )
+    return EXIT_CHANGED
+
+
+def _marked(actual: str | None, expected: str | None) -> tuple[str, str]:
+    """The two texts with the words that differ in [brackets]; "(nothing)" for a missing one."""
+    if actual is None or expected is None:
+        return actual or "(nothing)", expected or "(nothing)"
+    old, new = expected.split(), actual.split()
+    marked_old: list[str] = []
+    marked_new: list[str] = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            marked_old += old[i1:i2]
+            marked_new += new[j1:j2]
+        else:
+            marked_old.append(f"[{' '.join(old[i1:i2])}]")
+            marked_new.append(f"[{' '.join(new[j1:j2])}]")
+    return " ".join(marked_new), " ".join(marked_old)
 
 
 def run() -> None:  # pragma: no cover - the console-script entry point

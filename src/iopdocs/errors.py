@@ -7,15 +7,18 @@ Every error of iopdocs' own derives from one root, so a caller can catch them al
      ├── ScheduleError         a money line cannot be paid as stated (also a ValueError)
      ├── ReportError           no annual report for that year or party (also a ValueError)
      ├── ReviewError           a review cannot run as asked: a bad euro rate, an unknown party
-     └── TemplateError         a Word template cannot be loaded or rendered
-          ├── TemplateSyntaxError   the template's Jinja tags do not parse
-          └── TemplateSandboxError  an outside template tried what the sandbox refuses
+     ├── TemplateError         a Word template cannot be loaded or rendered
+     │    ├── TemplateSyntaxError   the template's Jinja tags do not parse
+     │    └── TemplateSandboxError  an outside template tried what the sandbox refuses
+     └── ProvenanceError       a document's embedded data cannot be read or checked
+          ├── NoProvenanceError     the document carries no agreement data
+          └── TemplateMismatchError verify lacks the template the document was rendered with
 
 Data that parses but breaks the model's rules raises pydantic's own ``ValidationError``, which
 passes through unchanged: its ``errors()`` name every field path, and each error has a stable
 ``type`` code.
 
-Foreign errors (Jinja2, lxml, zipfile, YAML) are mapped to these classes at one boundary with
+Foreign errors (Jinja2, lxml, zipfile, YAML, pypdf) are mapped to these classes at one boundary with
 ``raise … from exc``, so the original is always kept as ``__cause__``.
 """
 
@@ -24,10 +27,13 @@ from __future__ import annotations
 __all__ = [
     "AgreementFileError",
     "IopdocsError",
+    "NoProvenanceError",
+    "ProvenanceError",
     "ReportError",
     "ReviewError",
     "ScheduleError",
     "TemplateError",
+    "TemplateMismatchError",
     "TemplateSandboxError",
     "TemplateSyntaxError",
 ]
@@ -97,3 +103,23 @@ class TemplateSandboxError(TemplateError):
     """A template from outside the package tried something its sandbox refuses: Python internals
     (``__class__``), changing the data (``append``), other files (``{% include %}``) or huge
     values (``range(10**9)``). The message names what was refused."""
+
+
+class ProvenanceError(IopdocsError):
+    """A document's embedded agreement data cannot be read or checked: the file is not a .docx
+    or PDF iopdocs can read, or its provenance part is damaged."""
+
+
+class NoProvenanceError(ProvenanceError):
+    """The document carries no agreement data: it was not made by iopdocs, or the data was
+    removed."""
+
+
+class TemplateMismatchError(ProvenanceError):
+    """``verify`` cannot re-render a document: it was rendered with another template than the
+    one at hand. ``recorded`` and ``given`` are the two templates' SHA-256."""
+
+    def __init__(self, message: str, *, recorded: str, given: str) -> None:
+        super().__init__(message)
+        self.recorded = recorded
+        self.given = given

@@ -3,19 +3,60 @@
 A contract is only as trustworthy as the link between the data and the text. Every DOCX and PDF
 iopdocs writes carries the agreement it was rendered from, as canonical JSON, so the document can
 be read back (``extract``) and checked against a fresh rendering (``verify``).
+
+A DOCX also records, as custom properties, the iopdocs version, the template's name and SHA-256,
+the data's SHA-256, the locale and what was rendered (contract, or the annual report of a year
+and party, with the filled-in report data when there was one). ``verify`` uses them to re-render
+exactly what was rendered then, and to say so plainly when it cannot (another template).
+
+This module is format-neutral: the Word side lives in ``iopdocs.render.provenance``; the PDF side
+reads the attachment and the page text with pypdf, whose errors are mapped here.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
+import json
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from io import BytesIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
+from iopdocs.errors import NoProvenanceError, ProvenanceError, TemplateMismatchError
 from iopdocs.loading import dump_agreement
-from iopdocs.model import Agreement
+from iopdocs.model import Agreement, AnnualReport
 
-__all__ = ["AGREEMENT_ATTACHMENT", "agreement_json", "sha256"]
+if TYPE_CHECKING:
+    from pypdf import PdfReader
+
+    from iopdocs.render.provenance import DocxParagraph
+
+__all__ = [
+    "AGREEMENT_ATTACHMENT",
+    "REPORT_ATTACHMENT",
+    "Change",
+    "Provenance",
+    "VerifyResult",
+    "agreement_json",
+    "extract",
+    "provenance_record",
+    "read_provenance",
+    "report_json",
+    "sha256",
+    "verify",
+]
 
 AGREEMENT_ATTACHMENT = "iopdocs-agreement.json"
 """The file name under which a PDF embeds the agreement it was rendered from."""
+REPORT_ATTACHMENT = "iopdocs-report.json"
+"""The file name under which a PDF of a filled-in annual report embeds the report data."""
+
+DocumentKind = Literal["contract", "annual_report"]
+Document = str | os.PathLike[str] | bytes
 
 
 def agreement_json(agreement: Agreement) -> bytes:
@@ -23,6 +64,461 @@ def agreement_json(agreement: Agreement) -> bytes:
     return dump_agreement(agreement, format="json").encode("utf-8")
 
 
+def report_json(report: AnnualReport) -> bytes:
+    """A filled-in annual report as deterministic UTF-8 JSON that reads back to an equal model."""
+    data = report.model_dump(mode="json", exclude_none=True)
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
 def sha256(data: bytes) -> str:
     """The hex SHA-256 of ``data``, as recorded in a document's properties."""
     return hashlib.sha256(data).hexdigest()
+
+
+def provenance_record(
+    agreement: Agreement,
+    *,
+    document: str,
+    template: str,
+    template_bytes: bytes,
+    locale: str,
+    year: int | None = None,
+    party: str | None = None,
+    report: AnnualReport | None = None,
+) -> tuple[dict[str, bytes], dict[str, str | int]]:
+    """The data blobs and the properties a rendered document carries.
+
+    Property names are those of ``Provenance``'s fields, in camel case, without the
+    ``iopdocs.`` prefix the DOCX gives them.
+    """
+    from iopdocs import __version__
+
+    data = agreement_json(agreement)
+    blobs = {"agreement": data}
+    properties: dict[str, str | int] = {
+        "version": __version__,
+        "document": document,
+        "template": template,
+        "templateSha256": sha256(template_bytes),
+        "dataSha256": sha256(data),
+        "locale": locale,
+    }
+    if year is not None:
+        properties["reportYear"] = year
+        properties["reportParty"] = party or ""
+    if report is not None:
+        blobs["report"] = report_json(report)
+        properties["reportDataSha256"] = sha256(blobs["report"])
+    return blobs, properties
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What a document says about its own making."""
+
+    agreement: Agreement
+    format: Literal["docx", "pdf"]
+    document: DocumentKind = "contract"
+    """``contract`` or ``annual_report``."""
+    library_version: str | None = None
+    """The iopdocs version that rendered it, when recorded."""
+    template: str | None = None
+    """The template's file name (``contract.docx`` for the bundled one), when recorded."""
+    template_sha256: str | None = None
+    data_sha256: str | None = None
+    """The SHA-256 recorded for the agreement JSON when the document was made."""
+    data_intact: bool = True
+    """False when the embedded data no longer hashes to the recorded SHA-256(s)."""
+    locale: str = "sv_SE"
+    year: int | None = None
+    party: str | None = None
+    report: AnnualReport | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One place where a document's text differs from a fresh rendering of its data."""
+
+    where: str
+    """Which paragraph (DOCX: part, number and the heading above it) or page (PDF)."""
+    expected: str | None
+    """What it should say; ``None`` when the document has text the rendering does not."""
+    actual: str | None
+    """What it says now; ``None`` when text of the rendering is missing from the document."""
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """The outcome of ``verify``: ``unchanged`` is True when the text is as it was rendered."""
+
+    provenance: Provenance
+    changes: list[Change] = field(default_factory=list)
+    library_version: str = ""
+    """The iopdocs version that verified (compare ``provenance.library_version``)."""
+
+    @property
+    def unchanged(self) -> bool:
+        return not self.changes and self.provenance.data_intact
+
+    @property
+    def version_differs(self) -> bool:
+        recorded = self.provenance.library_version
+        return recorded is not None and recorded != self.library_version
+
+
+def read_provenance(document: Document) -> Provenance:
+    """Everything ``document`` (a .docx or PDF path, or its bytes) records about its making.
+
+    Raises ``NoProvenanceError`` when it carries no agreement data, ``ProvenanceError`` when it is
+    neither a .docx nor a PDF or cannot be read, and ``ValidationError`` when the embedded data
+    does not fit the model of this iopdocs version.
+    """
+    return _provenance_of(*_read(document))
+
+
+def _provenance_of(data: bytes, origin: str) -> Provenance:
+    if data.startswith(b"%PDF-"):
+        return _pdf_provenance(data, origin)
+    if data.startswith(b"PK"):
+        return _docx_provenance(data, origin)
+    raise ProvenanceError(f"{origin}: neither a Word document (.docx) nor a PDF")
+
+
+def extract(document: Document) -> Agreement:
+    """The agreement a .docx or PDF (a path or its bytes) was rendered from.
+
+    ``extract(render_contract(a)) == a``. Raises ``NoProvenanceError`` for a document without
+    iopdocs data.
+    """
+    return read_provenance(document).agreement
+
+
+def verify(
+    document: Document, *, template: str | os.PathLike[str] | bytes | None = None
+) -> VerifyResult:
+    """Re-render ``document`` from the data it carries and compare the texts.
+
+    A .docx is compared paragraph by paragraph (body with tables, headers, footers, notes;
+    tracked insertions count). A PDF is compared word by word (spacing ignored) against the
+    contract, leaving out page headers and footers, a draft watermark and appendices that follow
+    the contract. ``template`` is the template the document was rendered with when that was not
+    the bundled one.
+
+    Raises ``NoProvenanceError`` for a document without data, and ``TemplateMismatchError`` when
+    the document records another template than the one at hand (it cannot be re-rendered).
+    """
+    from iopdocs import __version__
+
+    data, origin = _read(document)
+    record = _provenance_of(data, origin)
+    rendered = _rerender(record, _template(record, template, origin))
+    if record.format == "docx":
+        changes = _docx_changes(rendered, data)
+    else:
+        changes = _pdf_changes(rendered, data)
+    return VerifyResult(provenance=record, changes=changes, library_version=__version__)
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+def _read(document: Document) -> tuple[bytes, str]:
+    if isinstance(document, bytes):
+        return document, "<bytes>"
+    path = Path(document)
+    try:
+        return path.read_bytes(), str(path)
+    except FileNotFoundError as exc:
+        raise ProvenanceError(f"{path}: no such file") from exc
+    except IsADirectoryError as exc:
+        raise ProvenanceError(f"{path}: is a directory, not a document") from exc
+    except OSError as exc:
+        raise ProvenanceError(f"{path}: {exc.strerror or exc}") from exc
+
+
+def _no_data(origin: str) -> NoProvenanceError:
+    return NoProvenanceError(
+        f"{origin}: carries no iopdocs agreement data (not rendered by iopdocs, or the data "
+        "was removed)"
+    )
+
+
+def _docx_provenance(data: bytes, origin: str) -> Provenance:
+    from iopdocs.render.provenance import read_docx_provenance
+
+    found = read_docx_provenance(data)
+    if found is None:
+        raise _no_data(origin)
+    return _provenance(
+        "docx", found.data["agreement"], found.data.get("report"), found.properties, origin
+    )
+
+
+def _pdf_reader(data: bytes, origin: str) -> PdfReader:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        return PdfReader(BytesIO(data))
+    except (PdfReadError, ValueError, KeyError) as exc:
+        raise ProvenanceError(f"{origin}: not a readable PDF: {exc}") from exc
+
+
+def _pdf_provenance(data: bytes, origin: str) -> Provenance:
+    """The attached agreement (and report) JSON, and ``/iopdocs.*`` document-information entries
+    when the PDF has them (named as the DOCX's custom properties)."""
+    from pypdf.errors import PdfReadError
+
+    reader = _pdf_reader(data, origin)
+    try:
+        attachments = reader.attachments
+        blobs = attachments.get(AGREEMENT_ATTACHMENT)
+        report_blobs = attachments.get(REPORT_ATTACHMENT)
+        info: Mapping[str, object] = reader.metadata or {}
+        props = {
+            str(key)[len("/iopdocs.") :]: str(value)
+            for key, value in info.items()
+            if str(key).startswith("/iopdocs.")
+        }
+    except (PdfReadError, ValueError, KeyError) as exc:
+        raise ProvenanceError(f"{origin}: not a readable PDF: {exc}") from exc
+    if not blobs:
+        raise _no_data(origin)
+    return _provenance("pdf", blobs[0], report_blobs[0] if report_blobs else None, props, origin)
+
+
+def _provenance(
+    format: Literal["docx", "pdf"],
+    blob: bytes,
+    report_blob: bytes | None,
+    props: Mapping[str, str],
+    origin: str,
+) -> Provenance:
+    from iopdocs.loading import parse_agreement, parse_report
+
+    agreement = parse_agreement(blob.decode("utf-8"), format="json", source=origin)
+    report = (
+        parse_report(report_blob.decode("utf-8"), format="json", source=origin)
+        if report_blob is not None
+        else None
+    )
+    intact = _matches(blob, props.get("dataSha256")) and (
+        report_blob is None or _matches(report_blob, props.get("reportDataSha256"))
+    )
+    year = props.get("reportYear", "")
+    document: DocumentKind = (
+        "annual_report" if props.get("document") == "annual_report" else "contract"
+    )
+    return Provenance(
+        agreement=agreement,
+        format=format,
+        document=document,
+        library_version=props.get("version"),
+        template=props.get("template"),
+        template_sha256=props.get("templateSha256"),
+        data_sha256=props.get("dataSha256"),
+        data_intact=intact,
+        locale=props.get("locale") or "sv_SE",
+        year=int(year) if year.isdigit() else None,
+        party=props.get("reportParty") or None,
+        report=report,
+    )
+
+
+def _matches(blob: bytes, recorded: str | None) -> bool:
+    """The blob hashes to the recorded SHA-256 (when one was recorded)."""
+    return recorded is None or sha256(blob) == recorded
+
+
+# --- re-rendering --------------------------------------------------------------------------------
+
+
+def _template(
+    record: Provenance, template: str | os.PathLike[str] | bytes | None, origin: str
+) -> bytes:
+    """The template to re-render with: the one given or the bundled one, checked against the
+    SHA-256 the document records."""
+    from iopdocs import __version__
+    from iopdocs.render.templates import CONTRACT_TEMPLATE, REPORT_TEMPLATE, load_template
+
+    default = CONTRACT_TEMPLATE if record.document == "contract" else REPORT_TEMPLATE
+    source = load_template(template, default)
+    recorded = record.template_sha256
+    given = sha256(source)
+    if recorded is None or recorded == given:
+        return source
+    used = f"the template {record.template!r}" if record.template else "another template"
+    if template is None:
+        made_by = (
+            f" by iopdocs {record.library_version}"
+            if record.library_version and record.library_version != __version__
+            else ""
+        )
+        message = (
+            f"{origin}: was rendered{made_by} with {used} (SHA-256 {recorded}), not with the "
+            f"{default} bundled with iopdocs {__version__} (SHA-256 {given}); verify it with "
+            "the template it was rendered with"
+        )
+    else:
+        message = (
+            f"{origin}: was rendered with {used} (SHA-256 {recorded}); the template given "
+            f"has SHA-256 {given}, so it is not the same file"
+        )
+    raise TemplateMismatchError(message, recorded=recorded, given=given)
+
+
+def _rerender(record: Provenance, template: bytes) -> bytes:
+    from iopdocs.render import render_annual_report, render_contract
+
+    if record.document == "annual_report" and record.year is not None:
+        return render_annual_report(
+            record.agreement,
+            record.year,
+            party=record.party,
+            report=record.report,
+            template=template,
+            locale=record.locale,
+        )
+    return render_contract(record.agreement, template=template, locale=record.locale)
+
+
+# --- comparing -----------------------------------------------------------------------------------
+
+
+def _docx_changes(expected_docx: bytes, actual_docx: bytes) -> list[Change]:
+    from iopdocs.render.provenance import docx_paragraphs
+
+    expected = docx_paragraphs(expected_docx)
+    actual = docx_paragraphs(actual_docx)
+    matcher = difflib.SequenceMatcher(
+        None, [p.text for p in expected], [p.text for p in actual], autojunk=False
+    )
+    changes: list[Change] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        old, new = expected[i1:i2], actual[j1:j2]
+        for k in range(max(len(old), len(new))):
+            before = old[k] if k < len(old) else None
+            after = new[k] if k < len(new) else None
+            changes.append(
+                Change(
+                    where=_where(after, before, actual, j1),
+                    expected=before.text if before else None,
+                    actual=after.text if after else None,
+                )
+            )
+    return changes
+
+
+def _where(
+    after: DocxParagraph | None,
+    before: DocxParagraph | None,
+    actual: Sequence[DocxParagraph],
+    position: int,
+) -> str:
+    if after is not None:
+        return after.where
+    assert before is not None
+    if position > 0:
+        return f"missing after {actual[position - 1].where}"
+    return f"missing before {actual[0].where}" if actual else "missing"
+
+
+_FOOTER = re.compile(r"^Sida \d+ av \d+$")
+_WATERMARK = "UTKAST"
+# Numbers of numbered headings and list bullets: in the PDF's text, not in the document's runs.
+_LABEL = re.compile(r"^(\d+\.|\d+(\.\d+)+\.?|[\u2022\u25aa\u25cf\u2013\uf0b7\uf0a7])$")
+# Characters a line may break after without a space; the PDF's text then has one, the
+# document's text not ("2024-08-" / "01"), so both sides drop spaces after them.
+_BREAK_AFTER = ("-", "/", "\u2010", "\u2013", "\u2014")
+_CONTEXT_WORDS = 6
+
+
+def _pdf_changes(expected_docx: bytes, pdf: bytes) -> list[Change]:
+    """Word-level differences between the contract's text and the PDF's.
+
+    Page furniture is removed from the PDF first: lines that are the page header or the
+    "Sida X av Y" footer, and the draft watermark. Heading numbers and bullets the PDF shows,
+    and table header rows it repeats on each page, are not counted as added text. Words the PDF
+    has after the contract ends, from the page after its last word on, are appendices and not
+    compared. A word the PDF breaks over two lines (an e-mail address in a narrow table column)
+    is the same word.
+    """
+    from pypdf.errors import PdfReadError
+
+    from iopdocs.render.provenance import docx_paragraphs, docx_repeated_rows
+
+    paragraphs = docx_paragraphs(expected_docx)
+    furniture = {_compact(p.text) for p in paragraphs if p.part in ("header", "footer")}
+    repeated = {" ".join(_joined(row.split())) for row in docx_repeated_rows(expected_docx)}
+    expected = _joined(
+        [w for p in paragraphs if p.part == "body" for w in p.text.split() if w != _WATERMARK]
+    )
+    reader = _pdf_reader(pdf, "<pdf>")
+    page_words: list[tuple[str, int]] = []
+    try:
+        for number, page in enumerate(reader.pages, start=1):
+            for line in (page.extract_text() or "").splitlines():
+                text = _compact(line)
+                if text in furniture or _FOOTER.match(text):
+                    continue
+                page_words += [(w, number) for w in text.split() if w != _WATERMARK]
+    except (PdfReadError, ValueError, KeyError) as exc:
+        raise ProvenanceError(f"the PDF's text cannot be read: {exc}") from exc
+    words, pages = _joined_with_pages(page_words)
+    opcodes = difflib.SequenceMatcher(None, expected, words, autojunk=False).get_opcodes()
+    changes: list[Change] = []
+    for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        if tag == "equal":
+            continue
+        # Labels at either end of the PDF's side belong to the next or previous heading.
+        while j2 > j1 and _LABEL.match(words[j2 - 1]):
+            j2 -= 1
+        while j1 < j2 and _LABEL.match(words[j1]):
+            j1 += 1
+        if "".join(expected[i1:i2]) == "".join(words[j1:j2]):
+            continue  # a word broken over two lines in a narrow column
+        if i1 == i2:
+            added = [w for w in words[j1:j2] if not _LABEL.match(w)]
+            if not added or " ".join(added) in repeated:
+                continue
+            if index == len(opcodes) - 1 and j1 > 0 and pages[j1] > pages[j1 - 1]:
+                break  # the appendices after the contract
+        at = pages[min(j1, len(pages) - 1)] if pages else 1
+        changes.append(
+            Change(
+                where=f"page {at}",
+                expected=_in_context(expected, i1, i2),
+                actual=_in_context(words, j1, j2),
+            )
+        )
+    return changes
+
+
+def _joined(words: list[str]) -> list[str]:
+    return _joined_with_pages([(w, 0) for w in words])[0]
+
+
+def _joined_with_pages(words: list[tuple[str, int]]) -> tuple[list[str], list[int]]:
+    """Words with the ones that follow a line-break character (``_BREAK_AFTER``) glued on."""
+    joined: list[str] = []
+    pages: list[int] = []
+    for word, page in words:
+        if joined and joined[-1].endswith(_BREAK_AFTER):
+            joined[-1] += word
+        else:
+            joined.append(word)
+            pages.append(page)
+    return joined, pages
+
+
+def _in_context(words: Sequence[str], start: int, end: int) -> str:
+    before = words[max(0, start - _CONTEXT_WORDS) : start]
+    after = words[end : end + _CONTEXT_WORDS]
+    middle = " ".join(words[start:end])
+    return " ".join([*before, f"[{middle}]", *after])
+
+
+def _compact(text: str) -> str:
+    return " ".join(text.split())

@@ -9,10 +9,13 @@ import iopdocs
 from iopdocs.errors import (
     AgreementFileError,
     IopdocsError,
+    NoProvenanceError,
+    ProvenanceError,
     ReportError,
     ReviewError,
     ScheduleError,
     TemplateError,
+    TemplateMismatchError,
     TemplateSandboxError,
     TemplateSyntaxError,
 )
@@ -52,6 +55,12 @@ PUBLIC = {
     "export_template",
     "lint_template",
     "list_templates",
+    "NoProvenanceError",
+    "ProvenanceError",
+    "TemplateMismatchError",
+    "VerifyResult",
+    "extract",
+    "verify",
 }
 
 
@@ -70,6 +79,9 @@ def test_every_error_derives_from_one_root() -> None:
         TemplateError,
         TemplateSyntaxError,
         TemplateSandboxError,
+        ProvenanceError,
+        NoProvenanceError,
+        TemplateMismatchError,
     ):
         assert issubclass(error, IopdocsError)
 
@@ -77,7 +89,8 @@ def test_every_error_derives_from_one_root() -> None:
 def test_importing_iopdocs_does_not_load_the_word_machinery() -> None:
     code = (
         "import sys, iopdocs; "
-        "print(sorted(m for m in ('docxtpl', 'docx', 'jinja2', 'babel') if m in sys.modules))"
+        "heavy = ('docxtpl', 'docx', 'jinja2', 'babel', 'pypdf', 'lxml'); "
+        "print(sorted(m for m in heavy if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -79,6 +79,7 @@ def render_contract(
         properties=_core_properties(agreement),
         timestamp=agreement.document_date,
     )
+    data = _with_provenance(data, agreement, source, template, locale, document="contract")
     if path is None:
         return data
     return write_atomic(path, data)
@@ -199,6 +200,17 @@ def render_annual_report(
         properties=properties,
         timestamp=period.end,
     )
+    data = _with_provenance(
+        data,
+        agreement,
+        source,
+        template,
+        locale,
+        document="annual_report",
+        year=year,
+        party=party,
+        report=report,
+    )
     if path is None:
         return data
     return write_atomic(path, data)
@@ -269,3 +281,38 @@ def render_review(
     if path is None:
         return data
     return write_atomic(path, data)
+
+
+def _with_provenance(
+    data: bytes,
+    agreement: Agreement,
+    source: bytes,
+    template: str | os.PathLike[str] | bytes | None,
+    locale: str,
+    *,
+    document: str,
+    year: int | None = None,
+    party: str | None = None,
+    report: AnnualReport | None = None,
+) -> bytes:
+    """``data`` carrying what it was rendered from (see ``iopdocs.provenance``)."""
+    from iopdocs.provenance import provenance_record
+    from iopdocs.render.provenance import embed_provenance
+
+    if template is None:
+        name = CONTRACT_TEMPLATE if document == "contract" else REPORT_TEMPLATE
+    elif isinstance(template, bytes):
+        name = ""
+    else:
+        name = Path(template).name
+    blobs, properties = provenance_record(
+        agreement,
+        document=document,
+        template=name,
+        template_bytes=source,
+        locale=locale,
+        year=year,
+        party=party,
+        report=report,
+    )
+    return embed_provenance(data, blobs, properties)
