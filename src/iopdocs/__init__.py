@@ -25,7 +25,8 @@ from iopdocs.loading import (
     parse_agreement,
 )
 from iopdocs.model import Agreement, AnnualReport, OrgNumber, PartyKind, Principle, Status
-from iopdocs.render import render_annual_report, render_contract
+from iopdocs.render import render_annual_report, render_contract, render_redline
+from iopdocs.review.diff import Change, ChangeKind, diff
 from iopdocs.schedule import Schedule, payment_schedule, report_periods
 
 __version__ = "0.1.0"
@@ -34,6 +35,8 @@ __all__ = [
     "Agreement",
     "AgreementFileError",
     "AnnualReport",
+    "Change",
+    "ChangeKind",
     "IopdocsError",
     "OrgNumber",
     "PartyKind",
@@ -46,6 +49,7 @@ __all__ = [
     "TemplateSyntaxError",
     "__version__",
     "agreement_schema",
+    "diff",
     "dump_agreement",
     "load_agreement",
     "load_report",
@@ -53,5 +57,6 @@ __all__ = [
     "payment_schedule",
     "render_annual_report",
     "render_contract",
+    "render_redline",
     "report_periods",
 ]

@@ -39,6 +39,10 @@ PUBLIC = {
     "load_agreement",
     "parse_agreement",
     "render_contract",
+    "Change",
+    "ChangeKind",
+    "diff",
+    "render_redline",
 }
 
 

@@ -383,8 +383,12 @@ class _Walker:
     def value(
         self, old: Any, new: Any, generic: str, path: str, context: tuple[str, ...]
     ) -> Iterator[Change]:
-        if old == new:
-            return
+        if old == new or (
+            isinstance(old, str)
+            and isinstance(new, str)
+            and _normalized_text(old) == _normalized_text(new)
+        ):
+            return  # the same text wrapped differently reads the same in the contract
         if isinstance(old, list) or isinstance(new, list):
             yield from self.sequence(old or [], new or [], generic, path, context)
         elif _is_nested(old) or _is_nested(new):
@@ -402,8 +406,6 @@ class _Walker:
             return Change(path, label, ChangeKind.REMOVED, old_text, None)
         excerpt = None
         if isinstance(old, str) and isinstance(new, str) and (_is_long(old) or _is_long(new)):
-            if _normalized_text(old) == _normalized_text(new):
-                return Change(path, label, ChangeKind.CHANGED, old_text, new_text)
             excerpt = word_excerpt(old, new)
         return Change(path, label, ChangeKind.CHANGED, old_text, new_text, excerpt)
 
@@ -476,6 +478,9 @@ def _is_nested(value: Any) -> bool:
 # --- Computed figures ---------------------------------------------------------------------------
 
 
+_COMPUTED = "Utbetalningsplanen (beräknad)"
+
+
 def _schedule_changes(old: Agreement, new: Agreement) -> list[Change]:
     from iopdocs.schedule import payment_schedule
 
@@ -496,7 +501,7 @@ def _schedule_changes(old: Agreement, new: Agreement) -> list[Change]:
         changes.append(
             Change(
                 path,
-                f"{label} (beräknat)",
+                f"{_COMPUTED} › {label}",
                 kind,
                 None if x is None else text(x),
                 None if y is None else text(y),
@@ -510,7 +515,7 @@ def _schedule_changes(old: Agreement, new: Agreement) -> list[Change]:
         for key in [*x, *(k for k in y if k not in x)]:
             compare(f"{path}[{key}]", label(str(key)), x.get(key), y.get(key), True)
 
-    compare("schedule.total", "Summa enligt utbetalningsplanen", a.total, b.total, True)
+    compare("schedule.total", "Summa totalt", a.total, b.total, True)
     totals("schedule.by_recipient", lambda k: f"Summa till {k}", a.by_recipient, b.by_recipient)
     totals("schedule.by_year", lambda k: f"Summa för {k}", a.by_year, b.by_year)
     totals("schedule.by_line", lambda k: f"Summa för medelsraden ”{k}”", a.by_line, b.by_line)
