@@ -2,8 +2,8 @@
 
 Independent of iopdocs' own redline code, so the tests check it against the OOXML rules: accepting
 keeps ``w:ins`` content and drops ``w:del`` content, rows whose ``w:trPr`` holds a ``w:del`` and
-paragraphs whose mark (``w:pPr/w:rPr``) is deleted, which join the next paragraph; rejecting does
-the opposite.
+paragraphs whose mark (``w:pPr/w:rPr``) is deleted: an emptied one disappears, one with text left
+joins the next paragraph. Rejecting does the opposite.
 """
 
 from __future__ import annotations
@@ -82,11 +82,14 @@ def _resolve(root: Any, accept: bool) -> None:
                 props.insert(0, child)
         else:
             change.getparent().remove(change)
-    for p in marked:  # a removed paragraph mark joins the paragraph to the next one
+    for p in marked:  # a removed paragraph mark joins what is left of it to the next paragraph
+        content = [c for c in p if c.tag != f"{W}pPr"]
+        if not any(c.tag == f"{W}r" and (c.find(f"{W}t") is not None) for c in content):
+            p.getparent().remove(p)  # nothing left: the paragraph is gone
+            continue
         following = p.getnext()
         assert following is not None, "Word keeps a container's last paragraph mark"
         assert following.tag == f"{W}p", "a removed mark joins the next paragraph"
-        content = [c for c in p if c.tag != f"{W}pPr"]
         start = 1 if following.find(f"{W}pPr") is not None else 0
         for child in reversed(content):
             following.insert(start, child)

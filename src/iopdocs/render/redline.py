@@ -16,8 +16,8 @@ changes, so Word and LibreOffice show the differences and can accept or reject t
    properties (the style) is a ``w:pPrChange``.
 4. **Paragraph marks.** A wholly inserted or deleted paragraph has its mark tracked too
    (``w:pPr/w:rPr/w:ins|w:del``), so accepting or rejecting removes the paragraph and not just its
-   words. The last paragraph of a cell, body or header cannot lose its mark in Word, so changes
-   at the end of a container are arranged to keep it.
+   words. The last paragraph mark of a cell, body or header cannot be removed in Word, so
+   changes at the end of a container are arranged to track the mark before it instead.
 
 Accepting every change gives exactly the new document's text; rejecting every change gives the
 old one's. Every change is by one author at one fixed date, so the output is deterministic.
@@ -243,7 +243,7 @@ class _Differ:
                     out.append((_DELETED, self.deleted(old_blocks[i1 + i])))
                 elif j is not None:
                     out.append((_INSERTED, self.inserted(blocks[j1 + j])))
-        self._keep_last_mark(out)
+        self._settle_marks(out)
         for child in new_children:
             new.remove(child)
         # Properties (w:tcPr) stay in front, the section properties (w:sectPr) at the end.
@@ -319,25 +319,26 @@ class _Differ:
         else:
             change.addprevious(self.marker.make(tag))
 
-    def _keep_last_mark(self, out: list[tuple[str, Any]]) -> None:
-        """Word cannot remove a container's last paragraph mark: rearrange a changed tail.
+    def _settle_marks(self, out: list[tuple[str, Any]]) -> None:
+        """Keep the last paragraph mark of a container, which Word cannot remove.
 
-        Old "K¶D¶" → new "K¶I¶" becomes K¶ + one paragraph holding deleted D and inserted I.
-        Old "K¶" → new "K¶I¶" tracks K's mark as inserted and leaves I's mark as it was;
-        old "K¶D¶" → new "K¶" likewise with K's mark deleted.
+        A wholly inserted or deleted paragraph vanishes with its tracked mark wherever it stands,
+        but a cell, body or header must keep its last paragraph. A run of such paragraphs at the
+        end is rearranged: old "K¶D¶" → new "K¶I¶" becomes K¶ and one paragraph holding the
+        deleted D and the inserted I; old "K¶" → new "K¶I¶" tracks K's mark as inserted and leaves
+        I's as it was (and likewise for deletions).
         """
-        if not out or out[-1][1].tag != P or out[-1][0] == _KEEP:
-            return
-        tail_start = len(out)
-        while (
-            tail_start > 0 and out[tail_start - 1][0] != _KEEP and out[tail_start - 1][1].tag == P
-        ):
-            tail_start -= 1
-        tail = out[tail_start:]
-        last_deleted = next((b for s, b in reversed(tail) if s == _DELETED), None)
-        last_inserted = next((b for s, b in reversed(tail) if s == _INSERTED), None)
-        last = out[-1][1]
-        _unmark_paragraph(last)
+        start = end = len(out)
+        while start > 0 and out[start - 1][0] != _KEEP and out[start - 1][1].tag == P:
+            start -= 1
+        if start < end:
+            self._settle_run(out, start, end)
+
+    def _settle_run(self, out: list[tuple[str, Any]], start: int, end: int) -> None:
+        run = out[start:end]
+        last_deleted = next((b for s, b in reversed(run) if s == _DELETED), None)
+        last_inserted = next((b for s, b in reversed(run) if s == _INSERTED), None)
+        _unmark_paragraph(out[end - 1][1])
         if last_deleted is not None and last_inserted is not None:
             _unmark_paragraph(last_inserted)
             content = [c for c in last_deleted if c.tag != PPR]
@@ -346,7 +347,7 @@ class _Differ:
                 last_inserted.insert(position, child)
             out[:] = [entry for entry in out if entry[1] is not last_deleted]
             return
-        before = out[tail_start - 1][1] if tail_start > 0 else None
+        before = out[start - 1][1] if start > 0 else None
         if before is not None and before.tag == P:
             self._mark_paragraph(before, INS if last_inserted is not None else DEL)
 
