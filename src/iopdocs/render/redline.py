@@ -164,15 +164,26 @@ def _canonical(element: Any) -> str:
     return str(etree.tostring(element, method="c14n", exclusive=True).decode("utf-8"))
 
 
-def _similarity(a: Any, b: Any) -> float:
+class _Shape:
+    """What block pairing looks at, read once per block."""
+
+    __slots__ = ("first_cell", "style", "tag", "words")
+
+    def __init__(self, block: Any) -> None:
+        self.tag = block.tag
+        self.style = _style(block) if block.tag == P else ""
+        self.first_cell = _first_cell(block) if block.tag == TR else ""
+        self.words = _TOKEN.findall(_text(block))
+
+
+def _similarity(a: _Shape, b: _Shape) -> float:
     if a.tag != b.tag or a.tag not in (P, TBL, TR):
         return 0.0
-    if a.tag == TR and _first_cell(a) != _first_cell(b):
+    if a.first_cell != b.first_cell:
         return 0.0  # a row is known by its first cell (a date, a name): another one is a new row
-    words_a, words_b = _TOKEN.findall(_text(a)), _TOKEN.findall(_text(b))
-    if not words_a and not words_b:
-        return 1.0 if a.tag != P or _style(a) == _style(b) else _SIMILAR
-    return difflib.SequenceMatcher(None, words_a, words_b, autojunk=False).ratio()
+    if not a.words and not b.words:
+        return 1.0 if a.style == b.style else _SIMILAR
+    return difflib.SequenceMatcher(None, a.words, b.words, autojunk=False).ratio()
 
 
 def _align(old: Sequence[Any], new: Sequence[Any]) -> list[tuple[int | None, int | None]]:
@@ -183,7 +194,8 @@ def _align(old: Sequence[Any], new: Sequence[Any]) -> list[tuple[int | None, int
     n, m = len(old), len(new)
     if n * m > _MAX_ALIGN or not n or not m:
         return [(i, None) for i in range(n)] + [(None, j) for j in range(m)]
-    sim = [[_similarity(a, b) for b in new] for a in old]
+    old_shapes, new_shapes = [_Shape(a) for a in old], [_Shape(b) for b in new]
+    sim = [[_similarity(a, b) for b in new_shapes] for a in old_shapes]
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
         for j in range(m - 1, -1, -1):
