@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from decimal import Decimal
+from enum import Enum
 from typing import Any
 
 import pytest
@@ -12,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from iopdocs import Agreement, Change, ChangeKind, diff, load_agreement, payment_schedule
-from iopdocs.review.diff import money_text
+from iopdocs.model import Basis, Frequency, PartyKind, Rounding, Status, Vat
+from iopdocs.review.diff import money_text, value_text
 from tests.conftest import FLAGSHIP, ROOT
 from tests.variants import (
     NEW_PARTY,
@@ -237,3 +239,9 @@ def test_each_edit_is_exactly_one_field_change_and_the_totals_follow(
 )
 def test_money_is_written_with_spaces_between_thousands(amount: Decimal, text: str) -> None:
     assert money_text(amount) == text
+
+
+@pytest.mark.parametrize("choices", [PartyKind, Status, Basis, Frequency, Rounding, Vat])
+def test_every_choice_in_the_model_is_written_in_swedish(choices: type[Enum]) -> None:
+    for choice in choices:
+        assert value_text(choice, "") != choice.value

@@ -236,3 +236,17 @@ def test_random_edits_of_texts_dates_and_amounts_resolve_both_ways(
     flagship: Agreement, edit: Callable[[Data], None]
 ) -> None:
     check_accept_and_reject(flagship, variant(flagship, edit))
+
+
+def test_a_new_title_is_tracked_in_the_page_header_too(flagship: Agreement) -> None:
+    data = flagship.model_dump()
+    data["metadata"]["title"] = "Partnerskap för den sociala ekonomin i Västra Götaland"
+    new = Agreement.model_validate(data)
+    redline = render_redline(flagship, new)
+    before, after = contract(flagship.model_dump_json()), contract(new.model_dump_json())
+    header = "word/header1.xml"
+    assert paragraphs(part(redline, header), accept=True) == paragraphs(part(after, header))
+    assert paragraphs(part(redline, header), accept=False) == paragraphs(part(before, header))
+    assert paragraphs(part(redline, "word/footer1.xml")) == paragraphs(
+        part(after, "word/footer1.xml")
+    )

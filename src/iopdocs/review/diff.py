@@ -27,10 +27,19 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from iopdocs.model import Agreement, DayMonth
+from iopdocs.model import (
+    Agreement,
+    Basis,
+    DayMonth,
+    Frequency,
+    PartyKind,
+    Rounding,
+    Status,
+    Vat,
+)
 from iopdocs.review.labels import LABELS, item_label
 
-__all__ = ["Change", "ChangeKind", "diff"]
+__all__ = ["Change", "ChangeKind", "diff", "money_text", "value_text", "word_excerpt"]
 
 
 class ChangeKind(StrEnum):
@@ -110,27 +119,27 @@ _MONTHS = (
 )  # fmt: skip
 
 # The words the contract uses for each enum value; values already Swedish are shown as they are.
-_ENUM_WORDS: dict[str, str] = {
-    "public": "offentlig part",
-    "nonprofit": "idéburen part",
-    "draft": "utkast",
-    "final": "slutlig",
-    "per_12_months": "per tolvmånadersperiod",
-    "per_calendar_year": "per kalenderår",
-    "total": "för hela avtalsperioden",
-    "monthly": "månadsvis",
-    "quarterly": "kvartalsvis",
-    "tertial": "tertialvis",
-    "half_yearly": "halvårsvis",
-    "yearly": "årsvis",
-    "once": "vid ett tillfälle",
-    "none": "ingen avrundning",
-    "down_to_krona": "nedåt till hela kronor",
-    "down_to_hundred": "nedåt till hela hundratal kronor",
-    "down_to_thousand": "nedåt till hela tusental kronor",
-    "nearest_hundred": "till närmaste hundratal kronor",
-    "exclusive": "beloppen anges exklusive eventuell mervärdesskatt",
-    "outside_scope": "bidraget ligger utanför mervärdesskattens tillämpningsområde",
+_ENUM_WORDS: dict[tuple[type[Enum], str], str] = {
+    (PartyKind, "public"): "offentlig part",
+    (PartyKind, "nonprofit"): "idéburen part",
+    (Status, "draft"): "utkast",
+    (Status, "final"): "slutlig",
+    (Basis, "per_12_months"): "per tolvmånadersperiod",
+    (Basis, "per_calendar_year"): "per kalenderår",
+    (Basis, "total"): "för hela avtalsperioden",
+    (Frequency, "monthly"): "månadsvis",
+    (Frequency, "quarterly"): "kvartalsvis",
+    (Frequency, "tertial"): "en gång per tertial",
+    (Frequency, "half_yearly"): "halvårsvis",
+    (Frequency, "yearly"): "en gång per år",
+    (Frequency, "once"): "vid ett tillfälle",
+    (Rounding, "none"): "ingen avrundning",
+    (Rounding, "down_to_krona"): "avrundat nedåt till hel krona",
+    (Rounding, "down_to_hundred"): "avrundat nedåt till helt hundratal kronor",
+    (Rounding, "down_to_thousand"): "avrundat nedåt till helt tusental kronor",
+    (Rounding, "nearest_hundred"): "avrundat till närmaste hundratal kronor",
+    (Vat, "exclusive"): "beloppen är angivna exklusive eventuell mervärdesskatt",
+    (Vat, "outside_scope"): "bidraget faller utanför mervärdesskattens tillämpningsområde",
 }
 
 
@@ -148,11 +157,12 @@ def money_text(amount: Decimal) -> str:
     return f"{amount:,.2f}".replace(",", " ").replace(".", ",") + " kr"
 
 
-def _value_text(value: Any, generic: str) -> str:
+def value_text(value: Any, generic: str) -> str:
+    """``value`` of the field at generic path ``generic`` as the contract writes it."""
     if isinstance(value, bool):
         return "ja" if value else "nej"
     if isinstance(value, Enum):
-        return _ENUM_WORDS.get(str(value.value), str(value.value))
+        return _ENUM_WORDS.get((type(value), str(value.value)), str(value.value))
     if isinstance(value, Decimal):
         if generic in _MONEY_FIELDS:
             return money_text(value)
@@ -164,7 +174,7 @@ def _value_text(value: Any, generic: str) -> str:
     if isinstance(value, DayMonth):
         return f"{value.day} {_MONTHS[value.month - 1]}"
     if isinstance(value, list):
-        return ", ".join(_value_text(v, generic) for v in value)
+        return ", ".join(value_text(v, generic) for v in value)
     if isinstance(value, BaseModel):
         return _summary(value, generic)
     return str(value)
@@ -177,9 +187,12 @@ def _summary(model: BaseModel, generic: str) -> str:
         if value is None or value == []:
             continue
         path = f"{generic}.{name}"
-        text = _value_text(value, path)
-        if isinstance(value, BaseModel | list) and not isinstance(value, DayMonth):
-            text = f"({text})"
+        if isinstance(value, list) and value and isinstance(value[0], BaseModel):
+            text = ", ".join(f"({_summary(item, path)})" for item in value)
+        elif _is_nested(value):
+            text = f"({_summary(value, path)})"
+        else:
+            text = value_text(value, path)
         parts.append(f"{LABELS.get(path, name).lower()}: {text}")
     return "; ".join(parts)
 
@@ -398,8 +411,8 @@ class _Walker:
 
     def leaf(self, old: Any, new: Any, generic: str, path: str, context: tuple[str, ...]) -> Change:
         label = " › ".join([*context, LABELS.get(generic, generic)])
-        old_text = None if old is None else _value_text(old, generic)
-        new_text = None if new is None else _value_text(new, generic)
+        old_text = None if old is None else value_text(old, generic)
+        new_text = None if new is None else value_text(new, generic)
         if old_text is None:
             return Change(path, label, ChangeKind.ADDED, None, new_text)
         if new_text is None:
@@ -449,8 +462,8 @@ class _Walker:
         context: tuple[str, ...],
     ) -> Iterator[Change]:
         label = " › ".join([*context, item_label(generic, None)])
-        old_texts = [_value_text(v, generic) for v in old]
-        new_texts = [_value_text(v, generic) for v in new]
+        old_texts = [value_text(v, generic) for v in old]
+        new_texts = [value_text(v, generic) for v in new]
         for text in old_texts:
             if text not in new_texts:
                 yield Change(path, label, ChangeKind.REMOVED, text, None)
