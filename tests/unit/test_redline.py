@@ -250,3 +250,64 @@ def test_a_new_title_is_tracked_in_the_page_header_too(flagship: Agreement) -> N
     assert paragraphs(part(redline, "word/footer1.xml")) == paragraphs(
         part(after, "word/footer1.xml")
     )
+
+
+# --- Word content iopdocs' own template does not have, but a user's may -------------------------
+
+BODY = (
+    '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:body>'
+    "{}<w:sectPr/></w:body></w:document>"
+)
+
+
+def paragraph(text: str, extra: str = "") -> str:
+    return f'<w:p><w:r><w:t xml:space="preserve">{text}</w:t></w:r>{extra}</w:p>'
+
+
+def with_body(docx: bytes, body: str) -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as source, zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            target.writestr(
+                name, BODY.format(body).encode() if name == "word/document.xml" else data
+            )
+    return out.getvalue()
+
+
+def test_bookmarks_content_controls_hyperlinks_and_fields_resolve_both_ways(
+    flagship: Agreement,
+) -> None:
+    base = contract(flagship.model_dump_json())
+
+    def body(word: str, link: str, inside: str, tail: str) -> str:
+        return (
+            '<w:bookmarkStart w:id="7" w:name="start"/>'
+            + paragraph(f"Avtalet gäller {word} parter.")
+            + '<w:bookmarkEnd w:id="7"/>'
+            + f"<w:sdt><w:sdtPr/><w:sdtContent>{paragraph(inside)}{paragraph('Fast')}"
+            "</w:sdtContent></w:sdt>"
+            + f'<w:p><w:hyperlink r:id="rId99"><w:r><w:t>{link}</w:t></w:r></w:hyperlink></w:p>'
+            + '<w:p><w:r><w:t xml:space="preserve">Sida </w:t></w:r>'
+            '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+            '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+            '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+            f'<w:r><w:t xml:space="preserve"> {tail}</w:t></w:r></w:p>'
+        )
+
+    old = with_body(base, body("alla", "Läs mer", "Innehåll", "av avtalet"))
+    new = with_body(base, body("samtliga", "Läs mer här", "Nytt innehåll", "av detta avtal"))
+    xml = part(redline_docx(old, new, author="iopdocs", date=dt.datetime(2024, 8, 1)))
+    assert paragraphs(xml, accept=True) == paragraphs(part(new))
+    assert paragraphs(xml, accept=False) == paragraphs(part(old))
+    root = etree.fromstring(xml)
+    assert len(root.findall(f".//{W}bookmarkStart")) == 1  # the old one is not copied back
+    assert all(
+        not key.startswith("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}")
+        for d in root.iter(f"{W}del")
+        for node in d.iter()
+        for key in node.attrib
+    )  # deleted content points at nothing in the new document

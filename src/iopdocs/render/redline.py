@@ -50,6 +50,7 @@ def _w(name: str) -> str:
 P, TBL, TR, TC, RUN = _w("p"), _w("tbl"), _w("tr"), _w("tc"), _w("r")
 PPR, RPR, TRPR, T = _w("pPr"), _w("rPr"), _w("trPr"), _w("t")
 INS, DEL, DEL_TEXT = _w("ins"), _w("del"), _w("delText")
+SDT, SDT_CONTENT = _w("sdt"), _w("sdtContent")
 INSTR, DEL_INSTR = _w("instrText"), _w("delInstrText")
 
 # Parts whose text is compared; others (styles, numbering, properties) come from the new document.
@@ -142,6 +143,16 @@ def _text(element: Any) -> str:
     return "".join(parts)
 
 
+def _is_block(element: Any) -> bool:
+    """Paragraphs, tables and the rest of a container's content (content controls, bookmarks)."""
+    return isinstance(element.tag, str) and element.tag not in (_w("tcPr"), _w("sectPr"))
+
+
+def _has_content(block: Any) -> bool:
+    """Whether a removed block is worth bringing back as deleted (not a lone bookmark)."""
+    return block.tag in (P, TBL) or block.find(f".//{RUN}") is not None
+
+
 def _block_key(block: Any) -> tuple[str, ...]:
     if block.tag == P:
         return ("p", _style(block), _text(block))
@@ -177,7 +188,7 @@ class _Shape:
 
 
 def _similarity(a: _Shape, b: _Shape) -> float:
-    if a.tag != b.tag or a.tag not in (P, TBL, TR):
+    if a.tag != b.tag or a.tag not in (P, TBL, TR, SDT):
         return 0.0
     if a.first_cell != b.first_cell:
         return 0.0  # a row is known by its first cell (a date, a name): another one is a new row
@@ -236,9 +247,9 @@ class _Differ:
 
     def container(self, old: Any, new: Any) -> None:
         """Rebuild ``new``'s block children with ``old``'s differences woven in."""
-        old_blocks = [c for c in old if c.tag in (P, TBL)]
+        old_blocks = [c for c in old if _is_block(c)]
         new_children = list(new)
-        blocks = [c for c in new_children if c.tag in (P, TBL)]
+        blocks = [c for c in new_children if _is_block(c)]
         out: list[tuple[str, Any]] = []
         matcher = difflib.SequenceMatcher(
             None, [_block_key(b) for b in old_blocks], [_block_key(b) for b in blocks], False
@@ -251,32 +262,34 @@ class _Differ:
             for i, j in _align(old_blocks[i1:i2], blocks[j1:j2]):
                 if i is not None and j is not None:
                     out.append(self.pair(old_blocks[i1 + i], blocks[j1 + j]))
-                elif i is not None:
+                elif i is not None and _has_content(old_blocks[i1 + i]):
                     out.append((_DELETED, self.deleted(old_blocks[i1 + i])))
                 elif j is not None:
                     out.append((_INSERTED, self.inserted(blocks[j1 + j])))
         self._settle_marks(out)
         for child in new_children:
             new.remove(child)
-        # Properties (w:tcPr) stay in front, the section properties (w:sectPr) at the end.
-        lead = [c for c in new_children if c.tag not in (P, TBL) and not c.tag.endswith("}sectPr")]
-        for child in lead:
-            new.append(child)
+        # A cell's properties stay in front, the body's section properties at the end.
+        for child in new_children:
+            if child.tag == _w("tcPr"):
+                new.append(child)
         for _, block in out:
             new.append(block)
         for child in new_children:
-            if child.tag.endswith("}sectPr"):
+            if child.tag == _w("sectPr"):
                 new.append(child)
 
     def pair(self, old: Any, new: Any) -> tuple[str, Any]:
         if old.tag == TBL and new.tag == TBL:
             self.table(old, new)
-            return (_KEEP, new)
-        if old.tag == P and new.tag == P:
+        elif old.tag == P and new.tag == P:
             if _canonical_runs(old) != _canonical_runs(new):
                 self.paragraph(old, new)
             self._properties(old, new)
-            return (_KEEP, new)
+        elif old.tag == SDT and new.tag == SDT:  # a content control: compare what it holds
+            before, after = old.find(SDT_CONTENT), new.find(SDT_CONTENT)
+            if before is not None and after is not None:
+                self.container(before, after)
         return (_KEEP, new)
 
     # whole blocks ---------------------------------------------------------------------------------
@@ -300,8 +313,7 @@ class _Differ:
             self._mark_row(row, tag)
         for p in block.iter(P):
             self._mark_runs(p, tag)
-            parent = p.getparent()
-            if parent is not None and p is not parent.findall(P)[-1]:
+            if not _last_in_cell(p):
                 self._mark_paragraph(p, tag)
 
     def _mark_runs(self, p: Any, tag: str) -> None:
@@ -414,8 +426,7 @@ class _Differ:
         self._mark_row(row, tag)
         for p in row.iter(P):
             self._mark_runs(p, tag)
-            parent = p.getparent()
-            if parent is not None and p is not parent.findall(P)[-1]:
+            if not _last_in_cell(p):
                 self._mark_paragraph(p, tag)
 
     # paragraphs ---------------------------------------------------------------------------------
@@ -491,6 +502,12 @@ def _bare_ppr(p: Any) -> Any:
             if child.tag not in (RPR, _w("sectPr"), _w("pPrChange")):
                 bare.append(deepcopy(child))
     return bare
+
+
+def _last_in_cell(p: Any) -> bool:
+    """A cell's last paragraph, whose mark Word cannot remove (the row goes as a whole)."""
+    parent = p.getparent()
+    return parent is not None and parent.tag == TC and p is parent.findall(P)[-1]
 
 
 def _mark_rpr(p: Any) -> Any:
