@@ -60,7 +60,13 @@ def test_a_later_end_date_shows_the_computed_totals_it_changes(flagship: Agreeme
     assert (gse.old, gse.new) == ("425 000 kr", "725 000 kr")  # 17 → 29 months of 25 000 kr
     assert computed["schedule.by_year[2026]"].kind is ChangeKind.ADDED
     assert "schedule.by_year[2024]" not in computed  # the first year is as it was
-    assert all(c.label.startswith("Utbetalningsplanen (beräknad) › ") for c in computed.values())
+    schedule = [c for path, c in computed.items() if path.startswith("schedule.")]
+    assert all(c.label.startswith("Utbetalningsplanen (beräknad) › ") for c in schedule)
+    report = computed["reports[2026]"]
+    assert str(report) == (
+        "Årsberättelser (beräknade) › Årsberättelse 2026 (tillagd): "
+        "2026-01-01 – 2026-12-31, senast 2027-02-15"
+    )
 
 
 def test_a_changed_amount_is_written_in_kronor(flagship: Agreement) -> None:

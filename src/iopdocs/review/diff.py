@@ -11,7 +11,7 @@ left unmatched are paired when most of their fields agree (a renamed mission ite
 a new title). Long texts get a compact word-level excerpt of what changed.
 
 Figures a lawyer checks but nobody types (the payment schedule's totals per recipient, per year
-and in all) are compared too, as changes marked ``computed``.
+and in all; the annual reports due) are compared too, as changes marked ``computed``.
 """
 
 from __future__ import annotations
@@ -106,6 +106,7 @@ def diff(old: Agreement, new: Agreement) -> list[Change]:
     """Every change from ``old`` to ``new``: fields in contract order, then computed figures."""
     changes = list(_Walker().model(old, new, "", "", ()))
     changes += _schedule_changes(old, new)
+    changes += _report_changes(old, new)
     return changes
 
 
@@ -539,4 +540,32 @@ def _schedule_changes(old: Agreement, new: Agreement) -> list[Change]:
         Decimal(len(b.instalments)),
         False,
     )
+    return changes
+
+
+def _report_changes(old: Agreement, new: Agreement) -> list[Change]:
+    """The annual reports due: which years, the span each covers and its due date."""
+    from iopdocs.schedule import report_periods
+
+    def described(agreement: Agreement) -> dict[int, str]:
+        return {
+            p.year: f"{p.start.isoformat()} – {p.end.isoformat()}, senast {p.due.isoformat()}"
+            for p in report_periods(agreement)
+        }
+
+    before, after = described(old), described(new)
+    changes = []
+    for year in sorted({*before, *after}):
+        x, y = before.get(year), after.get(year)
+        if x == y:
+            continue
+        kind = (
+            ChangeKind.ADDED
+            if x is None
+            else ChangeKind.REMOVED
+            if y is None
+            else ChangeKind.CHANGED
+        )
+        label = f"Årsberättelser (beräknade) › Årsberättelse {year}"
+        changes.append(Change(f"reports[{year}]", label, kind, x, y, computed=True))
     return changes
