@@ -80,10 +80,12 @@ def test_two_unrelated_agreements_resolve_both_ways(flagship: Agreement) -> None
 
 
 def test_docx2python_reads_the_inserted_words_and_not_the_deleted(flagship: Agreement) -> None:
-    new = variant(flagship, VARIANTS["edited_paragraph"], VARIANTS["renamed_mission_item"])
+    new = variant(flagship, VARIANTS["edited_paragraph"], VARIANTS["removed_party"], later_end)
     text = compact(docx_text(render_redline(flagship, new)))
     assert "till exempel genom kooperativ, sociala innovationer" in text
-    assert "Mötesplatser för dialog och samråd" in text
+    assert "till och med den 31 december 2026 (2024-08-01 – 2026-12-31)" in text
+    assert "2025-12-31" not in text
+    assert "Social Ekonomi Fyrbodal" not in text
 
 
 def test_the_deleted_and_inserted_words_are_marked_as_such(flagship: Agreement) -> None:
