@@ -31,10 +31,11 @@ from iopdocs.loading import (
 )
 from iopdocs.model import Agreement, AnnualReport, OrgNumber, PartyKind, Principle, Status
 from iopdocs.provenance import VerifyResult, extract, verify
-from iopdocs.render import render_annual_report, render_contract, render_review
+from iopdocs.render import render_annual_report, render_contract, render_redline, render_review
 from iopdocs.render.lint import TemplateProblem, lint_template
 from iopdocs.render.templates import TemplateInfo, export_template, list_templates
 from iopdocs.review import Finding, Severity, review
+from iopdocs.review.diff import Change, ChangeKind, diff
 from iopdocs.schedule import Schedule, payment_schedule, report_periods
 
 __version__ = "0.1.0"
@@ -43,6 +44,8 @@ __all__ = [
     "Agreement",
     "AgreementFileError",
     "AnnualReport",
+    "Change",
+    "ChangeKind",
     "Finding",
     "IopdocsError",
     "NoProvenanceError",
@@ -65,6 +68,7 @@ __all__ = [
     "VerifyResult",
     "__version__",
     "agreement_schema",
+    "diff",
     "dump_agreement",
     "export_template",
     "extract",
@@ -76,6 +80,7 @@ __all__ = [
     "payment_schedule",
     "render_annual_report",
     "render_contract",
+    "render_redline",
     "render_review",
     "report_periods",
     "review",

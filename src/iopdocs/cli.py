@@ -3,7 +3,8 @@
 Exit status: 0 on success, 2 for bad input (a missing or broken file, invalid data, an unusable
 template, an output that cannot be written, a document without iopdocs data). Exit 1 means
 the command found something: ``check`` errors in the agreement, ``templates lint`` problems
-in a template, ``verify`` a changed document. Bad input never leaves an output file behind.
+in a template, ``verify`` a changed document, ``diff`` a change between two versions (as
+diff(1) does). Bad input never leaves an output file behind.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from pydantic import ValidationError
 
@@ -29,7 +30,10 @@ from iopdocs.model import Agreement
 from iopdocs.review import DEFAULT_EUR_RATE
 from iopdocs.schedule import Schedule, payment_schedule
 
-__all__ = ["format_schedule", "format_validation_error", "main"]
+if TYPE_CHECKING:
+    from iopdocs.review.diff import Change
+
+__all__ = ["format_changes", "format_schedule", "format_validation_error", "main"]
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -155,6 +159,20 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument(
         "--template", help="the template it was rendered with, when not the bundled one"
     )
+    compare = sub.add_parser(
+        "diff",
+        help="list what changed between two versions of an agreement (exit 1 when anything did)",
+    )
+    compare.add_argument("old", help="the earlier agreement file (.yaml, .yml or .json)")
+    compare.add_argument("new", help="the later agreement file")
+    compare.add_argument(
+        "--format", choices=("text", "json", "md"), default="text", help="output format"
+    )
+    compare.add_argument(
+        "--redline", metavar="OUT.docx", help="also write the new contract with tracked changes"
+    )
+    compare.add_argument("--template", help="your own .docx template for the redline")
+    compare.add_argument("--locale", default="sv_SE", help="formatting locale (default sv_SE)")
     return parser
 
 
@@ -181,6 +199,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _extract(args, out, err)
         if args.command == "verify":
             return _verify(args, out)
+        if args.command == "diff":
+            return _diff(args, out, err)
         return _new(args, out)
     except ValidationError as exc:
         source = getattr(args, "data", None) if exc.title == "AnnualReport" else None
@@ -448,6 +468,42 @@ def _marked(actual: str | None, expected: str | None) -> tuple[str, str]:
             marked_old.append(f"[{' '.join(old[i1:i2])}]")
             marked_new.append(f"[{' '.join(new[j1:j2])}]")
     return " ".join(marked_new), " ".join(marked_old)
+
+
+EXIT_CHANGES = 1
+
+
+def _diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from iopdocs.review.diff import diff
+
+    target = _output(args.redline) if args.redline else None
+    args.agreement = args.old  # names the file in a validation error
+    old = load_agreement(args.old)
+    args.agreement = args.new
+    new = load_agreement(args.new)
+    changes = diff(old, new)
+    if target is not None:
+        from iopdocs.render import render_redline
+
+        render_redline(old, new, target, template=args.template, locale=args.locale)
+    out.write(format_changes(changes, args.format, args.old, args.new))
+    if target is not None:
+        print(f"wrote {target}", file=err)
+    return EXIT_CHANGES if changes else EXIT_OK
+
+
+def format_changes(changes: Sequence[Change], style: str, old: str, new: str) -> str:
+    """The change list as text (one line each), JSON, or Markdown for a review memo."""
+    if style == "json":
+        document = {"old": old, "new": new, "changes": [c.as_dict() for c in changes]}
+        return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    if not changes:
+        return f"No changes: {old} and {new} describe the same agreement.\n"
+    if style == "md":
+        lines = [f"# Ändringar från {old} till {new}", ""]
+        lines += [f"- {c.text('~~{}~~', '**{}**')}" for c in changes]
+        return "\n".join(lines) + "\n"
+    return "".join(f"{c.text()}\n" for c in changes)
 
 
 def run() -> None:  # pragma: no cover - the console-script entry point

@@ -61,6 +61,10 @@ PUBLIC = {
     "VerifyResult",
     "extract",
     "verify",
+    "Change",
+    "ChangeKind",
+    "diff",
+    "render_redline",
 }
 
 

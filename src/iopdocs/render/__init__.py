@@ -31,7 +31,13 @@ if TYPE_CHECKING:
     from iopdocs.model import AnnualReport
     from iopdocs.review import Finding
 
-__all__ = ["render_annual_report", "render_contract", "render_review", "template_path"]
+__all__ = [
+    "render_annual_report",
+    "render_contract",
+    "render_redline",
+    "render_review",
+    "template_path",
+]
 
 
 @overload
@@ -278,6 +284,62 @@ def render_review(
         properties=properties,
         timestamp=agreement.document_date,
     )
+    if path is None:
+        return data
+    return write_atomic(path, data)
+
+
+@overload
+def render_redline(
+    old: Agreement,
+    new: Agreement,
+    path: None = None,
+    *,
+    template: str | os.PathLike[str] | bytes | None = None,
+    locale: str = "sv_SE",
+) -> bytes: ...
+@overload
+def render_redline(
+    old: Agreement,
+    new: Agreement,
+    path: str | os.PathLike[str],
+    *,
+    template: str | os.PathLike[str] | bytes | None = None,
+    locale: str = "sv_SE",
+) -> Path: ...
+def render_redline(
+    old: Agreement,
+    new: Agreement,
+    path: str | os.PathLike[str] | None = None,
+    *,
+    template: str | os.PathLike[str] | bytes | None = None,
+    locale: str = "sv_SE",
+) -> bytes | Path:
+    """The contract of ``new`` with Word tracked changes against the contract of ``old``.
+
+    Both contracts are rendered with ``render_contract`` (same ``template`` and ``locale``); the
+    result is the new contract in which every difference is a tracked insertion or deletion
+    (author "iopdocs", dated on the new agreement's document date), so Word and LibreOffice show
+    them and can accept or reject each one. Accepting all gives the new contract's text,
+    rejecting all the old one's. Returns the .docx bytes, or writes them atomically to ``path``.
+    The same two agreements always give byte-identical output.
+    """
+    import zipfile
+
+    from lxml import etree
+
+    from iopdocs.errors import TemplateError
+    from iopdocs.render.docx import normalize_zip
+    from iopdocs.render.redline import redline_docx
+
+    before = render_contract(old, template=template, locale=locale)
+    after = render_contract(new, template=template, locale=locale)
+    moment = dt.datetime.combine(new.document_date, dt.time(0, 0))
+    try:
+        data = redline_docx(before, after, author="iopdocs", date=moment)
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
+        raise TemplateError(f"the two contracts could not be compared: {exc}") from exc
+    data = normalize_zip(data, new.document_date)
     if path is None:
         return data
     return write_atomic(path, data)
