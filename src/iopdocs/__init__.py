@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from iopdocs.errors import (
     AgreementFileError,
+    AppendixError,
+    ConversionError,
+    ConverterMissingError,
     IopdocsError,
     ReportError,
     ScheduleError,
@@ -25,6 +28,7 @@ from iopdocs.loading import (
     parse_agreement,
 )
 from iopdocs.model import Agreement, AnnualReport, OrgNumber, PartyKind, Principle, Status
+from iopdocs.pdf import NotPdfAWarning, convert_many, render_annual_report_pdf, render_pdf
 from iopdocs.render import render_annual_report, render_contract
 from iopdocs.schedule import Schedule, payment_schedule, report_periods
 
@@ -34,7 +38,11 @@ __all__ = [
     "Agreement",
     "AgreementFileError",
     "AnnualReport",
+    "AppendixError",
+    "ConversionError",
+    "ConverterMissingError",
     "IopdocsError",
+    "NotPdfAWarning",
     "OrgNumber",
     "PartyKind",
     "Principle",
@@ -46,12 +54,15 @@ __all__ = [
     "TemplateSyntaxError",
     "__version__",
     "agreement_schema",
+    "convert_many",
     "dump_agreement",
     "load_agreement",
     "load_report",
     "parse_agreement",
     "payment_schedule",
     "render_annual_report",
+    "render_annual_report_pdf",
     "render_contract",
+    "render_pdf",
     "report_periods",
 ]

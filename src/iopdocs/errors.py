@@ -6,8 +6,11 @@ Every error of iopdocs' own derives from one root, so a caller can catch them al
      ├── AgreementFileError    an agreement or report file is missing, unreadable or not YAML/JSON
      ├── ScheduleError         a money line cannot be paid as stated (also a ValueError)
      ├── ReportError           no annual report for that year or party (also a ValueError)
-     └── TemplateError         a Word template cannot be loaded or rendered
-          └── TemplateSyntaxError   the template's Jinja tags do not parse
+     ├── TemplateError         a Word template cannot be loaded or rendered
+     │    └── TemplateSyntaxError   the template's Jinja tags do not parse
+     ├── ConversionError       LibreOffice could not turn a .docx into a PDF (or timed out)
+     │    └── ConverterMissingError   LibreOffice (soffice) is not installed
+     └── AppendixError         an appendix file is missing, unusable or not the one listed
 
 Data that parses but breaks the model's rules raises pydantic's own ``ValidationError``, which
 passes through unchanged: its ``errors()`` name every field path, and each error has a stable
@@ -21,6 +24,9 @@ from __future__ import annotations
 
 __all__ = [
     "AgreementFileError",
+    "AppendixError",
+    "ConversionError",
+    "ConverterMissingError",
     "IopdocsError",
     "ReportError",
     "ScheduleError",
@@ -82,3 +88,17 @@ class TemplateSyntaxError(TemplateError):
     def __init__(self, message: str, *, context: list[str] | None = None) -> None:
         super().__init__(message)
         self.context = context or []
+
+
+class ConversionError(IopdocsError):
+    """LibreOffice could not convert a Word document to PDF: the input is not a .docx, soffice
+    failed or produced no usable PDF, or it did not finish within the timeout."""
+
+
+class ConverterMissingError(ConversionError):
+    """LibreOffice (``soffice``) is not installed or not where ``IOPDOCS_SOFFICE`` points."""
+
+
+class AppendixError(IopdocsError, ValueError):
+    """An appendix (bilaga) to a PDF cannot be used: the file is missing or is neither PDF nor
+    .docx, or the files given do not match the appendices the agreement lists."""

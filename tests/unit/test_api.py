@@ -8,6 +8,9 @@ import sys
 import iopdocs
 from iopdocs.errors import (
     AgreementFileError,
+    AppendixError,
+    ConversionError,
+    ConverterMissingError,
     IopdocsError,
     ReportError,
     ScheduleError,
@@ -39,6 +42,13 @@ PUBLIC = {
     "load_agreement",
     "parse_agreement",
     "render_contract",
+    "AppendixError",
+    "ConversionError",
+    "ConverterMissingError",
+    "NotPdfAWarning",
+    "convert_many",
+    "render_annual_report_pdf",
+    "render_pdf",
 }
 
 
@@ -51,6 +61,9 @@ def test_the_public_api_is_exactly_what_all_lists() -> None:
 def test_every_error_derives_from_one_root() -> None:
     for error in (
         AgreementFileError,
+        AppendixError,
+        ConversionError,
+        ConverterMissingError,
         ReportError,
         ScheduleError,
         TemplateError,
@@ -62,7 +75,8 @@ def test_every_error_derives_from_one_root() -> None:
 def test_importing_iopdocs_does_not_load_the_word_machinery() -> None:
     code = (
         "import sys, iopdocs; "
-        "print(sorted(m for m in ('docxtpl', 'docx', 'jinja2', 'babel') if m in sys.modules))"
+        "print(sorted(m for m in ('docxtpl', 'docx', 'jinja2', 'babel', 'pypdf', 'lxml')"
+        " if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -72,9 +72,19 @@ def render_contract(
         properties=_core_properties(agreement),
         timestamp=agreement.document_date,
     )
+    if context["doc"]["draft"]:
+        data = _with_draft_watermark(data, agreement.document_date)
     if path is None:
         return data
     return write_atomic(path, data)
+
+
+def _with_draft_watermark(data: bytes, timestamp: dt.date) -> bytes:
+    """A draft contract carries UTKAST across every page, not only in its header line."""
+    from iopdocs.render.docx import normalize_zip
+    from iopdocs.render.watermark import add_draft_watermark
+
+    return normalize_zip(add_draft_watermark(data), timestamp)
 
 
 def _core_properties(agreement: Agreement) -> dict[str, object]:
