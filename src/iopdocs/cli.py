@@ -196,16 +196,24 @@ def _render_pdf(args: argparse.Namespace, target: Path, out: TextIO) -> int:
     from iopdocs.pdf import render_pdf
 
     agreement = load_agreement(args.agreement)
+    _writable(target)
     with _printing_warnings(sys.stderr):
-        render_pdf(
+        data = render_pdf(
             agreement,
-            _writable(target),
             appendices=args.appendix,
             template=args.template,
             locale=args.locale,
             embed_data=not args.no_embed,
             timeout=args.timeout,
         )
+    return _write_pdf(target, data, out)
+
+
+def _write_pdf(target: Path, data: bytes, out: TextIO) -> int:
+    try:
+        write_atomic(target, data)
+    except OSError as exc:
+        raise _UsageError(f"{target}: cannot write the PDF: {exc.strerror or exc}") from exc
     print(f"wrote {target}", file=out)
     return EXIT_OK
 
@@ -297,19 +305,18 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
     if _is_pdf_output(target):
         from iopdocs.pdf import render_annual_report_pdf
 
-        render_annual_report_pdf(
+        _writable(target)
+        data = render_annual_report_pdf(
             agreement,
             args.year,
             party=args.party,
-            path=_writable(target),
             report=report,
             template=args.template,
             locale=args.locale,
             embed_data=not args.no_embed,
             timeout=args.timeout,
         )
-        print(f"wrote {target}", file=out)
-        return EXIT_OK
+        return _write_pdf(target, data, out)
     render_annual_report(
         agreement,
         args.year,
