@@ -27,7 +27,15 @@ from iopdocs.loading import (
     load_report,
     parse_agreement,
 )
-from iopdocs.model import Agreement, AnnualReport, OrgNumber, PartyKind, Principle, Status
+from iopdocs.model import (
+    Agreement,
+    AnnualReport,
+    Appendix,
+    OrgNumber,
+    PartyKind,
+    Principle,
+    Status,
+)
 from iopdocs.pdf import NotPdfAWarning, convert_many, render_annual_report_pdf, render_pdf
 from iopdocs.render import render_annual_report, render_contract
 from iopdocs.schedule import Schedule, payment_schedule, report_periods
@@ -38,6 +46,7 @@ __all__ = [
     "Agreement",
     "AgreementFileError",
     "AnnualReport",
+    "Appendix",
     "AppendixError",
     "ConversionError",
     "ConverterMissingError",

@@ -49,6 +49,7 @@ PUBLIC = {
     "convert_many",
     "render_annual_report_pdf",
     "render_pdf",
+    "Appendix",
 }
 
 
