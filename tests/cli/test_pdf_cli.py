@@ -63,6 +63,26 @@ def test_an_appendix_that_is_neither_pdf_nor_docx_is_refused(
     assert not out.exists()
 
 
+def test_an_encrypted_appendix_is_refused_because_pdfa_forbids_encryption(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, with_appendix: Path
+) -> None:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.encrypt(user_password="hemligt", algorithm="RC4-128")
+    locked = tmp_path / "plan.pdf"
+    with locked.open("wb") as handle:
+        writer.write(handle)
+    out = tmp_path / "avtal.pdf"
+    code, _, stderr = run(
+        capsys, "render", str(with_appendix), "-o", str(out), "--appendix", str(locked)
+    )
+    assert code == 2
+    assert "is an encrypted PDF; PDF/A forbids encryption" in stderr
+    assert not out.exists()
+
+
 def test_appendix_files_must_match_the_agreements_list(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -290,6 +290,23 @@ def test_the_annual_report_renders_to_pdfa_with_the_agreement_attached(
     assert [a.name for a in pdf.reader.attachment_list] == [AGREEMENT_ATTACHMENT]
 
 
+def test_a_batch_converted_contract_gets_the_same_attachment_as_render_pdf(
+    make_agreement: Callable[..., Agreement], tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+
+    from iopdocs import parse_agreement, render_contract
+    from iopdocs.pdf import attach_agreement
+
+    agreement = make_agreement()
+    (pdf,) = convert_many([render_contract(agreement, tmp_path / "avtal.docx")], tmp_path, pdfa=3)
+    reader = PdfReader(io.BytesIO(attach_agreement(pdf.read_bytes(), agreement)))
+    (attachment,) = list(reader.attachment_list)
+    assert attachment.associated_file_relationship == "/Source"
+    assert parse_agreement(attachment.content.decode("utf-8")) == agreement
+    assert "/AF" in reader.root_object
+
+
 def test_batch_conversion_gives_one_checked_pdf_per_docx(tmp_path: Path) -> None:
     sources = [word_document(tmp_path / f"dok-{n}.docx", f"Dokument nummer {n}") for n in range(3)]
     out = tmp_path / "pdf"

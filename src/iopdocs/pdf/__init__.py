@@ -36,6 +36,7 @@ __all__ = [
     "INSTALL_COMMAND",
     "SOFFICE_ENV",
     "NotPdfAWarning",
+    "attach_agreement",
     "convert_many",
     "convert_to_pdf",
     "find_soffice",
@@ -172,6 +173,18 @@ def render_annual_report_pdf(
     return write_atomic(path, data)
 
 
+def attach_agreement(pdf: bytes, agreement: Agreement) -> bytes:
+    """``pdf`` (a contract converted to PDF/A-3 by ``convert_many(..., pdfa=3)``) with
+    ``agreement`` attached as its source data, as ``render_pdf`` attaches it.
+
+    For batch rendering: render the .docx files, convert them in one LibreOffice run, then
+    finish each PDF with this.
+    """
+    from iopdocs.pdf.package import Part
+
+    return _assemble([Part(pdf)], agreement, draft=False, embed=True)
+
+
 def _check_appendices(files: list[Path], titles: list[str]) -> None:
     if len(files) != len(titles):
         listed = ", ".join(titles) if titles else "none"
@@ -183,12 +196,30 @@ def _check_appendices(files: list[Path], titles: list[str]) -> None:
     for file, title in zip(files, titles, strict=True):
         if not file.is_file():
             raise AppendixError(f"{file}: the appendix '{title}' does not exist")
+        if _is_encrypted_pdf(file):
+            raise AppendixError(
+                f"{file}: the appendix '{title}' is an encrypted PDF; PDF/A forbids encryption, "
+                "so give it unprotected"
+            )
         if not (_is_pdf(file) or is_docx(file)):
             raise AppendixError(f"{file}: the appendix '{title}' is neither a PDF nor a .docx")
 
 
 def _count(number: int, one: str, many: str) -> str:
     return f"{number} {one if number == 1 else many}"
+
+
+def _is_encrypted_pdf(path: Path) -> bool:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        with path.open("rb") as handle:
+            if not handle.read(1024).lstrip().startswith(b"%PDF-"):
+                return False
+        return PdfReader(path).is_encrypted
+    except (OSError, PyPdfError, ValueError):
+        return False
 
 
 def _is_pdf(path: Path) -> bool:

@@ -55,7 +55,7 @@ def _watermark_run(number: int) -> str:
         "mso-position-horizontal:center;mso-position-horizontal-relative:margin;"
         'mso-position-vertical:center;mso-position-vertical-relative:margin" '
         'o:allowincell="f" fillcolor="#c00000" stroked="f">'
-        '<v:fill opacity="22%"/>'
+        '<v:fill opacity=".25"/>'
         f'<v:textpath style="font-family:&quot;Calibri&quot;;font-size:1pt" '
         f'string="{DRAFT_WATERMARK}"/>'
         '<w10:wrap anchorx="margin" anchory="margin"/></v:shape></w:pict></w:r>'
