@@ -9,6 +9,7 @@ document information, so the two stay as LibreOffice made them, in agreement.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Sequence
@@ -155,10 +156,14 @@ def _attach(writer: PdfWriter, name: str, data: bytes, description: str) -> None
     catalog's /AF, as PDF/A-3 requires of an associated file."""
     from pypdf.generic import ArrayObject, NameObject, TextStringObject
 
+    for existing in list(writer.attachment_list):
+        if existing.name == name:  # attaching again replaces, never duplicates
+            existing.delete()
     embedded = writer.add_attachment(name, data)
     embedded.subtype = NameObject("/application#2Fjson")
     embedded.associated_file_relationship = NameObject("/Source")
     embedded.description = TextStringObject(description)
+    embedded.modification_date = dt.datetime.now(dt.UTC).replace(microsecond=0)
     spec = embedded.pdf_object
     spec[NameObject("/UF")] = TextStringObject(name)
     reference = spec.indirect_reference
