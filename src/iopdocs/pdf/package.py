@@ -25,12 +25,12 @@ __all__ = ["Part", "assemble", "pdfa_part"]
 # "UTKAST" as strokes in a 0.6 × 1 cell per letter: drawn with lines and curves, so the stamp
 # needs no font (PDF/A requires every font used for visible text to be embedded).
 _LETTERS = {
-    "U": "0 1 m 0 0.32 l 0 -0.06 0.6 -0.06 0.6 0.32 c 0.6 1 l S",
-    "T": "0 1 m 0.6 1 l S 0.3 1 m 0.3 0 l S",
-    "K": "0 1 m 0 0 l S 0.6 1 m 0 0.38 l S 0.17 0.56 m 0.62 0 l S",
-    "A": "0 0 m 0.3 1 l 0.6 0 l S 0.1 0.33 m 0.5 0.33 l S",
+    "U": "0 1 m 0 0.32 l 0 -0.06 0.6 -0.06 0.6 0.32 c 0.6 1 l",
+    "T": "0 1 m 0.6 1 l 0.3 1 m 0.3 0 l",
+    "K": "0 1 m 0 0 l 0.6 1 m 0 0.38 l 0.17 0.56 m 0.62 0 l",
+    "A": "0 0 m 0.3 1 l 0.6 0 l 0.1 0.33 m 0.5 0.33 l",
     "S": "0.58 0.84 m 0.47 1.04 0.03 1.03 0.03 0.75 c 0.03 0.5 0.58 0.53 0.58 0.26 c "
-    "0.58 -0.04 0.1 -0.04 0 0.16 c S",
+    "0.58 -0.04 0.1 -0.04 0 0.16 c",
 }
 _ADVANCE = 0.92
 _LETTER_WIDTH = 0.6
@@ -124,9 +124,8 @@ def _stamp_page(width: float, height: float) -> PageObject:
     angle = math.atan2(height, width)
     scale = 0.62 * math.hypot(width, height) / span
     cos, sin = math.cos(angle), math.sin(angle)
-    letters = " ".join(
-        f"q 1 0 0 1 {i * _ADVANCE:.2f} 0 cm {_LETTERS[c]} Q" for i, c in enumerate(word)
-    )
+    # One path stroked once: where strokes cross, the translucent ink is not laid twice.
+    letters = " ".join(_shifted(_LETTERS[c], i * _ADVANCE) for i, c in enumerate(word)) + " S"
     content = (
         "/Artifact <</Type /Pagination /Subtype /Watermark>> BDC q /GSUtkast gs "
         f"1 0 0 1 {width / 2:.2f} {height / 2:.2f} cm "
@@ -149,6 +148,20 @@ def _stamp_page(width: float, height: float) -> PageObject:
     stream.set_data(content.encode("ascii"))
     page[NameObject("/Contents")] = stream
     return page
+
+
+def _shifted(path: str, dx: float) -> str:
+    """``path`` (operands and m/l/c operators) moved ``dx`` to the right."""
+    out: list[str] = []
+    operands: list[str] = []
+    for token in path.split():
+        if token in ("m", "l", "c"):
+            xs = [f"{float(v) + dx:.2f}" if i % 2 == 0 else v for i, v in enumerate(operands)]
+            out += [*xs, token]
+            operands = []
+        else:
+            operands.append(token)
+    return " ".join(out)
 
 
 def _attach(writer: PdfWriter, name: str, data: bytes, description: str) -> None:
