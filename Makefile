@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 FLAGSHIP := examples/vgr-social-ekonomi-2024.yaml
 
-.PHONY: demo test lint bench templates clean
+.PHONY: demo test lint bench bench-pdf templates clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ lint: $(VENV)/.dev-installed
 ## bench: measure render speed and memory (figures go into the README)
 bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/bench_render.py
+
+## bench-pdf: LibreOffice conversion, one soffice call per file against one batched call
+bench-pdf: $(VENV)/.dev-installed
+	$(BIN)/python benchmarks/bench_pdf.py
 
 ## templates: rebuild templates/contract.docx from templates/build.py
 templates: $(VENV)/.dev-installed

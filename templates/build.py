@@ -583,6 +583,13 @@ def _contract_body(w: Writer) -> None:
     w.prose(f"{a}.final_provisions.text")
     w.tag("endif")
 
+    w.tag("if doc.appendices")
+    w.heading("Bilagor")
+    w.p("Följande bilagor hör till avtalet och utgör en del av det:")
+    w.bullets("doc.appendices", var="appendix")
+    w.p("Om en bilaga och avtalstexten skulle strida mot varandra gäller avtalstexten.")
+    w.tag("endif")
+
     w.heading("Underskrifter", page_break=True)
     w.p("Parterna har genom sina behöriga företrädare undertecknat detta avtal.")
     _signature_table(

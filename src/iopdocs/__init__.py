@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from iopdocs.errors import (
     AgreementFileError,
+    AppendixError,
+    ConversionError,
+    ConverterMissingError,
     IopdocsError,
     NoProvenanceError,
     ProvenanceError,
@@ -29,7 +32,16 @@ from iopdocs.loading import (
     load_report,
     parse_agreement,
 )
-from iopdocs.model import Agreement, AnnualReport, OrgNumber, PartyKind, Principle, Status
+from iopdocs.model import (
+    Agreement,
+    AnnualReport,
+    Appendix,
+    OrgNumber,
+    PartyKind,
+    Principle,
+    Status,
+)
+from iopdocs.pdf import NotPdfAWarning, convert_many, render_annual_report_pdf, render_pdf
 from iopdocs.provenance import VerifyResult, extract, verify
 from iopdocs.render import render_annual_report, render_contract, render_redline, render_review
 from iopdocs.render.lint import TemplateProblem, lint_template
@@ -44,11 +56,16 @@ __all__ = [
     "Agreement",
     "AgreementFileError",
     "AnnualReport",
+    "Appendix",
+    "AppendixError",
     "Change",
     "ChangeKind",
+    "ConversionError",
+    "ConverterMissingError",
     "Finding",
     "IopdocsError",
     "NoProvenanceError",
+    "NotPdfAWarning",
     "OrgNumber",
     "PartyKind",
     "Principle",
@@ -68,6 +85,7 @@ __all__ = [
     "VerifyResult",
     "__version__",
     "agreement_schema",
+    "convert_many",
     "diff",
     "dump_agreement",
     "export_template",
@@ -79,7 +97,9 @@ __all__ = [
     "parse_agreement",
     "payment_schedule",
     "render_annual_report",
+    "render_annual_report_pdf",
     "render_contract",
+    "render_pdf",
     "render_redline",
     "render_review",
     "report_periods",

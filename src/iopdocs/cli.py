@@ -10,11 +10,14 @@ diff(1) does). Bad input never leaves an output file behind.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import difflib
 import json
+import os
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -74,11 +77,22 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"iopdocs {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    render = sub.add_parser("render", help="render the contract of an agreement to .docx")
+    render = sub.add_parser("render", help="render the contract of an agreement to .docx or .pdf")
     render.add_argument("agreement", help="agreement file (.yaml, .yml or .json)")
-    render.add_argument("-o", "--output", required=True, help="the .docx file to write")
+    render.add_argument(
+        "-o", "--output", required=True, help="the .docx or .pdf file to write (the suffix decides)"
+    )
     render.add_argument("--template", help="your own .docx template instead of the bundled one")
     render.add_argument("--locale", default="sv_SE", help="formatting locale (default sv_SE)")
+    _pdf_arguments(render)
+    render.add_argument(
+        "--appendix",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="an appendix (PDF or .docx) for a PDF, one per entry of the agreement's "
+        "'appendices', in order",
+    )
 
     validate = sub.add_parser("validate", help="check an agreement file and report every problem")
     validate.add_argument("agreement", help="agreement file (.yaml, .yml or .json)")
@@ -99,9 +113,12 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--data", help="a filled-in report (.yaml/.json) to render instead of a skeleton"
     )
-    report.add_argument("-o", "--output", required=True, help="the .docx file to write")
+    report.add_argument(
+        "-o", "--output", required=True, help="the .docx or .pdf file to write (the suffix decides)"
+    )
     report.add_argument("--template", help="your own .docx template instead of the bundled one")
     report.add_argument("--locale", default="sv_SE", help="formatting locale (default sv_SE)")
+    _pdf_arguments(report)
 
     new = sub.add_parser("new", help="write a commented starter agreement to fill in")
     new.add_argument("-o", "--output", required=True, help="the .yaml file to write")
@@ -227,10 +244,75 @@ def _output(path: str) -> Path:
     return target
 
 
+def _pdf_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-embed",
+        action="store_true",
+        help="for a PDF: do not attach the agreement data (PDF/A-2b instead of PDF/A-3b)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help="for a PDF: stop LibreOffice after this long (default: a minute or more)",
+    )
+
+
+def _is_pdf_output(target: Path) -> bool:
+    return target.suffix.lower() == ".pdf"
+
+
+def _writable(target: Path) -> Path:
+    """Refuse an output folder we may not write to before a slow conversion, not after."""
+    if not os.access(target.parent, os.W_OK):
+        raise _UsageError(f"{target}: cannot write to the folder {str(target.parent)!r}")
+    return target
+
+
+@contextlib.contextmanager
+def _printing_warnings(err: TextIO) -> Iterator[None]:
+    """Show library warnings (an appendix that is not PDF/A) as one ``warning:`` line each."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for warning in caught:
+        print(f"warning: {warning.message}", file=err)
+
+
+def _render_pdf(args: argparse.Namespace, target: Path, out: TextIO) -> int:
+    from iopdocs.pdf import render_pdf
+
+    agreement = load_agreement(args.agreement)
+    _writable(target)
+    with _printing_warnings(sys.stderr):
+        data = render_pdf(
+            agreement,
+            appendices=args.appendix,
+            template=args.template,
+            locale=args.locale,
+            embed_data=not args.no_embed,
+            timeout=args.timeout,
+        )
+    return _write_pdf(target, data, out)
+
+
+def _write_pdf(target: Path, data: bytes, out: TextIO) -> int:
+    try:
+        write_atomic(target, data)
+    except OSError as exc:
+        raise _UsageError(f"{target}: cannot write the PDF: {exc.strerror or exc}") from exc
+    print(f"wrote {target}", file=out)
+    return EXIT_OK
+
+
 def _render(args: argparse.Namespace, out: TextIO) -> int:
     from iopdocs.render import render_contract
 
     target = _output(args.output)
+    if _is_pdf_output(target):
+        return _render_pdf(args, target, out)
+    if args.appendix:
+        raise _UsageError("--appendix needs a .pdf output: appendices are joined into the PDF")
     agreement = load_agreement(args.agreement)
     render_contract(agreement, target, template=args.template, locale=args.locale)
     print(f"wrote {target}", file=out)
@@ -307,6 +389,21 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
     target = _output(args.output)
     agreement = load_agreement(args.agreement)
     report = load_report(args.data) if args.data else None
+    if _is_pdf_output(target):
+        from iopdocs.pdf import render_annual_report_pdf
+
+        _writable(target)
+        data = render_annual_report_pdf(
+            agreement,
+            args.year,
+            party=args.party,
+            report=report,
+            template=args.template,
+            locale=args.locale,
+            embed_data=not args.no_embed,
+            timeout=args.timeout,
+        )
+        return _write_pdf(target, data, out)
     render_annual_report(
         agreement,
         args.year,

@@ -10,9 +10,12 @@ Every error of iopdocs' own derives from one root, so a caller can catch them al
      ├── TemplateError         a Word template cannot be loaded or rendered
      │    ├── TemplateSyntaxError   the template's Jinja tags do not parse
      │    └── TemplateSandboxError  an outside template tried what the sandbox refuses
-     └── ProvenanceError       a document's embedded data cannot be read or checked
-          ├── NoProvenanceError     the document carries no agreement data
-          └── TemplateMismatchError verify lacks the template the document was rendered with
+     ├── ProvenanceError       a document's embedded data cannot be read or checked
+     │    ├── NoProvenanceError     the document carries no agreement data
+     │    └── TemplateMismatchError verify lacks the template the document was rendered with
+     ├── ConversionError       LibreOffice could not turn a .docx into a PDF (or timed out)
+     │    └── ConverterMissingError   LibreOffice (soffice) is not installed
+     └── AppendixError         an appendix file is missing, unusable or not the one listed
 
 Data that parses but breaks the model's rules raises pydantic's own ``ValidationError``, which
 passes through unchanged: its ``errors()`` name every field path, and each error has a stable
@@ -26,6 +29,9 @@ from __future__ import annotations
 
 __all__ = [
     "AgreementFileError",
+    "AppendixError",
+    "ConversionError",
+    "ConverterMissingError",
     "IopdocsError",
     "NoProvenanceError",
     "ProvenanceError",
@@ -123,3 +129,17 @@ class TemplateMismatchError(ProvenanceError):
         super().__init__(message)
         self.recorded = recorded
         self.given = given
+
+
+class ConversionError(IopdocsError):
+    """LibreOffice could not convert a Word document to PDF: the input is not a .docx, soffice
+    failed or produced no usable PDF, or it did not finish within the timeout."""
+
+
+class ConverterMissingError(ConversionError):
+    """LibreOffice (``soffice``) is not installed or not where ``IOPDOCS_SOFFICE`` points."""
+
+
+class AppendixError(IopdocsError, ValueError):
+    """An appendix (bilaga) to a PDF cannot be used: the file is missing or is neither PDF nor
+    .docx, or the files given do not match the appendices the agreement lists."""

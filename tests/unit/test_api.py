@@ -8,6 +8,9 @@ import sys
 import iopdocs
 from iopdocs.errors import (
     AgreementFileError,
+    AppendixError,
+    ConversionError,
+    ConverterMissingError,
     IopdocsError,
     NoProvenanceError,
     ProvenanceError,
@@ -65,6 +68,14 @@ PUBLIC = {
     "ChangeKind",
     "diff",
     "render_redline",
+    "AppendixError",
+    "ConversionError",
+    "ConverterMissingError",
+    "NotPdfAWarning",
+    "convert_many",
+    "render_annual_report_pdf",
+    "render_pdf",
+    "Appendix",
 }
 
 
@@ -77,6 +88,9 @@ def test_the_public_api_is_exactly_what_all_lists() -> None:
 def test_every_error_derives_from_one_root() -> None:
     for error in (
         AgreementFileError,
+        AppendixError,
+        ConversionError,
+        ConverterMissingError,
         ReportError,
         ReviewError,
         ScheduleError,

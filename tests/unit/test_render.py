@@ -35,6 +35,7 @@ SECTIONS = [
     "Uppföljning och utvärdering",
     "Kontaktpersoner",
     "Övriga bestämmelser",
+    "Bilagor",
     "Underskrifter",
 ]
 

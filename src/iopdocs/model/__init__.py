@@ -2,6 +2,7 @@
 
 from iopdocs.model.agreement import (
     Agreement,
+    Appendix,
     Capacity,
     Conditions,
     Cooperation,
@@ -57,6 +58,7 @@ from iopdocs.model.types import (
 __all__ = [
     "Agreement",
     "AnnualReport",
+    "Appendix",
     "Basis",
     "Capacity",
     "Conditions",

@@ -18,6 +18,7 @@ from iopdocs.model.types import Prose, Quantity, Text
 
 __all__ = [
     "Agreement",
+    "Appendix",
     "Capacity",
     "Conditions",
     "Cooperation",
@@ -349,6 +350,21 @@ class FinalProvisions(StrictModel):
     """Försäkring: each party holds the insurance its own part of the activity needs."""
 
 
+class Appendix(TextOrModel):
+    """Bilaga: a document the parties attach to the contract as part of it (a verksamhetsplan,
+    a budget). A plain string is its title.
+
+    The contract lists its appendices by number after the payment schedule (Bilaga 1 when the
+    agreement has money); the files themselves are given when the PDF is made.
+    """
+
+    title: Text
+
+
+def _appendix(value: Any) -> Any:
+    return {"title": value} if isinstance(value, str) else value
+
+
 class Agreement(StrictModel):
     """Idéburet offentligt partnerskap (IOP): one partnership agreement, section by section.
 
@@ -382,6 +398,13 @@ class Agreement(StrictModel):
     deviations: Deviations = Field(default_factory=Deviations)
     follow_up: FollowUp
     final_provisions: FinalProvisions = Field(default_factory=FinalProvisions)
+    appendices: list[Appendix] = Field(default_factory=list)
+    """The user's appendices (bilagor) to the contract, in the order they are attached."""
+
+    @field_validator("appendices", mode="before")
+    @classmethod
+    def _appendices_may_be_titles(cls, value: Any) -> Any:
+        return [_appendix(v) for v in value] if isinstance(value, list) else value
 
     @field_validator("parties")
     @classmethod

@@ -85,6 +85,8 @@ def render_contract(
         properties=_core_properties(agreement),
         timestamp=agreement.document_date,
     )
+    if context["doc"]["draft"]:
+        data = _with_draft_watermark(data, agreement.document_date)
     data = _with_provenance(data, agreement, source, template, locale, document="contract")
     if path is None:
         return data
@@ -101,6 +103,14 @@ def template_environment(
     if is_bundled(template):
         return make_environment(locale)
     return make_sandboxed_environment(locale)
+
+
+def _with_draft_watermark(data: bytes, timestamp: dt.date) -> bytes:
+    """A draft contract carries UTKAST across every page, not only in its header line."""
+    from iopdocs.render.docx import normalize_zip
+    from iopdocs.render.watermark import add_draft_watermark
+
+    return normalize_zip(add_draft_watermark(data), timestamp)
 
 
 def _core_properties(agreement: Agreement) -> dict[str, object]:

@@ -34,7 +34,7 @@ from iopdocs.model import (
 from iopdocs.render.formats import Formats
 from iopdocs.schedule import Instalment, Schedule, basis_periods, line_name
 
-__all__ = ["contract_context", "display_name", "schedule_context"]
+__all__ = ["appendix_titles", "contract_context", "display_name", "schedule_context"]
 
 _KIND_LABEL = {PartyKind.PUBLIC: "offentlig part", PartyKind.NONPROFIT: "idéburen part"}
 
@@ -180,8 +180,17 @@ def contract_context(agreement: Agreement, schedule: Schedule, formats: Formats)
                 or provisions.insurance
             ),
             "schedule": schedule_context(schedule, any(m["ceiling"] for m in money_lines)),
+            "appendices": appendix_titles(agreement),
         },
     }
+
+
+def appendix_titles(agreement: Agreement) -> list[str]:
+    """The contract's appendices, numbered: "Bilaga 1 – Utbetalningsplan" when the agreement has
+    money, then the agreement's own appendices in order."""
+    titles = ["Utbetalningsplan"] if any(c.money for c in agreement.contributions) else []
+    titles += [a.title for a in agreement.appendices]
+    return [f"Bilaga {number} – {title}" for number, title in enumerate(titles, start=1)]
 
 
 def schedule_context(schedule: Schedule, any_ceiling: bool = False) -> dict[str, Any]:

@@ -157,6 +157,9 @@ LABELS: dict[str, str] = {
     "final_provisions.insight": "Den offentliga partens insyn",
     "final_provisions.insurance": "Försäkring",
     "final_provisions.text": "Övriga bestämmelser, text",
+    "appendices": "Bilagor",
+    "appendices[]": "Bilaga ”{}”",
+    "appendices.title": "Rubrik",
 }
 """Every field's label by generic path; list items under ``path[]``."""
 

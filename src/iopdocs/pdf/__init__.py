@@ -1,0 +1,291 @@
+"""PDF for signing and archiving: LibreOffice conversion, PDF/A, appendices, the draft stamp and
+the agreement data inside every PDF.
+
+The pipeline: the Word document is rendered (``iopdocs.render``), LibreOffice converts it and the
+.docx appendices to PDF/A in one run (``convert``), and pypdf joins the parts, bookmarks each
+appendix, stamps drafts and attaches the agreement as JSON (``package``). pypdf is imported on
+first use.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, overload
+
+from iopdocs._files import write_atomic
+from iopdocs.errors import AppendixError
+from iopdocs.model import Agreement, Status
+from iopdocs.pdf.convert import (
+    INSTALL_COMMAND,
+    SOFFICE_ENV,
+    convert_many,
+    convert_to_pdf,
+    find_soffice,
+    is_docx,
+)
+
+if TYPE_CHECKING:
+    from iopdocs.model import AnnualReport
+    from iopdocs.pdf.package import Part
+
+__all__ = [
+    "INSTALL_COMMAND",
+    "SOFFICE_ENV",
+    "NotPdfAWarning",
+    "attach_agreement",
+    "convert_many",
+    "convert_to_pdf",
+    "find_soffice",
+    "render_annual_report_pdf",
+    "render_pdf",
+]
+
+PathLike = str | os.PathLike[str]
+
+_ATTACHMENT_DESCRIPTION = "Avtalsdata (JSON) som dokumentet har skapats från"
+
+
+class NotPdfAWarning(UserWarning):
+    """An appendix PDF is not PDF/A, so the package that includes it is not strictly PDF/A."""
+
+
+@overload
+def render_pdf(
+    agreement: Agreement,
+    path: None = None,
+    *,
+    appendices: Sequence[PathLike] = (),
+    template: PathLike | bytes | None = None,
+    locale: str = "sv_SE",
+    embed_data: bool = True,
+    timeout: float | None = None,
+) -> bytes: ...
+@overload
+def render_pdf(
+    agreement: Agreement,
+    path: PathLike,
+    *,
+    appendices: Sequence[PathLike] = (),
+    template: PathLike | bytes | None = None,
+    locale: str = "sv_SE",
+    embed_data: bool = True,
+    timeout: float | None = None,
+) -> Path: ...
+def render_pdf(
+    agreement: Agreement,
+    path: PathLike | None = None,
+    *,
+    appendices: Sequence[PathLike] = (),
+    template: PathLike | bytes | None = None,
+    locale: str = "sv_SE",
+    embed_data: bool = True,
+    timeout: float | None = None,
+) -> bytes | Path:
+    """The signing package of ``agreement`` as one PDF/A file.
+
+    The package is the contract (with "Bilaga 1 – Utbetalningsplan" when the agreement has
+    money), then ``appendices``: one file (PDF or .docx) for each entry of
+    ``agreement.appendices``, in the same order, each bookmarked "Bilaga N – title". A draft
+    carries UTKAST on every page, appendices included. With ``embed_data`` (the default) the
+    agreement is attached as JSON (``iopdocs.provenance.AGREEMENT_ATTACHMENT``) and the file is
+    PDF/A-3b; without, it is PDF/A-2b.
+
+    Returns the PDF's bytes, or writes them atomically to ``path`` and returns the path. Raises
+    ``AppendixError`` when the files do not match the agreement's appendices or one is missing or
+    neither PDF nor .docx, ``ConverterMissingError`` without LibreOffice and ``ConversionError``
+    when conversion fails or exceeds ``timeout`` seconds. Warns ``NotPdfAWarning`` for an
+    appendix PDF that is not PDF/A.
+    """
+    from iopdocs.render import render_contract
+    from iopdocs.render.context import appendix_titles
+
+    files = [Path(f) for f in appendices]
+    titles = [a.title for a in agreement.appendices]
+    _check_appendices(files, titles)
+    # The appendices the contract lists last are the user's: "Bilaga 2 – Budget", ….
+    bookmarks = appendix_titles(agreement)[-len(files) :] if files else []
+    contract = render_contract(agreement, template=template, locale=locale)
+    parts = _convert_parts(contract, list(zip(files, bookmarks, strict=True)), embed_data, timeout)
+    data = _assemble(
+        parts, agreement, draft=agreement.metadata.status is Status.DRAFT, embed=embed_data
+    )
+    if path is None:
+        return data
+    return write_atomic(path, data)
+
+
+@overload
+def render_annual_report_pdf(
+    agreement: Agreement,
+    year: int,
+    *,
+    party: str | None = None,
+    path: None = None,
+    report: AnnualReport | None = None,
+    template: PathLike | bytes | None = None,
+    locale: str = "sv_SE",
+    embed_data: bool = True,
+    timeout: float | None = None,
+) -> bytes: ...
+@overload
+def render_annual_report_pdf(
+    agreement: Agreement,
+    year: int,
+    *,
+    party: str | None = None,
+    path: PathLike,
+    report: AnnualReport | None = None,
+    template: PathLike | bytes | None = None,
+    locale: str = "sv_SE",
+    embed_data: bool = True,
+    timeout: float | None = None,
+) -> Path: ...
+def render_annual_report_pdf(
+    agreement: Agreement,
+    year: int,
+    *,
+    party: str | None = None,
+    path: PathLike | None = None,
+    report: AnnualReport | None = None,
+    template: PathLike | bytes | None = None,
+    locale: str = "sv_SE",
+    embed_data: bool = True,
+    timeout: float | None = None,
+) -> bytes | Path:
+    """The annual report of ``year`` as PDF/A, like ``render_annual_report`` makes the .docx.
+
+    The agreement is attached as JSON (PDF/A-3b) unless ``embed_data`` is false (PDF/A-2b). A
+    report is not a contract, so it never carries the draft stamp.
+    """
+    from iopdocs.render import render_annual_report
+
+    document = render_annual_report(
+        agreement, year, party=party, report=report, template=template, locale=locale
+    )
+    parts = _convert_parts(document, [], embed_data, timeout)
+    data = _assemble(parts, agreement, draft=False, embed=embed_data)
+    if path is None:
+        return data
+    return write_atomic(path, data)
+
+
+def attach_agreement(pdf: bytes, agreement: Agreement) -> bytes:
+    """``pdf`` (a contract converted to PDF/A-3 by ``convert_many(..., pdfa=3)``) with
+    ``agreement`` attached as its source data, as ``render_pdf`` attaches it.
+
+    For batch rendering: render the .docx files, convert them in one LibreOffice run, then
+    finish each PDF with this.
+    """
+    from iopdocs.pdf.package import Part
+
+    return _assemble([Part(pdf)], agreement, draft=False, embed=True)
+
+
+def _check_appendices(files: list[Path], titles: list[str]) -> None:
+    if len(files) != len(titles):
+        listed = ", ".join(titles) if titles else "none"
+        raise AppendixError(
+            f"the agreement lists {_count(len(titles), 'appendix', 'appendices')} ({listed}) but "
+            f"{_count(len(files), 'file was', 'files were')} given; list each appendix under "
+            "'appendices' in the agreement and give one file per entry, in the same order"
+        )
+    for file, title in zip(files, titles, strict=True):
+        if not file.is_file():
+            raise AppendixError(f"{file}: the appendix '{title}' does not exist")
+        if _is_encrypted_pdf(file):
+            raise AppendixError(
+                f"{file}: the appendix '{title}' is an encrypted PDF; PDF/A forbids encryption, "
+                "so give it unprotected"
+            )
+        if not (_is_pdf(file) or is_docx(file)):
+            raise AppendixError(f"{file}: the appendix '{title}' is neither a PDF nor a .docx")
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
+def _is_encrypted_pdf(path: Path) -> bool:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        with path.open("rb") as handle:
+            if not handle.read(1024).lstrip().startswith(b"%PDF-"):
+                return False
+        return PdfReader(path).is_encrypted
+    except (OSError, PyPdfError, ValueError):
+        return False
+
+
+def _is_pdf(path: Path) -> bool:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        with path.open("rb") as handle:
+            if not handle.read(1024).lstrip().startswith(b"%PDF-"):
+                return False
+        return len(PdfReader(path).pages) > 0
+    except (OSError, PyPdfError, ValueError):
+        return False
+
+
+def _convert_parts(
+    document: bytes,
+    appendices: list[tuple[Path, str]],
+    embed_data: bool,
+    timeout: float | None,
+) -> list[Part]:
+    """The document and its appendices as PDFs, every .docx converted in one LibreOffice run."""
+    from pypdf import PdfReader
+
+    from iopdocs.pdf.package import Part, pdfa_part
+
+    level = 3 if embed_data else 2
+    with tempfile.TemporaryDirectory(prefix="iopdocs-package-") as folder:
+        work = Path(folder)
+        (work / "out").mkdir()
+        sources = [work / "document.docx"]
+        sources[0].write_bytes(document)
+        for number, (file, _) in enumerate(appendices, start=1):
+            if is_docx(file):
+                copy = work / f"appendix-{number}.docx"
+                copy.write_bytes(file.read_bytes())
+                sources.append(copy)
+        converted = {
+            p.stem: p.read_bytes()
+            for p in convert_many(sources, work / "out", pdfa=level, timeout=timeout)
+        }
+    parts = [Part(converted["document"])]
+    for number, (file, title) in enumerate(appendices, start=1):
+        if is_docx(file):
+            pdf = converted[f"appendix-{number}"]
+        else:
+            pdf = file.read_bytes()
+            if pdfa_part(PdfReader(file)) is None:
+                warnings.warn(
+                    f"{file}: the appendix '{title}' is not PDF/A, so the package is not strictly "
+                    "PDF/A either; an archive may refuse it (convert the appendix to PDF/A, or "
+                    "give its .docx)",
+                    NotPdfAWarning,
+                    stacklevel=3,
+                )
+        parts.append(Part(pdf, title))
+    return parts
+
+
+def _assemble(parts: list[Part], agreement: Agreement, *, draft: bool, embed: bool) -> bytes:
+    from iopdocs.pdf.package import assemble
+    from iopdocs.provenance import AGREEMENT_ATTACHMENT, agreement_json
+
+    attachment = (
+        (AGREEMENT_ATTACHMENT, agreement_json(agreement), _ATTACHMENT_DESCRIPTION)
+        if embed
+        else None
+    )
+    return assemble(parts, draft=draft, attachment=attachment)

@@ -1,0 +1,183 @@
+"""Putting a signing package together with pypdf: appendices, bookmarks, the draft stamp and the
+agreement attached as data.
+
+LibreOffice writes the PDF/A parts (XMP metadata, output intent, tagging, fonts); this module only
+adds what keeps them valid: pages of other PDFs, outline entries, a vector-drawn stamp (no font,
+so nothing to embed) and, on PDF/A-3, an associated file. It never touches the XMP metadata or the
+document information, so the two stay as LibreOffice made them, in agreement.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from io import BytesIO
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pypdf import PageObject, PdfReader, PdfWriter
+
+__all__ = ["Part", "assemble", "pdfa_part"]
+
+# "UTKAST" as strokes in a 0.6 × 1 cell per letter: drawn with lines and curves, so the stamp
+# needs no font (PDF/A requires every font used for visible text to be embedded).
+_LETTERS = {
+    "U": "0 1 m 0 0.32 l 0 -0.06 0.6 -0.06 0.6 0.32 c 0.6 1 l",
+    "T": "0 1 m 0.6 1 l 0.3 1 m 0.3 0 l",
+    "K": "0 1 m 0 0 l 0.6 1 m 0 0.38 l 0.17 0.56 m 0.62 0 l",
+    "A": "0 0 m 0.3 1 l 0.6 0 l 0.1 0.33 m 0.5 0.33 l",
+    "S": "0.58 0.84 m 0.47 1.04 0.03 1.03 0.03 0.75 c 0.03 0.5 0.58 0.53 0.58 0.26 c "
+    "0.58 -0.04 0.1 -0.04 0 0.16 c",
+}
+_ADVANCE = 0.92
+_LETTER_WIDTH = 0.6
+
+
+@dataclass(frozen=True)
+class Part:
+    """One document of the package: its PDF bytes and, for an appendix, its bookmark title."""
+
+    pdf: bytes
+    bookmark: str | None = None
+
+
+def pdfa_part(reader: PdfReader) -> int | None:
+    """The PDF/A part (1, 2 or 3) a PDF claims in its XMP metadata, or ``None``."""
+    metadata = reader.root_object.get("/Metadata")
+    if metadata is None:
+        return None
+    xmp = metadata.get_object().get_data().decode("utf-8", "replace")
+    found = re.search(r"pdfaid:part(?:>|=\")\s*(\d)", xmp)
+    return int(found.group(1)) if found else None
+
+
+def assemble(
+    parts: Sequence[Part],
+    *,
+    draft: bool,
+    stamp_from: int = 1,
+    attachment: tuple[str, bytes, str] | None = None,
+) -> bytes:
+    """One PDF of ``parts`` in order, the first being the main document (kept whole: its
+    metadata, output intent, structure and bookmarks).
+
+    Every later part gets a top-level bookmark with its title. With ``draft``, the parts from
+    index ``stamp_from`` on get the UTKAST stamp (the main document carries its own watermark
+    from Word). ``attachment`` is ``(name, data, description)``: a JSON file attached as the
+    document's source (a PDF/A-3 associated file).
+    """
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject
+
+    main = PdfReader(BytesIO(parts[0].pdf))
+    writer = PdfWriter(clone_from=main)
+    writer.pdf_header = main.pdf_header
+    stamp_cache: dict[tuple[float, float], PageObject] = {}
+    for index, part in enumerate(parts[1:], start=1):
+        reader = PdfReader(BytesIO(part.pdf))
+        first = len(writer.pages)
+        writer.append(reader, outline_item=part.bookmark, import_outline=False)
+        for page in writer.pages[first:]:
+            # The appended pages' structure references point into their own document's
+            # structure tree, which is not carried over.
+            if NameObject("/StructParents") in page:
+                del page[NameObject("/StructParents")]
+            if draft and index >= stamp_from:
+                _stamp(page, stamp_cache)
+    if attachment is not None:
+        _attach(writer, *attachment)
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _stamp(page: PageObject, cache: dict[tuple[float, float], PageObject]) -> None:
+    box = page.cropbox
+    key = (float(box.width), float(box.height))
+    if key not in cache:
+        cache[key] = _stamp_page(*key)
+    stamp = cache[key]
+    left, bottom = float(box.left), float(box.bottom)
+    if left or bottom:
+        from pypdf import Transformation
+
+        page.merge_transformed_page(stamp, Transformation().translate(left, bottom), over=True)
+    else:
+        page.merge_page(stamp, over=True)
+
+
+def _stamp_page(width: float, height: float) -> PageObject:
+    """A transparent page of ``width`` × ``height`` with UTKAST drawn diagonally across it."""
+    from pypdf import PageObject
+    from pypdf.generic import (
+        DecodedStreamObject,
+        DictionaryObject,
+        FloatObject,
+        NameObject,
+    )
+
+    word = "UTKAST"
+    span = _ADVANCE * (len(word) - 1) + _LETTER_WIDTH
+    angle = math.atan2(height, width)
+    scale = 0.62 * math.hypot(width, height) / span
+    cos, sin = math.cos(angle), math.sin(angle)
+    # One path stroked once: where strokes cross, the translucent ink is not laid twice.
+    letters = " ".join(_shifted(_LETTERS[c], i * _ADVANCE) for i, c in enumerate(word)) + " S"
+    content = (
+        "/Artifact <</Type /Pagination /Subtype /Watermark>> BDC q /GSUtkast gs "
+        f"1 0 0 1 {width / 2:.2f} {height / 2:.2f} cm "
+        f"{cos:.5f} {sin:.5f} {-sin:.5f} {cos:.5f} 0 0 cm "
+        f"{scale:.3f} 0 0 {scale:.3f} {-scale * span / 2:.2f} {-scale / 2:.2f} cm "
+        f"0.75 0 0 RG 0.16 w 1 J 1 j {letters} Q EMC"
+    )
+    page = PageObject.create_blank_page(width=width, height=height)
+    state = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/ExtGState"),
+            NameObject("/CA"): FloatObject(0.3),
+            NameObject("/ca"): FloatObject(0.3),
+        }
+    )
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/ExtGState"): DictionaryObject({NameObject("/GSUtkast"): state})}
+    )
+    stream = DecodedStreamObject()
+    stream.set_data(content.encode("ascii"))
+    page[NameObject("/Contents")] = stream
+    return page
+
+
+def _shifted(path: str, dx: float) -> str:
+    """``path`` (operands and m/l/c operators) moved ``dx`` to the right."""
+    out: list[str] = []
+    operands: list[str] = []
+    for token in path.split():
+        if token in ("m", "l", "c"):
+            xs = [f"{float(v) + dx:.2f}" if i % 2 == 0 else v for i, v in enumerate(operands)]
+            out += [*xs, token]
+            operands = []
+        else:
+            operands.append(token)
+    return " ".join(out)
+
+
+def _attach(writer: PdfWriter, name: str, data: bytes, description: str) -> None:
+    """Embed ``data`` as the document's source file: /AFRelationship /Source, listed in the
+    catalog's /AF, as PDF/A-3 requires of an associated file."""
+    from pypdf.generic import ArrayObject, NameObject, TextStringObject
+
+    for existing in list(writer.attachment_list):
+        if existing.name == name:  # attaching again replaces, never duplicates
+            existing.delete()
+    embedded = writer.add_attachment(name, data)
+    embedded.subtype = NameObject("/application#2Fjson")
+    embedded.associated_file_relationship = NameObject("/Source")
+    embedded.description = TextStringObject(description)
+    embedded.modification_date = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    spec = embedded.pdf_object
+    spec[NameObject("/UF")] = TextStringObject(name)
+    reference = spec.indirect_reference
+    writer.root_object[NameObject("/AF")] = ArrayObject([reference])
