@@ -9,8 +9,10 @@ Load or build an ``Agreement``, then render it::
 
 from __future__ import annotations
 
+from iopdocs.batch import BatchResult, RenderResult, render_many
 from iopdocs.errors import (
     AgreementFileError,
+    BatchError,
     IopdocsError,
     ReportError,
     ScheduleError,
@@ -34,10 +36,13 @@ __all__ = [
     "Agreement",
     "AgreementFileError",
     "AnnualReport",
+    "BatchError",
+    "BatchResult",
     "IopdocsError",
     "OrgNumber",
     "PartyKind",
     "Principle",
+    "RenderResult",
     "ReportError",
     "Schedule",
     "ScheduleError",
@@ -53,5 +58,6 @@ __all__ = [
     "payment_schedule",
     "render_annual_report",
     "render_contract",
+    "render_many",
     "report_periods",
 ]

@@ -2,6 +2,8 @@
 
 Exit status: 0 on success, 2 for bad input (a missing or broken file, invalid data, an unusable
 template, an output that cannot be written). Bad input never leaves an output file behind.
+``render`` of several agreements into a folder exits 1 when some of them failed (the others are
+written) and 2 when the batch cannot start at all.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 from collections.abc import Sequence
 from decimal import Decimal
@@ -28,6 +31,7 @@ from iopdocs.schedule import Schedule, payment_schedule
 __all__ = ["format_schedule", "format_validation_error", "main"]
 
 EXIT_OK = 0
+EXIT_SOME_FAILED = 1
 EXIT_BAD_INPUT = 2
 
 
@@ -66,9 +70,22 @@ def _parser() -> argparse.ArgumentParser:
 
     render = sub.add_parser("render", help="render the contract of an agreement to .docx")
     render.add_argument("agreement", help="agreement file (.yaml, .yml or .json)")
-    render.add_argument("-o", "--output", required=True, help="the .docx file to write")
+    render.add_argument(
+        "-o", "--output", required=True, help="the .docx file to write, or a folder for several"
+    )
     render.add_argument("--template", help="your own .docx template instead of the bundled one")
     render.add_argument("--locale", default="sv_SE", help="formatting locale (default sv_SE)")
+    render.add_argument(
+        "more", nargs="*", metavar="AGREEMENT", help="more agreement files: -o is then a folder"
+    )
+    render.add_argument(
+        "--jobs", type=int, help="processes rendering in parallel (default: one per core)"
+    )
+    render.add_argument(
+        "--format",
+        choices=["docx", "pdf"],
+        help="what to write when -o is a folder (default docx); for a file, its suffix decides",
+    )
 
     validate = sub.add_parser("validate", help="check an agreement file and report every problem")
     validate.add_argument("agreement", help="agreement file (.yaml, .yml or .json)")
@@ -143,11 +160,61 @@ def _output(path: str) -> Path:
 def _render(args: argparse.Namespace, out: TextIO) -> int:
     from iopdocs.render import render_contract
 
+    if args.more or args.output.endswith(("/", os.sep)) or Path(args.output).is_dir():
+        return _render_many(args, out, sys.stderr)
+    if args.jobs is not None:
+        raise _UsageError("--jobs is for several agreements rendered into a folder")
+    suffix_format = "pdf" if Path(args.output).suffix.lower() == ".pdf" else "docx"
+    if args.format not in (None, suffix_format):
+        raise _UsageError(
+            f"--format {args.format} does not match {args.output}; give a folder to -o, "
+            f"or a file ending in .{args.format}"
+        )
     target = _output(args.output)
     agreement = load_agreement(args.agreement)
     render_contract(agreement, target, template=args.template, locale=args.locale)
     print(f"wrote {target}", file=out)
     return EXIT_OK
+
+
+def _render_many(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``render A.yaml B.yaml … -o DIR/``: one file per agreement, failures reported as they
+    come, a summary at the end; a progress line on stderr when it is a terminal."""
+    from iopdocs.batch import RenderResult, render_many
+
+    folder = Path(args.output)
+    if folder.exists() and not folder.is_dir():
+        raise _UsageError(f"{args.output}: is a file; give a folder for several agreements")
+    if not folder.parent.is_dir():
+        raise _UsageError(f"{args.output}: the folder {str(folder.parent)!r} does not exist")
+    if args.jobs is not None and args.jobs < 1:
+        raise _UsageError(f"--jobs must be at least 1, not {args.jobs}")
+    bar = err.isatty()
+
+    def progress(done: int, total: int, result: RenderResult) -> None:
+        if bar:
+            err.write("\r\033[K")
+        if result.error is not None:
+            for line in result.error.splitlines():
+                print(f"error: {line}", file=err)
+        if bar:
+            err.write(f"[{done}/{total}] {result.source}")
+        err.flush()
+
+    result = render_many(
+        [args.agreement, *args.more],
+        folder,
+        jobs=args.jobs,
+        format=args.format or "docx",
+        template=args.template,
+        locale=args.locale,
+        progress=progress,
+    )
+    if bar:
+        err.write("\r\033[K")
+        err.flush()
+    print(result.summary(), file=out)
+    return EXIT_OK if result.ok else EXIT_SOME_FAILED
 
 
 def _summary(agreement: Agreement) -> str:

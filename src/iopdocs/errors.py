@@ -6,8 +6,10 @@ Every error of iopdocs' own derives from one root, so a caller can catch them al
      ├── AgreementFileError    an agreement or report file is missing, unreadable or not YAML/JSON
      ├── ScheduleError         a money line cannot be paid as stated (also a ValueError)
      ├── ReportError           no annual report for that year or party (also a ValueError)
-     └── TemplateError         a Word template cannot be loaded or rendered
-          └── TemplateSyntaxError   the template's Jinja tags do not parse
+     ├── TemplateError         a Word template cannot be loaded or rendered
+     │    └── TemplateSyntaxError   the template's Jinja tags do not parse
+     └── BatchError            a batch cannot start: two sources for one output file, … (also a
+                               ValueError)
 
 Data that parses but breaks the model's rules raises pydantic's own ``ValidationError``, which
 passes through unchanged: its ``errors()`` name every field path, and each error has a stable
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 __all__ = [
     "AgreementFileError",
+    "BatchError",
     "IopdocsError",
     "ReportError",
     "ScheduleError",
@@ -82,3 +85,9 @@ class TemplateSyntaxError(TemplateError):
     def __init__(self, message: str, *, context: list[str] | None = None) -> None:
         super().__init__(message)
         self.context = context or []
+
+
+class BatchError(IopdocsError, ValueError):
+    """A batch of renders cannot start as asked: two sources would write the same file, a name
+    is not a plain file name, or the number of jobs or the format is unusable. Nothing is
+    written."""

@@ -8,6 +8,7 @@ import sys
 import iopdocs
 from iopdocs.errors import (
     AgreementFileError,
+    BatchError,
     IopdocsError,
     ReportError,
     ScheduleError,
@@ -39,6 +40,10 @@ PUBLIC = {
     "load_agreement",
     "parse_agreement",
     "render_contract",
+    "BatchError",
+    "BatchResult",
+    "RenderResult",
+    "render_many",
 }
 
 
@@ -51,6 +56,7 @@ def test_the_public_api_is_exactly_what_all_lists() -> None:
 def test_every_error_derives_from_one_root() -> None:
     for error in (
         AgreementFileError,
+        BatchError,
         ReportError,
         ScheduleError,
         TemplateError,

@@ -17,7 +17,13 @@ import jinja2
 
 from iopdocs.errors import TemplateError, TemplateSyntaxError
 
-__all__ = ["CoreProperties", "normalize_zip", "render_docx", "render_docx_plain"]
+__all__ = [
+    "CoreProperties",
+    "normalize_zip",
+    "prepare_template",
+    "render_docx",
+    "render_docx_plain",
+]
 
 CoreProperties = Mapping[str, Any]
 
@@ -59,6 +65,19 @@ def render_docx(
         if compiled is not None:
             return compiled.render(context, properties=properties, timestamp=timestamp)
     return render_docx_plain(template, context, env, properties=properties, timestamp=timestamp)
+
+
+def prepare_template(template: bytes, env: jinja2.Environment) -> None:
+    """Parse and compile ``template`` now, as the first render would, and keep it cached.
+
+    Raises ``TemplateSyntaxError`` or ``TemplateError`` for a template that cannot be used, so a
+    batch can refuse it before rendering anything; in a process pool started by fork, every
+    worker inherits the compiled template.
+    """
+    from iopdocs.render.compiled import compiled_template
+
+    with _template_errors():
+        compiled_template(template, env)
 
 
 def render_docx_plain(
