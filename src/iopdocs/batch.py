@@ -131,11 +131,14 @@ def render_many(
 
     workers = min(jobs or _cores(), len(tasks))
     results: list[RenderResult | None] = [None] * len(tasks)
+    done = 0
 
     def finished(result: RenderResult, index: int) -> None:
+        nonlocal done
         results[index] = result
+        done += 1
         if progress is not None:
-            progress(sum(r is not None for r in results), len(tasks), result)
+            progress(done, len(tasks), result)
 
     if workers <= 1:
         for task in tasks:

@@ -121,6 +121,10 @@ def hand_made_template(*, footnote: str | None = None) -> bytes:
     grid.rows[0].cells[0].text = "{%tc for party in agreement.parties %}"
     grid.rows[0].cells[1].text = "{{ party.short_name }}"
     grid.rows[0].cells[2].text = "{%tc endfor %}"
+    empty = document.add_table(rows=3, cols=2)  # a loop over nothing leaves no rows at all
+    empty.rows[0].cells[0].text = "{%tr for line in [] %}"
+    empty.rows[1].cells[0].text = "{{ line }}"
+    empty.rows[2].cells[0].text = "{%tr endfor %}"
     buffer = io.BytesIO()
     document.save(buffer)
     data = buffer.getvalue()
@@ -244,3 +248,16 @@ def test_a_syntax_error_names_the_paragraph_on_the_fast_path_too(flagship: Agree
     with pytest.raises(TemplateSyntaxError) as info:
         render_contract(flagship, template=buffer.getvalue())
     assert any(re.search(r"Parterna .* saknar slut", line) for line in info.value.context)
+
+
+def test_docxtpl_table_fix_up_runs_only_where_it_changes_a_grid(flagship: Agreement) -> None:
+    from iopdocs.render.compiled import _parse_body, _tables_need_fixing
+
+    context, _ = contract_inputs(flagship)
+    env = make_environment("sv_SE")
+    bundled = compiled_template(load_template(None, CONTRACT_TEMPLATE), env)
+    hand_made = compiled_template(hand_made_template(), env)  # {%tc%} and an emptied table
+    assert bundled is not None
+    assert hand_made is not None
+    assert not _tables_need_fixing(_parse_body(bundled._finish(bundled._body.render(context))))
+    assert _tables_need_fixing(_parse_body(hand_made._finish(hand_made._body.render(context))))

@@ -44,6 +44,7 @@ _CORE = "docProps/core.xml"
 # The core properties docxtpl renders as Jinja templates, in its order (which fixes the order of
 # the elements it creates in core.xml).
 _TEMPLATED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _COMPRESS_LEVEL = 6  # normalize_zip's level: both paths give the same bytes
 
 
@@ -142,7 +143,9 @@ class CompiledTemplate:
 
         context = dict(context)
         body_xml = self._finish(self._body.render(context))
-        body = self._helper.fix_tables(body_xml)
+        body = _parse_body(body_xml)
+        if _tables_need_fixing(body):
+            body = self._helper.fix_tables(body_xml)
         if "docPr" in body_xml:
             # docxtpl numbers the drawings of the body afresh, from 1001.
             for number, drawing in enumerate(body.xpath("//wp:docPr", namespaces=nsmap), 1001):
@@ -181,6 +184,31 @@ class CompiledTemplate:
             # Line breaks, tabs, paragraph and page breaks inside values become Word markup.
             xml = self._helper.resolve_listing(xml)
         return xml
+
+
+def _parse_body(xml: str) -> Any:
+    """The body as docxtpl's ``fix_tables`` parses it (recovering, as docxtpl does)."""
+    from lxml import etree
+
+    return etree.fromstring(xml, etree.XMLParser(recover=True))
+
+
+def _tables_need_fixing(body: Any) -> bool:
+    """Whether docxtpl's ``fix_tables`` would change a table's grid: some row has more cells than
+    the grid has columns (a ``{%tc%}`` loop), or no row spans them all (fewer cells, or no rows).
+    The same test as its Python loops, in two XPath queries per table."""
+    w = {"w": _W}
+    for table in body.iter(f"{{{_W}}}tbl"):
+        grid = table.find("w:tblGrid", w)
+        if grid is None:
+            return True  # let docxtpl deal with it as it always has
+        columns = len(grid.findall("w:gridCol", w))
+        wider = table.xpath("boolean(.//w:tr[count(w:tc) > $n])", namespaces=w, n=columns)
+        spans = "count(w:tc) + sum(w:tc/w:tcPr/w:gridSpan/@w:val) - count(w:tc/w:tcPr/w:gridSpan)"
+        full = table.xpath(f"boolean(.//w:tr[{spans} >= $n])", namespaces=w, n=columns)
+        if wider or not full:
+            return True
+    return False
 
 
 def _mark_paragraphs(xml: str) -> str:
