@@ -79,6 +79,7 @@ class CompiledTemplate:
     """
 
     def __init__(self, template: bytes, env: jinja2.Environment) -> None:
+        from docx.opc.oxml import serialize_part_xml
         from docxtpl import DocxTemplate
 
         tpl = DocxTemplate(BytesIO(template))
@@ -109,11 +110,13 @@ class CompiledTemplate:
         # Tag-free footnotes come out of docxtpl's rendering the same for every context.
         tpl.render_footnotes({}, env)
 
+        # The document element without its body, as bytes: each render parses its own copy, so
+        # no lxml tree is shared between threads.
         root = document.element
         self._body_index = root.index(root.body)
         shell = copy.deepcopy(root)
         shell.remove(shell[self._body_index])
-        self._shell = shell
+        self._shell = serialize_part_xml(shell)
 
         rendered = {_DOCUMENT, _CORE, *names}
         saved = BytesIO()
@@ -151,7 +154,7 @@ class CompiledTemplate:
             for number, drawing in enumerate(body.xpath("//wp:docPr", namespaces=nsmap), 1001):
                 drawing.attrib["id"] = str(number)
         _restore_column_widths(body)
-        root = copy.deepcopy(self._shell)
+        root = parse_xml(self._shell)
         root.insert(self._body_index, body)
         rendered = {_DOCUMENT: serialize_part_xml(root)}
 
