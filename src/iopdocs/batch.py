@@ -110,7 +110,8 @@ def render_many(
     Outputs are the same bytes ``render_contract`` gives.
 
     Raises ``BatchError`` before rendering anything when two sources would write the same file,
-    a name is not a plain file name, or ``jobs`` or ``format`` is unusable; ``TemplateError`` or
+    a name is not a plain file name, the folder cannot be made, or ``jobs`` or ``format`` is
+    unusable; ``TemplateError`` or
     ``TemplateSyntaxError`` when the template cannot be used.
     """
     from iopdocs.render.docx import prepare_template
@@ -127,7 +128,10 @@ def render_many(
     tasks = _tasks(sources, folder, format)
     data = load_template(template, CONTRACT_TEMPLATE)
     prepare_template(data, make_environment(locale))
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BatchError(f"cannot make the output folder {folder}: {exc.strerror}") from exc
 
     workers = min(jobs or _cores(), len(tasks))
     results: list[RenderResult | None] = [None] * len(tasks)

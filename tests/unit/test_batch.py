@@ -145,3 +145,9 @@ def test_a_source_that_cannot_reach_a_worker_fails_alone(
     assert [r.ok for r in result] == [True, False, True]
     assert result.failed[0].error is not None
     assert result.failed[0].error.startswith("trasig: the rendering process failed: ")
+
+
+def test_an_output_folder_that_cannot_be_made_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "fil").write_text("ingen mapp")
+    with pytest.raises(BatchError, match="cannot make the output folder"):
+        render_many([FLAGSHIP], tmp_path / "fil" / "ut")
