@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import threading
 import zipfile
+import zlib
 from collections.abc import Callable
 from typing import Any
 
@@ -95,10 +97,25 @@ def test_an_annual_report_is_byte_identical_to_plain_docxtpl(filled: bool) -> No
     assert fast == plain
 
 
+def one_pixel_png() -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\x00\x00")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
 def hand_made_template(*, footnote: str | None = None) -> bytes:
     """A template as an author might write it: a header and footer with tags, {%p%}, {%tr%} and
-    {%tc%} loops, a value with line breaks and tabs, and text Word might split into runs."""
+    {%tc%} loops, a value with line breaks and tabs, text Word might split into runs, and a logo
+    (docxtpl renumbers the body's drawings)."""
     document = Document()
+    document.add_picture(io.BytesIO(one_pixel_png()))
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.header.paragraphs[0].text = "Avtal {{ agreement.period|period }}"
@@ -175,6 +192,9 @@ def test_a_hand_made_template_with_every_kind_of_tag_is_byte_identical(
     assert "Avtal 2024-08-01 \u2013 2025-12-31" in text  # the header
     assert "rad ett\nrad två" in text  # a line break, not a literal "\n"
     assert "{" not in text
+    with zipfile.ZipFile(io.BytesIO(fast)) as package:
+        body = package.read("word/document.xml").decode("utf-8")
+    assert re.findall(r'<wp:docPr id="(\d+)"', body) == ["1001"]
     grid = Document(io.BytesIO(fast)).tables[1]
     assert len(grid.rows[0].cells) == len(grid.columns) == 5  # {%tc%} fixed the grid
 
