@@ -10,11 +10,14 @@ sources, whatever order the processes finish in.
 from __future__ import annotations
 
 import os
+import queue
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from iopdocs._files import commit_temporary, write_temporary
 from iopdocs.errors import BatchError, IopdocsError
 from iopdocs.model import Agreement
 
@@ -146,7 +149,7 @@ def render_many(
 
     if workers <= 1:
         for task in tasks:
-            finished(_render(task, data, locale), task.index)
+            finished(_outcome(task, *_render(task, data, locale)), task.index)
     else:
         _in_pool(tasks, workers, data, locale, finished)
     return BatchResult(tuple(r for r in results if r is not None), folder)
@@ -191,48 +194,84 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def _render(task: _Task, template: bytes, locale: str) -> RenderResult:
-    """Render one source; every failure becomes its result's readable error."""
+def _render(task: _Task, template: bytes, locale: str) -> tuple[str | None, str | None]:
+    """Render one source into a temporary file next to its output.
+
+    Returns ``(None, temporary path)``, or ``(readable error, None)``: every failure of one
+    source becomes its error, so the rest of the batch goes on.
+    """
     from pydantic import ValidationError
 
     from iopdocs.loading import load_agreement
     from iopdocs.render import render_contract
 
-    output = Path(task.output)
     try:
         agreement = (
             load_agreement(task.agreement) if isinstance(task.agreement, str) else task.agreement
         )
-        render_contract(agreement, output, template=template, locale=locale)
+        data = render_contract(agreement, template=template, locale=locale)
+        return None, str(write_temporary(task.output, data))
     except ValidationError as exc:
         from iopdocs.cli import format_validation_error
 
-        lines = format_validation_error(exc, task.source)
-        return RenderResult(task.source, output, "\n".join(lines))
+        return "\n".join(format_validation_error(exc, task.source)), None
     except IopdocsError as exc:
         message = str(exc)
-        if task.source not in message:
-            message = f"{task.source}: {message}"
-        return RenderResult(task.source, output, message)
+        return (message if task.source in message else f"{task.source}: {message}"), None
+    except OSError as exc:
+        return f"{task.source}: cannot write {task.output}: {exc.strerror or exc}", None
     except Exception as exc:  # isolate the failure: the rest of the batch still renders
-        return RenderResult(task.source, output, f"{task.source}: {type(exc).__name__}: {exc}")
+        return f"{task.source}: {type(exc).__name__}: {exc}", None
+
+
+def _commit(task: _Task, temporary: str) -> RenderResult:
+    """Sync the rendered file to disk and move it into place."""
+    output = Path(task.output)
+    try:
+        commit_temporary(temporary, output)
+    except OSError as exc:
+        return RenderResult(task.source, output, f"{task.source}: cannot write {output}: {exc}")
     return RenderResult(task.source, output)
+
+
+def _outcome(task: _Task, error: str | None, temporary: str | None) -> RenderResult:
+    if temporary is None:
+        return RenderResult(task.source, Path(task.output), error)
+    return _commit(task, temporary)
 
 
 _worker: dict[str, Any] = {}
 
 
 def _start_worker(template: bytes, locale: str) -> None:
-    """Each process compiles the template once (already done when it was forked)."""
+    """Each process compiles the template once (already done when it was forked).
+
+    Ctrl-C is for the parent alone: it stops handing out work, lets each process finish the
+    source in hand, and removes what will not be committed.
+    """
+    import signal
+
     from iopdocs.render.docx import prepare_template
     from iopdocs.render.environment import make_environment
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     _worker.update(template=template, locale=locale)
     prepare_template(template, make_environment(locale))
 
 
-def _render_in_worker(task: _Task) -> RenderResult:
+def _render_in_worker(task: _Task) -> tuple[str | None, str | None]:
     return _render(task, _worker["template"], _worker["locale"])
+
+
+# An event of the pool: a task and its finished future; for a commit, the temporary file.
+_Event = tuple[_Task, "Future[Any]", str | None]
+
+
+def _post(
+    events: queue.SimpleQueue[_Event], task: _Task, temporary: str | None, future: Future[Any]
+) -> None:
+    events.put((task, future, temporary))
 
 
 def _in_pool(
@@ -242,27 +281,61 @@ def _in_pool(
     locale: str,
     finished: Callable[[RenderResult, int], None],
 ) -> None:
+    """Render in ``workers`` processes; commit (fsync and rename) in threads of this one, so
+    the processes render the next source while the disk catches up."""
     # Imported here: multiprocessing costs an import of iopdocs some milliseconds.
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
-    with ProcessPoolExecutor(
-        max_workers=workers, initializer=_start_worker, initargs=(template, locale)
-    ) as pool:
-        futures: dict[Future[RenderResult], _Task] = {
-            pool.submit(_render_in_worker, task): task for task in tasks
-        }
+    events: queue.SimpleQueue[_Event] = queue.SimpleQueue()
+    waiting: set[str] = set()  # rendered into a temporary file, not yet committed
+    with (
+        ProcessPoolExecutor(
+            max_workers=workers, initializer=_start_worker, initargs=(template, locale)
+        ) as pool,
+        ThreadPoolExecutor(max_workers=4, thread_name_prefix="iopdocs-commit") as disk,
+    ):
         try:
-            for future in as_completed(futures):
-                task = futures[future]
+            for task in tasks:
+                pool.submit(_render_in_worker, task).add_done_callback(
+                    partial(_post, events, task, None)
+                )
+            remaining = len(tasks)
+            while remaining:
+                task, future, committed = events.get()
+                if committed is not None:
+                    waiting.discard(committed)
+                    finished(future.result(), task.index)
+                    remaining -= 1
+                    continue
                 try:
-                    result = future.result()
-                except Exception as exc:  # a worker died or a result could not travel back
-                    result = RenderResult(
-                        task.source,
-                        Path(task.output),
+                    error, temporary = future.result()
+                except Exception as exc:  # a worker died, or the task could not travel to it
+                    error, temporary = (
                         f"{task.source}: the rendering process failed: {type(exc).__name__}: {exc}",
+                        None,
                     )
-                finished(result, task.index)
+                if temporary is None:
+                    finished(RenderResult(task.source, Path(task.output), error), task.index)
+                    remaining -= 1
+                else:
+                    waiting.add(temporary)
+                    disk.submit(_commit, task, temporary).add_done_callback(
+                        partial(_post, events, task, temporary)
+                    )
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
+            disk.shutdown(wait=True, cancel_futures=True)
+            _discard(waiting, events)
             raise
+
+
+def _discard(waiting: set[str], events: queue.SimpleQueue[_Event]) -> None:
+    """After an interruption: remove the temporary files no commit will pick up."""
+    while not events.empty():
+        _, future, committed = events.get()
+        if committed is None and not future.cancelled() and future.exception() is None:
+            temporary = future.result()[1]
+            if temporary is not None:
+                waiting.add(temporary)
+    for temporary in waiting:
+        Path(temporary).unlink(missing_ok=True)

@@ -3,7 +3,7 @@
 Exit status: 0 on success, 2 for bad input (a missing or broken file, invalid data, an unusable
 template, an output that cannot be written). Bad input never leaves an output file behind.
 ``render`` of several agreements into a folder exits 1 when some of them failed (the others are
-written) and 2 when the batch cannot start at all.
+written), 2 when the batch cannot start at all, and 130 when interrupted with Ctrl-C.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ __all__ = ["format_schedule", "format_validation_error", "main"]
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130  # the shell's status for Ctrl-C
 
 
 class _UsageError(Exception):
@@ -190,8 +191,10 @@ def _render_many(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise _UsageError(f"--jobs must be at least 1, not {args.jobs}")
     bar = err.isatty()
+    counted = [0]
 
     def progress(done: int, total: int, result: RenderResult) -> None:
+        counted[0] = done
         if bar:
             err.write("\r\033[K")
         if result.error is not None:
@@ -201,15 +204,22 @@ def _render_many(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             err.write(f"[{done}/{total}] {result.source}")
         err.flush()
 
-    result = render_many(
-        [args.agreement, *args.more],
-        folder,
-        jobs=args.jobs,
-        format=args.format or "docx",
-        template=args.template,
-        locale=args.locale,
-        progress=progress,
-    )
+    sources = [args.agreement, *args.more]
+    try:
+        result = render_many(
+            sources,
+            folder,
+            jobs=args.jobs,
+            format=args.format or "docx",
+            template=args.template,
+            locale=args.locale,
+            progress=progress,
+        )
+    except KeyboardInterrupt:
+        if bar:
+            err.write("\r\033[K")
+        print(f"interrupted after {counted[0]} of {len(sources)} agreements", file=err)
+        return EXIT_INTERRUPTED
     if bar:
         err.write("\r\033[K")
         err.flush()

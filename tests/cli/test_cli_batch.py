@@ -6,6 +6,7 @@ import io
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -124,3 +125,35 @@ def test_the_console_script_renders_a_batch(tmp_path: Path) -> None:
     )
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout == "rendered 2 agreements into ut\n"
+
+
+def test_ctrl_c_stops_the_batch_leaving_only_whole_files(tmp_path: Path) -> None:
+    import os
+    import signal
+    import time
+
+    sources = []
+    for n in range(300):
+        sources.append(f"avtal-{n:03d}.yaml")
+        shutil.copy(FLAGSHIP, tmp_path / sources[-1])
+    out = tmp_path / "ut"
+    script = str(Path(sys.executable).parent / "iopdocs")
+    process = subprocess.Popen(
+        [script, "render", *sources, "-o", "ut/", "--jobs", "2"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # Ctrl-C reaches the whole process group, as in a terminal
+    )
+    while not (out.is_dir() and any(out.glob("*.docx"))):
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert stdout == ""
+    assert stderr.startswith("interrupted after ")
+    written = sorted(p.name for p in out.iterdir())
+    assert 0 < len(written) < 300
+    assert all(name.endswith(".docx") for name in written)  # no temporary file left behind
+    assert all(zipfile.is_zipfile(out / name) for name in written)
