@@ -82,8 +82,10 @@ class TreeMemory(threading.Thread):
                     status = Path(f"/proc/{pid}/status").read_text()
                 except OSError:
                     continue
-                hwm = next(x for x in status.splitlines() if x.startswith("VmHWM"))
-                self.peak_child[pid] = max(self.peak_child.get(pid, 0), int(hwm.split()[1]) / 1024)
+                for line in status.splitlines():  # a process that has exited has none
+                    if line.startswith("VmHWM"):
+                        peak = int(line.split()[1]) / 1024
+                        self.peak_child[pid] = max(self.peak_child.get(pid, 0), peak)
             self.peak_total = max(self.peak_total, total)
 
 
