@@ -10,7 +10,6 @@ sources, whatever order the processes finish in.
 from __future__ import annotations
 
 import os
-import queue
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -22,6 +21,7 @@ from iopdocs.errors import BatchError, IopdocsError
 from iopdocs.model import Agreement
 
 if TYPE_CHECKING:
+    import queue
     from concurrent.futures import Future
 
 __all__ = ["BatchResult", "RenderResult", "render_many"]
@@ -283,7 +283,8 @@ def _in_pool(
 ) -> None:
     """Render in ``workers`` processes; commit (fsync and rename) in threads of this one, so
     the processes render the next source while the disk catches up."""
-    # Imported here: multiprocessing costs an import of iopdocs some milliseconds.
+    # Imported here: multiprocessing and threading cost an import of iopdocs some milliseconds.
+    import queue
     from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
     events: queue.SimpleQueue[_Event] = queue.SimpleQueue()
