@@ -108,7 +108,7 @@ def render_docx_plain(
 
 @contextlib.contextmanager
 def _template_errors() -> Iterator[None]:
-    """Map Jinja's, zipfile's and lxml's errors to ``TemplateError``."""
+    """Map the errors of Jinja and of a package that is not a usable .docx to ``TemplateError``."""
     try:
         yield
     except jinja2.TemplateSyntaxError as exc:
