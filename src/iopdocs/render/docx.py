@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import threading
 import zipfile
 from collections.abc import Iterator, Mapping
 from io import BytesIO
@@ -33,16 +34,22 @@ CoreProperties = Mapping[str, Any]
 _CORE_NS = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 
 
+# The rebinding below changes a global: two threads setting core properties at once would
+# otherwise restore each other's binding too early.
+_CORE_NS_LOCK = threading.RLock()
+
+
 @contextlib.contextmanager
 def _core_cp_prefix() -> Iterator[None]:
     from docx.oxml import ns
 
-    old = ns.nsmap["cp"]
-    ns.nsmap["cp"] = _CORE_NS
-    try:
-        yield
-    finally:
-        ns.nsmap["cp"] = old
+    with _CORE_NS_LOCK:
+        old = ns.nsmap["cp"]
+        ns.nsmap["cp"] = _CORE_NS
+        try:
+            yield
+        finally:
+            ns.nsmap["cp"] = old
 
 
 def render_docx(
