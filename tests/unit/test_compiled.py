@@ -281,3 +281,24 @@ def test_docxtpl_table_fix_up_runs_only_where_it_changes_a_grid(flagship: Agreem
     assert hand_made is not None
     assert not _tables_need_fixing(_parse_body(bundled._finish(bundled._body.render(context))))
     assert _tables_need_fixing(_parse_body(hand_made._finish(hand_made._body.render(context))))
+
+
+def test_the_zip_of_stored_members_is_laid_out_exactly_as_normalize_zip_lays_it_out() -> None:
+    import datetime as dt
+
+    from iopdocs.render.compiled import _store, _write_zip
+    from iopdocs.render.docx import normalize_zip
+
+    members = {
+        "[Content_Types].xml": b"<Types/>",
+        "word/document.xml": b"<w:document>" + b"text " * 5000 + b"</w:document>",
+        "word/media/bild-\u00f6.png": one_pixel_png(),  # a non-ASCII name sets the UTF-8 flag
+        "word/empty.xml": b"",
+    }
+    plain = io.BytesIO()
+    with zipfile.ZipFile(plain, "w") as package:
+        for name, data in members.items():
+            package.writestr(name, data)
+    day = dt.date(2024, 8, 1)
+    stored = [_store(name, data) for name, data in members.items()]
+    assert _write_zip(stored, day) == normalize_zip(plain.getvalue(), day)
