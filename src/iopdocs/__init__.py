@@ -9,9 +9,11 @@ Load or build an ``Agreement``, then render it::
 
 from __future__ import annotations
 
+from iopdocs.batch import BatchResult, RenderResult, render_many
 from iopdocs.errors import (
     AgreementFileError,
     AppendixError,
+    BatchError,
     ConversionError,
     ConverterMissingError,
     IopdocsError,
@@ -58,6 +60,8 @@ __all__ = [
     "AnnualReport",
     "Appendix",
     "AppendixError",
+    "BatchError",
+    "BatchResult",
     "Change",
     "ChangeKind",
     "ConversionError",
@@ -70,6 +74,7 @@ __all__ = [
     "PartyKind",
     "Principle",
     "ProvenanceError",
+    "RenderResult",
     "ReportError",
     "ReviewError",
     "Schedule",
@@ -99,6 +104,7 @@ __all__ = [
     "render_annual_report",
     "render_annual_report_pdf",
     "render_contract",
+    "render_many",
     "render_pdf",
     "render_redline",
     "render_review",

@@ -4,7 +4,9 @@ Exit status: 0 on success, 2 for bad input (a missing or broken file, invalid da
 template, an output that cannot be written, a document without iopdocs data). Exit 1 means
 the command found something: ``check`` errors in the agreement, ``templates lint`` problems
 in a template, ``verify`` a changed document, ``diff`` a change between two versions (as
-diff(1) does). Bad input never leaves an output file behind.
+diff(1) does), ``render`` of several agreements into a folder some that failed (the others
+are written). 130 means interrupted with Ctrl-C. Bad input never leaves an output file
+behind.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
 EXIT_CHANGED = 1
+EXIT_SOME_FAILED = 1
+EXIT_INTERRUPTED = 130  # the shell's status for Ctrl-C
 
 
 class _UsageError(Exception):
@@ -80,7 +84,10 @@ def _parser() -> argparse.ArgumentParser:
     render = sub.add_parser("render", help="render the contract of an agreement to .docx or .pdf")
     render.add_argument("agreement", help="agreement file (.yaml, .yml or .json)")
     render.add_argument(
-        "-o", "--output", required=True, help="the .docx or .pdf file to write (the suffix decides)"
+        "-o",
+        "--output",
+        required=True,
+        help="the .docx or .pdf file to write (the suffix decides), or a folder for several",
     )
     render.add_argument("--template", help="your own .docx template instead of the bundled one")
     render.add_argument("--locale", default="sv_SE", help="formatting locale (default sv_SE)")
@@ -92,6 +99,17 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="an appendix (PDF or .docx) for a PDF, one per entry of the agreement's "
         "'appendices', in order",
+    )
+    render.add_argument(
+        "more", nargs="*", metavar="AGREEMENT", help="more agreement files: -o is then a folder"
+    )
+    render.add_argument(
+        "--jobs", type=int, help="processes rendering in parallel (default: one per core)"
+    )
+    render.add_argument(
+        "--format",
+        choices=["docx", "pdf"],
+        help="what to write when -o is a folder (default docx); for a file, its suffix decides",
     )
 
     validate = sub.add_parser("validate", help="check an agreement file and report every problem")
@@ -308,6 +326,16 @@ def _write_pdf(target: Path, data: bytes, out: TextIO) -> int:
 def _render(args: argparse.Namespace, out: TextIO) -> int:
     from iopdocs.render import render_contract
 
+    if args.more or args.output.endswith(("/", os.sep)) or Path(args.output).is_dir():
+        return _render_many(args, out, sys.stderr)
+    if args.jobs is not None:
+        raise _UsageError("--jobs is for several agreements rendered into a folder")
+    suffix_format = "pdf" if Path(args.output).suffix.lower() == ".pdf" else "docx"
+    if args.format not in (None, suffix_format):
+        raise _UsageError(
+            f"--format {args.format} does not match {args.output}; give a folder to -o, "
+            f"or a file ending in .{args.format}"
+        )
     target = _output(args.output)
     if _is_pdf_output(target):
         return _render_pdf(args, target, out)
@@ -317,6 +345,59 @@ def _render(args: argparse.Namespace, out: TextIO) -> int:
     render_contract(agreement, target, template=args.template, locale=args.locale)
     print(f"wrote {target}", file=out)
     return EXIT_OK
+
+
+def _render_many(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``render A.yaml B.yaml … -o DIR/``: one file per agreement, failures reported as they
+    come, a summary at the end; a progress line on stderr when it is a terminal."""
+    from iopdocs.batch import RenderResult, render_many
+
+    folder = Path(args.output)
+    if folder.exists() and not folder.is_dir():
+        raise _UsageError(f"{args.output}: is a file; give a folder for several agreements")
+    if not folder.parent.is_dir():
+        raise _UsageError(f"{args.output}: the folder {str(folder.parent)!r} does not exist")
+    if args.jobs is not None and args.jobs < 1:
+        raise _UsageError(f"--jobs must be at least 1, not {args.jobs}")
+    if args.appendix:
+        raise _UsageError("--appendix is for one agreement rendered to one .pdf file")
+    bar = err.isatty()
+    counted = [0]
+
+    def progress(done: int, total: int, result: RenderResult) -> None:
+        counted[0] = done
+        if bar:
+            err.write("\r\033[K")
+        if result.error is not None:
+            for line in result.error.splitlines():
+                print(f"error: {line}", file=err)
+        if bar:
+            err.write(f"[{done}/{total}] {result.source}")
+        err.flush()
+
+    sources = [args.agreement, *args.more]
+    try:
+        result = render_many(
+            sources,
+            folder,
+            jobs=args.jobs,
+            format=args.format or "docx",
+            template=args.template,
+            locale=args.locale,
+            progress=progress,
+            embed_data=not args.no_embed,
+            timeout=args.timeout,
+        )
+    except KeyboardInterrupt:
+        if bar:
+            err.write("\r\033[K")
+        print(f"interrupted after {counted[0]} of {len(sources)} agreements", file=err)
+        return EXIT_INTERRUPTED
+    if bar:
+        err.write("\r\033[K")
+        err.flush()
+    print(result.summary(), file=out)
+    return EXIT_OK if result.ok else EXIT_SOME_FAILED
 
 
 def _summary(agreement: Agreement) -> str:

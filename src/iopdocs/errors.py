@@ -15,7 +15,9 @@ Every error of iopdocs' own derives from one root, so a caller can catch them al
      │    └── TemplateMismatchError verify lacks the template the document was rendered with
      ├── ConversionError       LibreOffice could not turn a .docx into a PDF (or timed out)
      │    └── ConverterMissingError   LibreOffice (soffice) is not installed
-     └── AppendixError         an appendix file is missing, unusable or not the one listed
+     ├── AppendixError         an appendix file is missing, unusable or not the one listed
+     └── BatchError            a batch cannot start: two sources for one output file, … (also a
+                               ValueError)
 
 Data that parses but breaks the model's rules raises pydantic's own ``ValidationError``, which
 passes through unchanged: its ``errors()`` name every field path, and each error has a stable
@@ -30,6 +32,7 @@ from __future__ import annotations
 __all__ = [
     "AgreementFileError",
     "AppendixError",
+    "BatchError",
     "ConversionError",
     "ConverterMissingError",
     "IopdocsError",
@@ -143,3 +146,9 @@ class ConverterMissingError(ConversionError):
 class AppendixError(IopdocsError, ValueError):
     """An appendix (bilaga) to a PDF cannot be used: the file is missing or is neither PDF nor
     .docx, or the files given do not match the appendices the agreement lists."""
+
+
+class BatchError(IopdocsError, ValueError):
+    """A batch of renders cannot start as asked: two sources would write the same file, a name
+    is not a plain file name, or the number of jobs or the format is unusable. Nothing is
+    written."""

@@ -9,6 +9,7 @@ import iopdocs
 from iopdocs.errors import (
     AgreementFileError,
     AppendixError,
+    BatchError,
     ConversionError,
     ConverterMissingError,
     IopdocsError,
@@ -76,6 +77,10 @@ PUBLIC = {
     "render_annual_report_pdf",
     "render_pdf",
     "Appendix",
+    "BatchError",
+    "BatchResult",
+    "RenderResult",
+    "render_many",
 }
 
 
@@ -91,6 +96,7 @@ def test_every_error_derives_from_one_root() -> None:
         AppendixError,
         ConversionError,
         ConverterMissingError,
+        BatchError,
         ReportError,
         ReviewError,
         ScheduleError,

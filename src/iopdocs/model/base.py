@@ -19,6 +19,7 @@ class StrictModel(BaseModel):
         str_strip_whitespace=True,
         validate_default=True,
         use_attribute_docstrings=True,
+        defer_build=True,
     )
 
     def _repr_html_(self) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import threading
 import zipfile
 from collections.abc import Iterator, Mapping
 from io import BytesIO
@@ -18,7 +19,13 @@ from jinja2.exceptions import SecurityError
 
 from iopdocs.errors import TemplateError, TemplateSandboxError, TemplateSyntaxError
 
-__all__ = ["CoreProperties", "normalize_zip", "render_docx"]
+__all__ = [
+    "CoreProperties",
+    "normalize_zip",
+    "prepare_template",
+    "render_docx",
+    "render_docx_plain",
+]
 
 CoreProperties = Mapping[str, Any]
 
@@ -28,16 +35,22 @@ CoreProperties = Mapping[str, Any]
 _CORE_NS = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 
 
+# The rebinding below changes a global: two threads setting core properties at once would
+# otherwise restore each other's binding too early.
+_CORE_NS_LOCK = threading.RLock()
+
+
 @contextlib.contextmanager
 def _core_cp_prefix() -> Iterator[None]:
     from docx.oxml import ns
 
-    old = ns.nsmap["cp"]
-    ns.nsmap["cp"] = _CORE_NS
-    try:
-        yield
-    finally:
-        ns.nsmap["cp"] = old
+    with _CORE_NS_LOCK:
+        old = ns.nsmap["cp"]
+        ns.nsmap["cp"] = _CORE_NS
+        try:
+            yield
+        finally:
+            ns.nsmap["cp"] = old
 
 
 def render_docx(
@@ -48,12 +61,65 @@ def render_docx(
     properties: CoreProperties,
     timestamp: dt.date,
 ) -> bytes:
-    """Render ``template`` with ``context`` and return deterministic .docx bytes."""
+    """Render ``template`` with ``context`` and return deterministic .docx bytes.
+
+    The template is parsed and compiled once per Jinja environment and kept in a small cache
+    (``iopdocs.render.compiled``), so a second document from it costs a fraction of the first.
+    """
+    from iopdocs.render.compiled import compiled_template
+
+    with _template_errors(template):
+        compiled = compiled_template(template, env)
+        if compiled is not None:
+            return compiled.render(context, properties=properties, timestamp=timestamp)
+    return render_docx_plain(template, context, env, properties=properties, timestamp=timestamp)
+
+
+def prepare_template(template: bytes, env: jinja2.Environment) -> None:
+    """Parse and compile ``template`` now, as the first render would, and keep it cached.
+
+    Raises ``TemplateSyntaxError`` or ``TemplateError`` for a template that cannot be used, so a
+    batch can refuse it before rendering anything; in a process pool started by fork, every
+    worker inherits the compiled template.
+    """
+    from iopdocs.render.compiled import compiled_template
+
+    with _template_errors(template):
+        compiled_template(template, env)
+
+
+def render_docx_plain(
+    template: bytes,
+    context: Mapping[str, Any],
+    env: jinja2.Environment,
+    *,
+    properties: CoreProperties,
+    timestamp: dt.date,
+) -> bytes:
+    """``render_docx`` done by docxtpl itself, every step afresh: the reference the cached path
+    must equal, and the path for templates that path cannot render."""
     from docxtpl import DocxTemplate
 
-    try:
+    with _template_errors(template):
         tpl = DocxTemplate(BytesIO(template))
         tpl.render(dict(context), env)
+
+    _restore_column_widths(tpl.docx.element.body)
+    core = tpl.docx.core_properties
+    with _core_cp_prefix():
+        for name, value in properties.items():
+            setattr(core, name, value)
+    buffer = BytesIO()
+    tpl.save(buffer)
+    return normalize_zip(buffer.getvalue(), timestamp)
+
+
+@contextlib.contextmanager
+def _template_errors(template: bytes) -> Iterator[None]:
+    """Map the errors of Jinja and of a package that is not a usable .docx to ``TemplateError``,
+    naming the offending tag, or the missing field, and the text around it."""
+    try:
+        yield
     except jinja2.TemplateSyntaxError as exc:
         from iopdocs.render.lint import describe_syntax_error
 
@@ -71,15 +137,6 @@ def render_docx(
         raise TemplateError(f"the template could not be rendered: {exc}") from exc
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise TemplateError(f"the template is not a usable Word document: {exc}") from exc
-
-    _restore_column_widths(tpl.docx.element.body)
-    core = tpl.docx.core_properties
-    with _core_cp_prefix():
-        for name, value in properties.items():
-            setattr(core, name, value)
-    buffer = BytesIO()
-    tpl.save(buffer)
-    return normalize_zip(buffer.getvalue(), timestamp)
 
 
 def _restore_column_widths(body: Any) -> None:

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from babel import Locale
@@ -74,11 +74,7 @@ class Formats:
 
     def money(self, amount: Decimal | int) -> str:
         """``300 000 kr``; öre are shown only when there are any (``25 000,50 kr``)."""
-        value = Decimal(amount)
-        pattern = f"#,##0{NBSP}¤" if value == value.to_integral() else f"#,##0.00{NBSP}¤"
-        return str(
-            format_currency(value, "SEK", format=pattern, currency_digits=False, locale=self.locale)
-        )
+        return _money(Decimal(amount), self.locale)
 
     def number(self, value: Decimal | int) -> str:
         """A count or measure: ``1 200``, ``2,5`` (no-break space between groups)."""
@@ -92,7 +88,7 @@ class Formats:
 
     def date(self, value: dt.date, style: str = "long") -> str:
         """``1 augusti 2024`` (``long``, for running text) or ``2024-08-01`` (``short``, tables)."""
-        return str(format_date(value, format=style, locale=self.locale))
+        return _date(value, style, self.locale)
 
     def period(self, value: Mapping[str, Any] | Any, style: str = "short") -> str:
         """A period as ``2024-08-01 – 2025-12-31`` (en dash)."""
@@ -134,6 +130,19 @@ class Formats:
             "and_list": self.and_list,
             "blocks": self.blocks,
         }
+
+
+# A contract formats the same few amounts and dates dozens of times (a payment schedule), and
+# babel takes tens of microseconds for each; equal inputs always give equal text.
+@lru_cache(maxsize=4096)
+def _money(value: Decimal, locale: Locale) -> str:
+    pattern = f"#,##0{NBSP}¤" if value == value.to_integral() else f"#,##0.00{NBSP}¤"
+    return str(format_currency(value, "SEK", format=pattern, currency_digits=False, locale=locale))
+
+
+@lru_cache(maxsize=4096)
+def _date(value: dt.date, style: str, locale: Locale) -> str:
+    return str(format_date(value, format=style, locale=locale))
 
 
 @cache

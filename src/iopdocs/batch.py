@@ -1,0 +1,445 @@
+"""Rendering the contracts of many agreements at once, over a pool of processes.
+
+A region drafting one contract per partner hands ``render_many`` the agreement files (or
+agreements built in Python, each with a name) and a folder. Each source becomes
+``FOLDER/<name>.docx``, or ``.pdf``: the documents are then converted by one LibreOffice run,
+many times faster than one run per file. A source that fails (a missing file, invalid data) is
+reported with its readable error while the others are still rendered. Results come back in the
+order of the sources, whatever order the processes finish in.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from iopdocs._files import commit_temporary, write_temporary
+from iopdocs.errors import BatchError, IopdocsError
+from iopdocs.model import Agreement
+
+if TYPE_CHECKING:
+    import queue
+    from concurrent.futures import Future
+
+__all__ = ["BatchResult", "RenderResult", "render_many"]
+
+Source = str | os.PathLike[str] | tuple[str, Agreement]
+Format = Literal["docx", "pdf"]
+Progress = Callable[[int, int, "RenderResult"], None]
+
+
+@dataclass(frozen=True, slots=True)
+class RenderResult:
+    """What became of one source: the file written, or why there is none."""
+
+    source: str
+    """The agreement file as given, or the name given with an ``Agreement``."""
+    output: Path
+    """The file this source is (or would have been) written to."""
+    error: str | None = None
+    """A readable explanation, one line per problem, when the source failed."""
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """The results of ``render_many``, one per source in the order given."""
+
+    results: tuple[RenderResult, ...]
+    out_dir: Path
+
+    @property
+    def ok(self) -> bool:
+        """True when every source was rendered."""
+        return all(result.ok for result in self.results)
+
+    @property
+    def written(self) -> list[Path]:
+        return [result.output for result in self.results if result.ok]
+
+    @property
+    def failed(self) -> list[RenderResult]:
+        return [result for result in self.results if not result.ok]
+
+    def summary(self) -> str:
+        """One line: ``rendered 39 of 40 agreements into out/ (1 failed)``."""
+        total, failed = len(self.results), len(self.failed)
+        noun = "agreement" if total == 1 else "agreements"
+        if not failed:
+            return f"rendered {total} {noun} into {self.out_dir}"
+        done = total - failed
+        return f"rendered {done} of {total} {noun} into {self.out_dir} ({failed} failed)"
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    def __iter__(self) -> Iterator[RenderResult]:
+        return iter(self.results)
+
+
+@dataclass(frozen=True, slots=True)
+class _Task:
+    """One source's work, cheap to send to a process: a path (or an agreement) and a target."""
+
+    index: int
+    source: str
+    agreement: str | Agreement
+    output: str
+
+
+def render_many(
+    sources: Iterable[Source] | Mapping[str, Agreement],
+    out_dir: str | os.PathLike[str],
+    *,
+    jobs: int | None = None,
+    format: Format = "docx",
+    template: str | os.PathLike[str] | bytes | None = None,
+    locale: str = "sv_SE",
+    progress: Progress | None = None,
+    embed_data: bool = True,
+    timeout: float | None = None,
+) -> BatchResult:
+    """Render the contract of every source into ``out_dir`` (created if missing).
+
+    ``sources`` are agreement files (``.yaml``, ``.yml``, ``.json``), ``(name, agreement)`` pairs,
+    or a mapping of names to agreements; each becomes ``out_dir/<stem or name>.docx``, written
+    atomically. ``jobs`` processes render in parallel (default: one per available core; ``1``
+    renders in this process). ``progress(done, total, result)`` is called as each source
+    finishes. A source that fails does not stop the others: its ``RenderResult.error`` says why.
+    Outputs are the same bytes ``render_contract`` gives.
+
+    With ``format="pdf"`` every contract is rendered as above into a private folder, then all are
+    converted by one LibreOffice run (PDF/A-3b with the agreement attached, as ``render_pdf``
+    makes them; PDF/A-2b without it when ``embed_data`` is false). ``timeout`` bounds that run in
+    seconds. Should the run fail as a whole, each document is converted alone, so one document
+    LibreOffice cannot convert fails alone.
+
+    Raises ``BatchError`` before rendering anything when two sources would write the same file,
+    a name is not a plain file name, the folder cannot be made, or ``jobs`` or ``format`` is
+    unusable; ``TemplateError`` or
+    ``TemplateSyntaxError`` when the template cannot be used.
+    """
+    from iopdocs.render import template_environment
+    from iopdocs.render.docx import prepare_template
+    from iopdocs.render.templates import CONTRACT_TEMPLATE, load_template
+
+    if format not in ("docx", "pdf"):
+        raise BatchError(f"unknown output format {format!r}: choose 'docx' or 'pdf'")
+    if jobs is not None and jobs < 1:
+        raise BatchError(f"jobs must be at least 1, not {jobs}")
+    folder = Path(out_dir)
+    tasks = _tasks(sources, folder, format)
+    data = load_template(template, CONTRACT_TEMPLATE)
+    prepare_template(data, template_environment(template, locale))
+    if format == "pdf":
+        from iopdocs.pdf.convert import find_soffice
+
+        find_soffice()  # no LibreOffice: say so before rendering anything
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BatchError(f"cannot make the output folder {folder}: {exc.strerror}") from exc
+    if format == "pdf":
+        return _render_pdfs(tasks, folder, jobs, template, locale, progress, embed_data, timeout)
+
+    workers = min(jobs or _cores(), len(tasks))
+    results: list[RenderResult | None] = [None] * len(tasks)
+    done = 0
+
+    def finished(result: RenderResult, index: int) -> None:
+        nonlocal done
+        results[index] = result
+        done += 1
+        if progress is not None:
+            progress(done, len(tasks), result)
+
+    # Workers get the template as the caller named it, so a bundled one keeps its plain
+    # environment and an outside one its sandbox.
+    if workers <= 1:
+        for task in tasks:
+            finished(_outcome(task, *_render(task, template, locale)), task.index)
+    else:
+        _in_pool(tasks, workers, template, locale, finished)
+    return BatchResult(tuple(r for r in results if r is not None), folder)
+
+
+def _render_pdfs(
+    tasks: list[_Task],
+    folder: Path,
+    jobs: int | None,
+    template: str | os.PathLike[str] | bytes | None,
+    locale: str,
+    progress: Progress | None,
+    embed_data: bool,
+    timeout: float | None,
+) -> BatchResult:
+    """Render every contract to .docx in a private folder, convert them all in one LibreOffice
+    run, attach each agreement and move the PDFs into place."""
+    import shutil
+    import tempfile
+
+    from iopdocs._files import write_atomic
+    from iopdocs.errors import ConversionError
+    from iopdocs.loading import load_agreement
+    from iopdocs.pdf import attach_agreement
+    from iopdocs.pdf.convert import convert_many
+
+    work = Path(tempfile.mkdtemp(prefix=".iopdocs-batch-", dir=folder))
+    try:
+        docx_tasks = [
+            _Task(t.index, t.source, t.agreement, str(work / f"{Path(t.output).stem}.docx"))
+            for t in tasks
+        ]
+        outcomes: list[RenderResult | None] = [None] * len(tasks)
+
+        def rendered_one(result: RenderResult, index: int) -> None:
+            outcomes[index] = result
+
+        workers = min(jobs or _cores(), len(tasks))
+        if workers <= 1:
+            for task in docx_tasks:
+                rendered_one(_outcome(task, *_render(task, template, locale)), task.index)
+        else:
+            _in_pool(docx_tasks, workers, template, locale, rendered_one)
+
+        good = [t for t in docx_tasks if (r := outcomes[t.index]) is not None and r.ok]
+        pdfa = 3 if embed_data else 2
+        errors: dict[int, str] = {}
+        try:
+            convert_many([t.output for t in good], work, pdfa=pdfa, timeout=timeout)
+        except ConversionError:
+            # Find the document LibreOffice cannot convert: the others are still converted.
+            for t in good:
+                try:
+                    convert_many([t.output], work, pdfa=pdfa, timeout=timeout)
+                except ConversionError as exc:
+                    errors[t.index] = f"{t.source}: {exc}"
+
+        results: list[RenderResult] = []
+        for task, docx_task in zip(tasks, docx_tasks, strict=True):
+            outcome = outcomes[task.index]
+            output = Path(task.output)
+            if outcome is None or not outcome.ok:
+                error = outcome.error if outcome is not None else f"{task.source}: not rendered"
+                result = RenderResult(task.source, output, error)
+            elif task.index in errors:
+                result = RenderResult(task.source, output, errors[task.index])
+            else:
+                try:
+                    pdf = Path(docx_task.output).with_suffix(".pdf").read_bytes()
+                    if embed_data:
+                        agreement = (
+                            load_agreement(task.agreement)
+                            if isinstance(task.agreement, str)
+                            else task.agreement
+                        )
+                        pdf = attach_agreement(pdf, agreement)
+                    write_atomic(output, pdf)
+                    result = RenderResult(task.source, output)
+                except (OSError, IopdocsError) as exc:
+                    result = RenderResult(task.source, output, f"{task.source}: {exc}")
+            results.append(result)
+            if progress is not None:
+                progress(len(results), len(tasks), result)
+        return BatchResult(tuple(results), folder)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _tasks(
+    sources: Iterable[Source] | Mapping[str, Agreement], folder: Path, format: str
+) -> list[_Task]:
+    items = sources.items() if isinstance(sources, Mapping) else sources
+    tasks: list[_Task] = []
+    claimed: dict[str, str] = {}
+    for index, item in enumerate(items):
+        if isinstance(item, tuple):
+            name, agreement = item
+            if not isinstance(agreement, Agreement):
+                raise TypeError(f"expected (name, Agreement), got (name, {type(agreement)})")
+            label = name
+            stem = name.removesuffix(f".{format}")
+            if not stem or stem in (".", "..") or Path(stem).name != stem or "\\" in stem:
+                raise BatchError(f"{name!r} is not a plain file name for an output")
+            payload: str | Agreement = agreement
+        else:
+            label = os.fspath(item)
+            stem = Path(label).stem
+            payload = label
+        output = folder / f"{stem}.{format}"
+        # Case-insensitive file systems (macOS, Windows) would overwrite one with the other.
+        key = output.name.casefold()
+        if key in claimed:
+            raise BatchError(
+                f"{claimed[key]} and {label} would both be written to {output}; rename one"
+            )
+        claimed[key] = label
+        tasks.append(_Task(index, label, payload, str(output)))
+    return tasks
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _render(
+    task: _Task, template: str | os.PathLike[str] | bytes | None, locale: str
+) -> tuple[str | None, str | None]:
+    """Render one source into a temporary file next to its output.
+
+    Returns ``(None, temporary path)``, or ``(readable error, None)``: every failure of one
+    source becomes its error, so the rest of the batch goes on.
+    """
+    from pydantic import ValidationError
+
+    from iopdocs.loading import load_agreement
+    from iopdocs.render import render_contract
+
+    try:
+        agreement = (
+            load_agreement(task.agreement) if isinstance(task.agreement, str) else task.agreement
+        )
+        data = render_contract(agreement, template=template, locale=locale)
+        return None, str(write_temporary(task.output, data))
+    except ValidationError as exc:
+        from iopdocs.cli import format_validation_error
+
+        return "\n".join(format_validation_error(exc, task.source)), None
+    except IopdocsError as exc:
+        message = str(exc)
+        return (message if task.source in message else f"{task.source}: {message}"), None
+    except OSError as exc:
+        return f"{task.source}: cannot write {task.output}: {exc.strerror or exc}", None
+    except Exception as exc:  # isolate the failure: the rest of the batch still renders
+        return f"{task.source}: {type(exc).__name__}: {exc}", None
+
+
+def _commit(task: _Task, temporary: str) -> RenderResult:
+    """Sync the rendered file to disk and move it into place."""
+    output = Path(task.output)
+    try:
+        commit_temporary(temporary, output)
+    except OSError as exc:
+        return RenderResult(task.source, output, f"{task.source}: cannot write {output}: {exc}")
+    return RenderResult(task.source, output)
+
+
+def _outcome(task: _Task, error: str | None, temporary: str | None) -> RenderResult:
+    if temporary is None:
+        return RenderResult(task.source, Path(task.output), error)
+    return _commit(task, temporary)
+
+
+_worker: dict[str, Any] = {}
+
+
+def _start_worker(template: str | os.PathLike[str] | bytes | None, locale: str) -> None:
+    """Each process compiles the template once (already done when it was forked).
+
+    Ctrl-C is for the parent alone: it stops handing out work, lets each process finish the
+    source in hand, and removes what will not be committed.
+    """
+    import signal
+
+    from iopdocs.render import template_environment
+    from iopdocs.render.docx import prepare_template
+    from iopdocs.render.templates import CONTRACT_TEMPLATE, load_template
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    _worker.update(template=template, locale=locale)
+    prepare_template(
+        load_template(template, CONTRACT_TEMPLATE), template_environment(template, locale)
+    )
+
+
+def _render_in_worker(task: _Task) -> tuple[str | None, str | None]:
+    return _render(task, _worker["template"], _worker["locale"])
+
+
+# An event of the pool: a task and its finished future; for a commit, the temporary file.
+_Event = tuple[_Task, "Future[Any]", str | None]
+
+
+def _post(
+    events: queue.SimpleQueue[_Event], task: _Task, temporary: str | None, future: Future[Any]
+) -> None:
+    events.put((task, future, temporary))
+
+
+def _in_pool(
+    tasks: list[_Task],
+    workers: int,
+    template: str | os.PathLike[str] | bytes | None,
+    locale: str,
+    finished: Callable[[RenderResult, int], None],
+) -> None:
+    """Render in ``workers`` processes; commit (fsync and rename) in threads of this one, so
+    the processes render the next source while the disk catches up."""
+    # Imported here: multiprocessing and threading cost an import of iopdocs some milliseconds.
+    import queue
+    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+    events: queue.SimpleQueue[_Event] = queue.SimpleQueue()
+    waiting: set[str] = set()  # rendered into a temporary file, not yet committed
+    with (
+        ProcessPoolExecutor(
+            max_workers=workers, initializer=_start_worker, initargs=(template, locale)
+        ) as pool,
+        ThreadPoolExecutor(max_workers=4, thread_name_prefix="iopdocs-commit") as disk,
+    ):
+        try:
+            for task in tasks:
+                pool.submit(_render_in_worker, task).add_done_callback(
+                    partial(_post, events, task, None)
+                )
+            remaining = len(tasks)
+            while remaining:
+                task, future, committed = events.get()
+                if committed is not None:
+                    waiting.discard(committed)
+                    finished(future.result(), task.index)
+                    remaining -= 1
+                    continue
+                try:
+                    error, temporary = future.result()
+                except Exception as exc:  # a worker died, or the task could not travel to it
+                    error, temporary = (
+                        f"{task.source}: the rendering process failed: {type(exc).__name__}: {exc}",
+                        None,
+                    )
+                if temporary is None:
+                    finished(RenderResult(task.source, Path(task.output), error), task.index)
+                    remaining -= 1
+                else:
+                    waiting.add(temporary)
+                    disk.submit(_commit, task, temporary).add_done_callback(
+                        partial(_post, events, task, temporary)
+                    )
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            disk.shutdown(wait=True, cancel_futures=True)
+            _discard(waiting, events)
+            raise
+
+
+def _discard(waiting: set[str], events: queue.SimpleQueue[_Event]) -> None:
+    """After an interruption: remove the temporary files no commit will pick up."""
+    while not events.empty():
+        _, future, committed = events.get()
+        if committed is None and not future.cancelled() and future.exception() is None:
+            temporary = future.result()[1]
+            if temporary is not None:
+                waiting.add(temporary)
+    for temporary in waiting:
+        Path(temporary).unlink(missing_ok=True)

@@ -1,0 +1,86 @@
+"""Many agreements to PDF at once: one LibreOffice run for all, each PDF as render_pdf makes it.
+
+Skipped with the stated reason where LibreOffice is absent; never skipped in CI (CI=true).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from iopdocs import (
+    ConverterMissingError,
+    extract,
+    load_agreement,
+    payment_schedule,
+    render_many,
+)
+from iopdocs.cli import main
+from tests.conftest import FLAGSHIP, ROOT, compact
+from tests.integration.test_libreoffice import SOFFICE
+
+SECOND = ROOT / "examples" / "laxhjalp-exempelkommunen-2026.yaml"
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(
+        SOFFICE is None,
+        reason="LibreOffice (soffice) is not installed: apt-get install --no-install-recommends "
+        "libreoffice-writer-nogui fonts-crosextra-carlito fonts-liberation2",
+    ),
+]
+
+
+def test_every_agreement_becomes_a_pdf_a3_carrying_its_data_and_a_bad_one_fails_alone(
+    tmp_path: Path,
+) -> None:
+    broken = tmp_path / "trasig.yaml"
+    broken.write_text("metadata: {title: Trasig}\n", encoding="utf-8")
+    seen: list[tuple[int, int]] = []
+    result = render_many(
+        [FLAGSHIP, SECOND, broken],
+        tmp_path / "ut",
+        format="pdf",
+        progress=lambda done, total, _: seen.append((done, total)),
+    )
+    assert [r.ok for r in result] == [True, True, False]
+    assert "trasig.yaml" in (result.results[2].error or "")
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+    assert sorted(p.name for p in (tmp_path / "ut").iterdir()) == [
+        "laxhjalp-exempelkommunen-2026.pdf",
+        "vgr-social-ekonomi-2024.pdf",
+    ]  # nothing else: no .docx, no work folder
+    for source, pdf in ((FLAGSHIP, result.written[0]), (SECOND, result.written[1])):
+        agreement = load_agreement(source)
+        reader = PdfReader(pdf)
+        xmp = reader.trailer["/Root"]["/Metadata"].get_data()
+        assert re.search(rb'pdfaid:part(>|=")3', xmp), "PDF/A-3"
+        assert extract(pdf) == agreement
+        text = compact(" ".join(page.extract_text() or "" for page in reader.pages))
+        for party in agreement.parties:
+            assert party.org_number in text
+        total = payment_schedule(agreement).total
+        assert f"{total:,.0f}".replace(",", " ") + " kr" in text
+
+
+def test_the_command_line_renders_a_folder_of_pdfs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["render", str(FLAGSHIP), str(SECOND), "-o", f"{tmp_path}/pdf/", "--format", "pdf"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "rendered 2 agreements" in out
+    assert len(list((tmp_path / "pdf").glob("*.pdf"))) == 2
+
+
+def test_without_libreoffice_nothing_is_rendered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("IOPDOCS_SOFFICE", os.fspath(tmp_path / "no-such-soffice"))
+    with pytest.raises(ConverterMissingError):
+        render_many([FLAGSHIP], tmp_path / "ut", format="pdf")
+    assert not (tmp_path / "ut").exists()
