@@ -107,10 +107,9 @@ def template_environment(
 
 def _with_draft_watermark(data: bytes, timestamp: dt.date) -> bytes:
     """A draft contract carries UTKAST across every page, not only in its header line."""
-    from iopdocs.render.docx import normalize_zip
     from iopdocs.render.watermark import add_draft_watermark
 
-    return normalize_zip(add_draft_watermark(data), timestamp)
+    return add_draft_watermark(data, timestamp)
 
 
 def _core_properties(agreement: Agreement) -> dict[str, object]:

@@ -272,6 +272,79 @@ def _write_zip(members: list[_Stored], timestamp: dt.date) -> bytes:
     return out.getvalue() + directory + end
 
 
+class Parts:
+    """The parts of a finished .docx, read on demand and written back by ``to_bytes``.
+
+    Steps that change a few parts of a rendered document (the draft watermark, the provenance
+    parts) set just those; every other part is copied as the compressed bytes it already has,
+    instead of being inflated and deflated again.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._zip = zipfile.ZipFile(BytesIO(data))
+        self._infos = {info.filename: info for info in self._zip.infolist()}
+        self._names = list(self._infos)
+        self._changed: dict[str, bytes] = {}
+
+    @property
+    def names(self) -> list[str]:
+        """Every part name, in package order; new parts last."""
+        return list(self._names)
+
+    @property
+    def date(self) -> dt.date:
+        """The date the package's entries carry (every entry of a rendered document has it)."""
+        year, month, day = self._zip.infolist()[0].date_time[:3]
+        return dt.date(year, month, day)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._changed or name in self._infos
+
+    def __getitem__(self, name: str) -> bytes:
+        if name in self._changed:
+            return self._changed[name]
+        return self._zip.read(self._infos[name])
+
+    def get(self, name: str) -> bytes | None:
+        if name in self:
+            return self[name]
+        return None
+
+    def __setitem__(self, name: str, data: bytes) -> None:
+        if name not in self._infos and name not in self._changed:
+            self._names.append(name)
+        self._changed[name] = data
+
+    def to_bytes(self, timestamp: dt.date | None = None) -> bytes:
+        """The package, laid out as ``normalize_zip`` lays it out, dated ``timestamp`` (by
+        default the date its entries had)."""
+        members = [
+            _store(name, self._changed[name]) if name in self._changed else self._raw(name)
+            for name in self._names
+        ]
+        return _write_zip(members, timestamp or self.date)
+
+    def _raw(self, name: str) -> _Stored:
+        info = self._infos[name]
+        if info.compress_type != zipfile.ZIP_DEFLATED:
+            return _store(name, self._zip.read(info))
+        offset = info.header_offset
+        header = struct.unpack(
+            zipfile.structFileHeader,  # type: ignore[attr-defined]
+            self._data[offset : offset + zipfile.sizeFileHeader],  # type: ignore[attr-defined]
+        )
+        start = (
+            offset
+            + zipfile.sizeFileHeader  # type: ignore[attr-defined]
+            + header[zipfile._FH_FILENAME_LENGTH]  # type: ignore[attr-defined]
+            + header[zipfile._FH_EXTRA_FIELD_LENGTH]  # type: ignore[attr-defined]
+        )
+        return _Stored(
+            name, self._data[start : start + info.compress_size], info.CRC, info.file_size
+        )
+
+
 def _central_record(info: zipfile.ZipInfo) -> bytes:
     year, month, day, hour, minute, second = info.date_time
     dosdate = (year - 1980) << 9 | month << 5 | day

@@ -84,10 +84,10 @@ def embed_provenance(
     A provenance part already present is replaced too. Entry times are those of the input, so the
     output is as deterministic as the input.
     """
-    with zipfile.ZipFile(BytesIO(docx)) as source:
-        entries = {info.filename: source.read(info) for info in source.infolist()}
-        date_time = source.infolist()[0].date_time
-    item = _provenance_item(list(entries), entries.__getitem__) or _free_item(entries)
+    from iopdocs.render.compiled import Parts
+
+    entries = Parts(docx)
+    item = _provenance_item(entries.names, entries.__getitem__) or _free_item(entries.names)
     props = item.replace("item", "itemProps")
     entries[f"customXml/{item}"] = _provenance_xml(data)
     entries[f"customXml/{props}"] = _item_props_xml()
@@ -111,15 +111,7 @@ def embed_provenance(
             f"/{_PROPERTIES_PART}": _CUSTOM_PROPERTIES_TYPE,
         },
     )
-    out = BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, content in entries.items():
-            info = zipfile.ZipInfo(name, date_time=date_time)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 3
-            target.writestr(info, content, compresslevel=6)
-    return out.getvalue()
+    return entries.to_bytes()
 
 
 def read_docx_provenance(docx: bytes) -> DocxProvenance | None:
@@ -333,10 +325,10 @@ def _provenance_item(names: list[str], read: Callable[[str], bytes]) -> str | No
     return None
 
 
-def _free_item(entries: Mapping[str, bytes]) -> str:
+def _free_item(names: list[str]) -> str:
     used = {
         int(m.group(1))
-        for name in entries
+        for name in names
         if (m := re.fullmatch(r"customXml/item(?:Props)?(\d+)\.xml", name))
     }
     return f"item{max(used, default=0) + 1}.xml"

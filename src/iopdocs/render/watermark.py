@@ -9,9 +9,14 @@ any header gets one.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import zipfile
 from io import BytesIO
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from iopdocs.render.compiled import Parts
 
 __all__ = ["DRAFT_WATERMARK", "add_draft_watermark", "has_draft_watermark"]
 
@@ -62,16 +67,15 @@ def _watermark_run(number: int) -> str:
     )
 
 
-def add_draft_watermark(docx: bytes) -> bytes:
-    """``docx`` with the UTKAST watermark in every page header.
-
-    The result is an ordinary .docx; callers normalise the zip for deterministic bytes.
-    """
+def add_draft_watermark(docx: bytes, timestamp: dt.date | None = None) -> bytes:
+    """``docx`` with the UTKAST watermark in every page header, its zip entries dated
+    ``timestamp`` (by default the date they had); only the headers are compressed anew."""
     from lxml import etree
 
-    with zipfile.ZipFile(BytesIO(docx)) as source:
-        names = source.namelist()
-        parts = {name: source.read(name) for name in names}
+    from iopdocs.render.compiled import Parts
+
+    parts = Parts(docx)
+    names = parts.names
     headers = sorted(n for n in names if re.fullmatch(r"word/header\d*\.xml", n))
     if not headers:
         headers = [_add_header(parts)]
@@ -84,11 +88,7 @@ def add_draft_watermark(docx: bytes) -> bytes:
         run = etree.fromstring(_watermark_run(number))
         paragraph.insert(0 if properties is None else 1, run)
         parts[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    out = BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, data in parts.items():
-            target.writestr(name, data)
-    return out.getvalue()
+    return parts.to_bytes(timestamp)
 
 
 def has_draft_watermark(docx: bytes) -> bool:
@@ -101,7 +101,7 @@ def has_draft_watermark(docx: bytes) -> bool:
         )
 
 
-def _add_header(parts: dict[str, bytes]) -> str:
+def _add_header(parts: Parts) -> str:
     """Give a document without headers one empty default header on every section."""
     from lxml import etree
 
