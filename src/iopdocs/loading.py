@@ -7,13 +7,19 @@ overwrite.
 
 from __future__ import annotations
 
+import ast
+import functools
+import inspect
 import json
 import os
+import sys
+import typing
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
+from pydantic import BaseModel
 
 from iopdocs.errors import AgreementFileError
 from iopdocs.model import Agreement, AnnualReport
@@ -135,10 +141,78 @@ def dump_agreement(agreement: Agreement, *, format: Format = "yaml") -> str:
 
 
 def agreement_schema() -> dict[str, Any]:
-    """The JSON Schema of an agreement file, for editors and other tools."""
+    """The JSON Schema of an agreement file, for editors and other tools.
+
+    Each field's description is the docstring written under it in the model.
+    """
     schema = Agreement.model_json_schema(mode="validation")
+    models = {cls.__name__: cls for cls in _models(Agreement)}
+    definitions = [schema, *schema.get("$defs", {}).values()]
+    # A model that may also be written as a string is an anyOf of its object schema and a string.
+    definitions += [d for each in definitions for d in each.get("anyOf", [])]
+    for definition in definitions:
+        cls = models.get(definition.get("title", ""))
+        if cls is None:
+            continue
+        notes = _field_docstrings(cls)
+        for name, prop in definition.get("properties", {}).items():
+            if name in notes and "description" not in prop:
+                prop["description"] = notes[name]
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema
+
+
+def _models(root: type[BaseModel]) -> list[type[BaseModel]]:
+    """``root`` and every model class its fields use, however deeply nested."""
+    found: list[type[BaseModel]] = []
+
+    def visit(annotation: Any) -> None:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            if annotation not in found:
+                found.append(annotation)
+                for field in annotation.model_fields.values():
+                    visit(field.annotation)
+            return
+        for argument in typing.get_args(annotation):
+            visit(argument)
+
+    visit(root)
+    return found
+
+
+def _field_docstrings(cls: type[BaseModel]) -> dict[str, str]:
+    """The docstring written under each field of ``cls`` (and of the model classes it extends)."""
+    notes: dict[str, str] = {}
+    for klass in reversed(cls.__mro__):
+        module = sys.modules.get(getattr(klass, "__module__", ""))
+        if module is not None and klass.__qualname__ in _module_docstrings(module.__name__):
+            notes.update(_module_docstrings(module.__name__)[klass.__qualname__])
+    return notes
+
+
+@functools.cache
+def _module_docstrings(module_name: str) -> dict[str, dict[str, str]]:
+    """For every class of a module: its fields' docstrings, from one parse of the source."""
+    try:
+        tree = ast.parse(inspect.getsource(sys.modules[module_name]))
+    except (OSError, TypeError):  # no source at hand (a frozen application)
+        return {}
+    classes: dict[str, dict[str, str]] = {}
+    for node in tree.body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        notes: dict[str, str] = {}
+        for statement, following in zip(node.body, node.body[1:], strict=False):
+            if (
+                isinstance(statement, ast.AnnAssign)
+                and isinstance(statement.target, ast.Name)
+                and isinstance(following, ast.Expr)
+                and isinstance(following.value, ast.Constant)
+                and isinstance(following.value.value, str)
+            ):
+                notes[statement.target.id] = inspect.cleandoc(following.value.value)
+        classes[node.name] = notes
+    return classes
 
 
 def _parse(text: str, format: Format, source: str) -> Any:
