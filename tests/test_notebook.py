@@ -9,6 +9,7 @@ import nbformat
 import pytest
 
 from tests.conftest import ROOT
+from tests.integration.test_libreoffice import SOFFICE
 
 NOTEBOOK = ROOT / "examples" / "new-iop-draft.ipynb"
 
@@ -80,3 +81,24 @@ def test_it_reviews_the_draft_and_shows_the_fixed_draft_passing(
     assert "Hävning" in first
     assert any("Inga iakttagelser" in p for p in pages)
     assert "0 fel, 3 iakttagelser" in "".join(outputs(executed[0], "text/plain"))
+
+
+def test_it_makes_the_signing_pdf_where_libreoffice_is_installed(
+    executed: tuple[nbformat.NotebookNode, Path],
+) -> None:
+    text = "".join(outputs(executed[0], "text/plain"))
+    pdf = executed[1] / "utkast" / "avtal.pdf"
+    if SOFFICE is None:
+        assert "LibreOffice (soffice) is not installed" in text
+        assert not pdf.exists()
+    else:
+        assert "utkast/avtal.pdf – oförändrad" in text
+        assert pdf.read_bytes().startswith(b"%PDF-")
+
+
+def test_it_lists_what_changed_between_two_drafts(
+    executed: tuple[nbformat.NotebookNode, Path],
+) -> None:
+    text = "".join(outputs(executed[0], "text/plain"))
+    assert "Avtalsperiodens slutdatum: 2027-12-31 → 2028-12-31" in text
+    assert "Antal utbetalningar: 4 → 8" in text
