@@ -21,18 +21,9 @@ from iopdocs import (
 )
 from iopdocs.cli import main
 from tests.conftest import FLAGSHIP, ROOT, compact
-from tests.integration.test_libreoffice import SOFFICE
+from tests.integration.test_libreoffice import pytestmark  # noqa: F401 - the skip rule
 
 SECOND = ROOT / "examples" / "laxhjalp-exempelkommunen-2026.yaml"
-
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(
-        SOFFICE is None,
-        reason="LibreOffice (soffice) is not installed: apt-get install --no-install-recommends "
-        "libreoffice-writer-nogui fonts-crosextra-carlito fonts-liberation2",
-    ),
-]
 
 
 def test_every_agreement_becomes_a_pdf_a3_carrying_its_data_and_a_bad_one_fails_alone(

@@ -32,21 +32,13 @@ from iopdocs import (
 from iopdocs.pdf import convert_to_pdf
 from iopdocs.provenance import AGREEMENT_ATTACHMENT
 from tests.conftest import compact
-from tests.integration.test_libreoffice import IN_CI, SOFFICE
+from tests.integration.test_libreoffice import IN_CI, pytestmark  # noqa: F401 - the skip rule
 
 PDFTOPPM = shutil.which("pdftoppm")
 
 if PDFTOPPM is None and IN_CI:  # pragma: no cover - a broken CI machine
     raise RuntimeError("CI=true but poppler-utils (pdftoppm) is not installed; see .ci/run")
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(
-        SOFFICE is None,
-        reason="LibreOffice (soffice) is not installed: apt-get install --no-install-recommends "
-        "libreoffice-writer-nogui fonts-crosextra-carlito fonts-liberation2",
-    ),
-]
 
 PLAN_TEXT = "Verksamhetsplanen beskriver mötesplatserna hösten 2024."
 BUDGET_TEXT = "Budgeten för 2024 omfattar lokalhyra och samordning."

@@ -14,7 +14,7 @@ import pytest
 
 from iopdocs import Agreement, render_contract, render_redline
 from tests.conftest import compact
-from tests.integration.test_libreoffice import IN_CI, SOFFICE, convert_to_pdf
+from tests.integration.test_libreoffice import IN_CI, SOFFICE, convert_to_pdf, pytestmark  # noqa: F401 - the skip rule
 from tests.variants import VARIANTS, variant
 
 HERE = Path(__file__).resolve().parent
@@ -35,14 +35,6 @@ UNO_PYTHON = _uno_python() if SOFFICE else None
 if UNO_PYTHON is None and IN_CI:  # pragma: no cover - a broken CI machine
     raise RuntimeError("CI=true but python3-uno (LibreOffice's Python bridge) is missing; .ci/run")
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(
-        SOFFICE is None,
-        reason="LibreOffice (soffice) is not installed: apt-get install --no-install-recommends "
-        "libreoffice-writer-nogui fonts-crosextra-carlito fonts-liberation2",
-    ),
-]
 
 needs_uno = pytest.mark.skipif(
     UNO_PYTHON is None,
