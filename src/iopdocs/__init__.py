@@ -5,11 +5,18 @@ Load or build an ``Agreement``, then render it::
     import iopdocs
     agreement = iopdocs.load_agreement("examples/vgr-social-ekonomi-2024.yaml")
     iopdocs.render_contract(agreement, "avtal.docx")
+
+The names below are imported on first use, not by ``import iopdocs``: the errors are cheap and
+loaded at once, while the model (pydantic), rendering (docxtpl, Jinja) and PDF work load the
+first time one of their names is touched, so a script or a command that needs only part of the
+package pays only for that part.
 """
 
 from __future__ import annotations
 
-from iopdocs.batch import BatchResult, RenderResult, render_many
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from iopdocs.errors import (
     AgreementFileError,
     AppendixError,
@@ -27,32 +34,102 @@ from iopdocs.errors import (
     TemplateSandboxError,
     TemplateSyntaxError,
 )
-from iopdocs.loading import (
-    agreement_schema,
-    dump_agreement,
-    load_agreement,
-    load_report,
-    parse_agreement,
-)
-from iopdocs.model import (
-    Agreement,
-    AnnualReport,
-    Appendix,
-    OrgNumber,
-    PartyKind,
-    Principle,
-    Status,
-)
-from iopdocs.pdf import NotPdfAWarning, convert_many, render_annual_report_pdf, render_pdf
-from iopdocs.provenance import VerifyResult, extract, verify
-from iopdocs.render import render_annual_report, render_contract, render_redline, render_review
-from iopdocs.render.lint import TemplateProblem, lint_template
-from iopdocs.render.templates import TemplateInfo, export_template, list_templates
-from iopdocs.review import Finding, Severity, review
-from iopdocs.review.diff import Change, ChangeKind, diff
-from iopdocs.schedule import Schedule, payment_schedule, report_periods
+
+if TYPE_CHECKING:
+    from iopdocs.batch import BatchResult, RenderResult, render_many
+    from iopdocs.loading import (
+        agreement_schema,
+        dump_agreement,
+        load_agreement,
+        load_report,
+        parse_agreement,
+    )
+    from iopdocs.model import (
+        Agreement,
+        AnnualReport,
+        Appendix,
+        OrgNumber,
+        PartyKind,
+        Principle,
+        Status,
+    )
+    from iopdocs.pdf import NotPdfAWarning, convert_many, render_annual_report_pdf, render_pdf
+    from iopdocs.provenance import VerifyResult, extract, verify
+    from iopdocs.render import render_annual_report, render_contract, render_redline, render_review
+    from iopdocs.render.lint import TemplateProblem, lint_template
+    from iopdocs.render.templates import TemplateInfo, export_template, list_templates
+    from iopdocs.reviewing import Finding, Severity, review
+    from iopdocs.reviewing.diff import Change, ChangeKind, diff
+    from iopdocs.schedule import Schedule, payment_schedule, report_periods
 
 __version__ = "0.1.0"
+
+# Where each lazily loaded name lives; the TYPE_CHECKING block above says the same to type
+# checkers and editors, and a test keeps the two in step.
+_LAZY: dict[str, str] = {
+    "BatchResult": "iopdocs.batch",
+    "RenderResult": "iopdocs.batch",
+    "render_many": "iopdocs.batch",
+    "agreement_schema": "iopdocs.loading",
+    "dump_agreement": "iopdocs.loading",
+    "load_agreement": "iopdocs.loading",
+    "load_report": "iopdocs.loading",
+    "parse_agreement": "iopdocs.loading",
+    "Agreement": "iopdocs.model",
+    "AnnualReport": "iopdocs.model",
+    "Appendix": "iopdocs.model",
+    "OrgNumber": "iopdocs.model",
+    "PartyKind": "iopdocs.model",
+    "Principle": "iopdocs.model",
+    "Status": "iopdocs.model",
+    "NotPdfAWarning": "iopdocs.pdf",
+    "convert_many": "iopdocs.pdf",
+    "render_annual_report_pdf": "iopdocs.pdf",
+    "render_pdf": "iopdocs.pdf",
+    "VerifyResult": "iopdocs.provenance",
+    "extract": "iopdocs.provenance",
+    "verify": "iopdocs.provenance",
+    "render_annual_report": "iopdocs.render",
+    "render_contract": "iopdocs.render",
+    "render_redline": "iopdocs.render",
+    "render_review": "iopdocs.render",
+    "TemplateProblem": "iopdocs.render.lint",
+    "lint_template": "iopdocs.render.lint",
+    "TemplateInfo": "iopdocs.render.templates",
+    "export_template": "iopdocs.render.templates",
+    "list_templates": "iopdocs.render.templates",
+    "Finding": "iopdocs.reviewing",
+    "Severity": "iopdocs.reviewing",
+    "review": "iopdocs.reviewing",
+    "Change": "iopdocs.reviewing.diff",
+    "ChangeKind": "iopdocs.reviewing.diff",
+    "diff": "iopdocs.reviewing.diff",
+    "Schedule": "iopdocs.schedule",
+    "payment_schedule": "iopdocs.schedule",
+    "report_periods": "iopdocs.schedule",
+}
+
+
+def _load(name: str) -> Any:
+    """Import the module that defines ``name`` the first time ``iopdocs.<name>`` is used."""
+    try:
+        module = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'iopdocs' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups are plain attribute reads
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+if not TYPE_CHECKING:
+    # Hidden from type checkers, which see the imports above instead: a typo such as
+    # ``iopdocs.load_agrement`` stays an error for them rather than becoming ``Any``.
+    __getattr__ = _load
+
 
 __all__ = [
     "Agreement",

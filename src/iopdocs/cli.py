@@ -32,11 +32,11 @@ from iopdocs._files import write_atomic
 from iopdocs.errors import IopdocsError, TemplateSyntaxError
 from iopdocs.loading import agreement_schema, load_agreement, load_report
 from iopdocs.model import Agreement
-from iopdocs.review import DEFAULT_EUR_RATE
+from iopdocs.reviewing import DEFAULT_EUR_RATE
 from iopdocs.schedule import Schedule, payment_schedule
 
 if TYPE_CHECKING:
-    from iopdocs.review.diff import Change
+    from iopdocs.reviewing.diff import Change
 
 __all__ = ["format_changes", "format_schedule", "format_validation_error", "main"]
 
@@ -509,8 +509,8 @@ def _new(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
-    from iopdocs.review import passed_checks, review
-    from iopdocs.review.output import review_json, review_markdown, review_text
+    from iopdocs.reviewing import passed_checks, review
+    from iopdocs.reviewing.output import review_json, review_markdown, review_text
 
     target = _output(args.docx) if args.docx else None
     agreement = load_agreement(args.agreement)
@@ -652,7 +652,7 @@ EXIT_CHANGES = 1
 
 
 def _diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from iopdocs.review.diff import diff
+    from iopdocs.reviewing.diff import diff
 
     target = _output(args.redline) if args.redline else None
     args.agreement = args.old  # names the file in a validation error

@@ -12,7 +12,7 @@ import yaml
 
 from iopdocs import load_agreement, review
 from iopdocs.cli import main
-from iopdocs.review import CHECKS
+from iopdocs.reviewing import CHECKS
 from tests.conftest import FLAGSHIP
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from iopdocs import load_agreement, render_review, review
-from iopdocs.review import CHECKS
+from iopdocs.reviewing import CHECKS
 from tests.conftest import FLAGSHIP, compact
 from tests.integration.test_libreoffice import convert_to_pdf, pytestmark
 

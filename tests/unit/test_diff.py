@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from iopdocs import Agreement, Change, ChangeKind, diff, load_agreement, payment_schedule
 from iopdocs.model import Basis, Frequency, PartyKind, Rounding, Status, Vat
-from iopdocs.review.diff import money_text, value_text
+from iopdocs.reviewing.diff import money_text, value_text
 from tests.conftest import FLAGSHIP, ROOT
 from tests.variants import (
     NEW_PARTY,

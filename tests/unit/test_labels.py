@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from iopdocs import Agreement
-from iopdocs.review.labels import LABELS, label
+from iopdocs.reviewing.labels import LABELS, label
 
 
 def _inner(annotation: Any) -> tuple[list[type[BaseModel]], bool]:
@@ -52,7 +52,7 @@ def field_paths(model: type[BaseModel], prefix: str = "") -> Iterator[str]:
 
 def test_every_field_of_the_model_has_a_swedish_label() -> None:
     missing = [path for path in field_paths(Agreement) if path not in LABELS]
-    assert not missing, "fields without a label in iopdocs/review/labels.py: " + ", ".join(missing)
+    assert not missing, "fields without a label in reviewing/labels.py: " + ", ".join(missing)
 
 
 def test_no_label_is_left_for_a_field_that_no_longer_exists() -> None:

@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from iopdocs import Agreement, Finding, ReviewError, Severity, load_agreement, review
-from iopdocs.review import CHECKS, DEFAULT_EUR_RATE, passed_checks
-from iopdocs.review.checks import DE_MINIMIS_EUR
-from iopdocs.review.text import amounts_in, free_texts, sentences, term_uses
+from iopdocs.reviewing import CHECKS, DEFAULT_EUR_RATE, passed_checks
+from iopdocs.reviewing.checks import DE_MINIMIS_EUR
+from iopdocs.reviewing.text import amounts_in, free_texts, sentences, term_uses
 from tests.conftest import MINIMAL, ROOT
 
 LAXHJALP = ROOT / "examples" / "laxhjalp-exempelkommunen-2026.yaml"

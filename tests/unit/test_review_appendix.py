@@ -75,7 +75,7 @@ def test_every_check_is_either_reported_or_listed_as_passed() -> None:
     agreement = _troubled()
     findings = review(agreement)
     text = compact(docx_text(render_review(agreement)))
-    from iopdocs.review import CHECKS
+    from iopdocs.reviewing import CHECKS
 
     for check in CHECKS:
         assert check.title in text

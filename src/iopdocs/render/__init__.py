@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     import jinja2
 
     from iopdocs.model import AnnualReport
-    from iopdocs.review import Finding
+    from iopdocs.reviewing import Finding
 
 __all__ = [
     "render_annual_report",
@@ -273,7 +273,7 @@ def render_review(
     from iopdocs.render.docx import render_docx
     from iopdocs.render.formats import formats_for
     from iopdocs.render.review import review_context
-    from iopdocs.review import DEFAULT_EUR_RATE, passed_checks, review, review_options
+    from iopdocs.reviewing import DEFAULT_EUR_RATE, passed_checks, review, review_options
 
     rate = DEFAULT_EUR_RATE if eur_rate is None else eur_rate
     options = review_options(agreement, eur_rate=rate, sgei=sgei)

@@ -352,7 +352,7 @@ def _review_shapes() -> dict[str, _Shape]:
     """The review appendix's context, with a finding of every severity so no group is empty."""
     from iopdocs.render.formats import formats_for
     from iopdocs.render.review import review_context
-    from iopdocs.review import (
+    from iopdocs.reviewing import (
         CHECKS,
         DEFAULT_EUR_RATE,
         Finding,

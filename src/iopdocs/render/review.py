@@ -12,7 +12,7 @@ from typing import Any
 from iopdocs.model import Agreement, Status
 from iopdocs.render.context import display_name
 from iopdocs.render.formats import Formats
-from iopdocs.review import Check, Finding, ReviewOptions, Severity
+from iopdocs.reviewing import Check, Finding, ReviewOptions, Severity
 
 __all__ = ["review_context"]
 

@@ -37,7 +37,7 @@ from iopdocs.model import (
     Status,
     Vat,
 )
-from iopdocs.review.labels import LABELS, item_label
+from iopdocs.reviewing.labels import LABELS, item_label
 
 __all__ = ["Change", "ChangeKind", "diff", "money_text", "value_text", "word_excerpt"]
 

@@ -11,8 +11,8 @@ from decimal import Decimal, InvalidOperation
 
 from iopdocs.errors import ReviewError
 from iopdocs.model import Agreement, PartyKind
-from iopdocs.review.checks import CHECKS
-from iopdocs.review.findings import (
+from iopdocs.reviewing.checks import CHECKS
+from iopdocs.reviewing.findings import (
     DEFAULT_EUR_RATE,
     Check,
     Finding,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from iopdocs.model import Agreement
-from iopdocs.review.findings import Check, Finding, Severity
+from iopdocs.reviewing.findings import Check, Finding, Severity
 
 __all__ = ["review_json", "review_markdown", "review_text", "summary"]
 

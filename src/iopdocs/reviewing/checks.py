@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from iopdocs.model import Agreement, PartyKind
-from iopdocs.review.findings import Check, Note, Severity, Subject, check
-from iopdocs.review.text import amounts_in, free_texts, sentences, term_uses
+from iopdocs.reviewing.findings import Check, Note, Severity, Subject, check
+from iopdocs.reviewing.text import amounts_in, free_texts, sentences, term_uses
 from iopdocs.schedule import add_months, line_name, report_periods
 
 __all__ = ["CHECKS", "DE_MINIMIS_EUR", "DE_MINIMIS_SGEI_EUR"]
