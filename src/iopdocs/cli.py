@@ -5,7 +5,8 @@ template, an output that cannot be written, a document without iopdocs data). Ex
 the command found something: ``check`` errors in the agreement, ``templates lint`` problems
 in a template, ``verify`` a changed document, ``diff`` a change between two versions (as
 diff(1) does), ``render`` of several agreements into a folder some that failed (the others
-are written). 130 means interrupted with Ctrl-C. Bad input never leaves an output file
+are written). 130 means interrupted with Ctrl-C, 141 that the reader of the output went away
+(``iopdocs schema | head``), both as the shell reports them. Bad input never leaves an output file
 behind.
 """
 
@@ -46,6 +47,7 @@ EXIT_BAD_INPUT = 2
 EXIT_CHANGED = 1
 EXIT_SOME_FAILED = 1
 EXIT_INTERRUPTED = 130  # the shell's status for Ctrl-C
+EXIT_BROKEN_PIPE = 141  # the shell's status for a filter whose reader went away (SIGPIPE)
 
 
 class _UsageError(Exception):
@@ -684,5 +686,14 @@ def format_changes(changes: Sequence[Change], style: str, old: str, new: str) ->
     return "".join(f"{c.text()}\n" for c in changes)
 
 
-def run() -> None:  # pragma: no cover - the console-script entry point
-    sys.exit(main())
+def run() -> None:
+    """The console-script entry point: ``main`` with the real streams, and quiet about a reader
+    that went away (``iopdocs schema | head``)."""
+    try:
+        status = main()
+        sys.stdout.flush()  # a closed pipe shows here, not at exit where it cannot be caught
+    except BrokenPipeError:
+        # Point stdout at /dev/null so the interpreter's own flush at exit does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        status = EXIT_BROKEN_PIPE
+    sys.exit(status)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -175,6 +176,20 @@ def test_the_console_script(tmp_path: Path) -> None:
     assert out.exists()
     done = subprocess.run([script, "validate", str(tmp_path / "x.yaml")], capture_output=True)
     assert done.returncode == 2
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly() -> None:
+    # `iopdocs schema | head -1`: the pipe closes before the schema is written.
+    script = shutil.which("iopdocs", path=str(Path(sys.executable).parent))
+    assert script is not None
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run([script, "schema"], stdout=write_end, stderr=subprocess.PIPE)
+    finally:
+        os.close(write_end)
+    assert done.stderr == b""
+    assert done.returncode == 141
 
 
 LAXHJALP = FLAGSHIP.parent / "laxhjalp-exempelkommunen-2026.yaml"
