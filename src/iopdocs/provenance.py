@@ -5,8 +5,9 @@ iopdocs writes carries the agreement it was rendered from, as canonical JSON, so
 be read back (``extract``) and checked against a fresh rendering (``verify``).
 
 A DOCX also records, as custom properties, the iopdocs version, the template's name and SHA-256,
-the data's SHA-256, the locale and what was rendered (contract, or the annual report of a year
-and party, with the filled-in report data when there was one). ``verify`` uses them to re-render
+the data's SHA-256, the locale and what was rendered: the contract, the annual report of a year
+and party (with the filled-in report data when there was one), or the review appendix (with the
+findings it lists and the options they were found with). ``verify`` uses them to re-render
 exactly what was rendered then, and to say so plainly when it cannot (another template).
 
 This module is format-neutral: the Word side lives in ``iopdocs.render.provenance``; the PDF side
@@ -34,18 +35,21 @@ if TYPE_CHECKING:
     from pypdf import PdfReader
 
     from iopdocs.render.provenance import DocxParagraph
+    from iopdocs.reviewing import Finding, ReviewOptions
 
 __all__ = [
     "AGREEMENT_ATTACHMENT",
     "REPORT_ATTACHMENT",
     "Change",
     "Provenance",
+    "ReviewRecord",
     "VerifyResult",
     "agreement_json",
     "extract",
     "provenance_record",
     "read_provenance",
     "report_json",
+    "review_json",
     "sha256",
     "verify",
 ]
@@ -55,7 +59,8 @@ AGREEMENT_ATTACHMENT = "iopdocs-agreement.json"
 REPORT_ATTACHMENT = "iopdocs-report.json"
 """The file name under which a PDF of a filled-in annual report embeds the report data."""
 
-DocumentKind = Literal["contract", "annual_report"]
+DocumentKind = Literal["contract", "annual_report", "review"]
+_KINDS: tuple[DocumentKind, ...] = ("contract", "annual_report", "review")
 Document = str | os.PathLike[str] | bytes
 
 
@@ -67,6 +72,17 @@ def agreement_json(agreement: Agreement) -> bytes:
 def report_json(report: AnnualReport) -> bytes:
     """A filled-in annual report as deterministic UTF-8 JSON that reads back to an equal model."""
     data = report.model_dump(mode="json", exclude_none=True)
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def review_json(findings: Sequence[Finding], options: ReviewOptions) -> bytes:
+    """What a review appendix lists, as deterministic UTF-8 JSON: the options the checks ran with
+    and every finding, in the order shown."""
+    data = {
+        "eur_rate": str(options.eur_rate),
+        "sgei": sorted(options.sgei),
+        "findings": [f.as_dict() for f in findings],
+    }
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
@@ -85,11 +101,13 @@ def provenance_record(
     year: int | None = None,
     party: str | None = None,
     report: AnnualReport | None = None,
+    review: bytes | None = None,
 ) -> tuple[dict[str, bytes], dict[str, str | int]]:
     """The data blobs and the properties a rendered document carries.
 
     Property names are those of ``Provenance``'s fields, in camel case, without the
-    ``iopdocs.`` prefix the DOCX gives them.
+    ``iopdocs.`` prefix the DOCX gives them. ``review`` is the ``review_json`` of a review
+    appendix.
     """
     from iopdocs import __version__
 
@@ -109,7 +127,21 @@ def provenance_record(
     if report is not None:
         blobs["report"] = report_json(report)
         properties["reportDataSha256"] = sha256(blobs["report"])
+    if review is not None:
+        blobs["review"] = review
+        properties["reviewDataSha256"] = sha256(review)
     return blobs, properties
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    """What a review appendix records of its review: the findings it lists, in order, and the
+    options the checks ran with."""
+
+    findings: tuple[Finding, ...]
+    eur_rate: str
+    """Kronor per euro, as given (``"11.00"``)."""
+    sgei: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -119,7 +151,7 @@ class Provenance:
     agreement: Agreement
     format: Literal["docx", "pdf"]
     document: DocumentKind = "contract"
-    """``contract`` or ``annual_report``."""
+    """``contract``, ``annual_report`` or ``review`` (the review appendix)."""
     library_version: str | None = None
     """The iopdocs version that rendered it, when recorded."""
     template: str | None = None
@@ -133,6 +165,7 @@ class Provenance:
     year: int | None = None
     party: str | None = None
     report: AnnualReport | None = None
+    review: ReviewRecord | None = None
 
 
 @dataclass(frozen=True)
@@ -249,9 +282,7 @@ def _docx_provenance(data: bytes, origin: str) -> Provenance:
     found = read_docx_provenance(data)
     if found is None:
         raise _no_data(origin)
-    return _provenance(
-        "docx", found.data["agreement"], found.data.get("report"), found.properties, origin
-    )
+    return _provenance("docx", found.data, found.properties, origin)
 
 
 def _pdf_reader(data: bytes, origin: str) -> PdfReader:
@@ -284,30 +315,39 @@ def _pdf_provenance(data: bytes, origin: str) -> Provenance:
         raise ProvenanceError(f"{origin}: not a readable PDF: {exc}") from exc
     if not blobs:
         raise _no_data(origin)
-    return _provenance("pdf", blobs[0], report_blobs[0] if report_blobs else None, props, origin)
+    found = {"agreement": blobs[0]}
+    if report_blobs:
+        found["report"] = report_blobs[0]
+    return _provenance("pdf", found, props, origin)
 
 
 def _provenance(
     format: Literal["docx", "pdf"],
-    blob: bytes,
-    report_blob: bytes | None,
+    blobs: Mapping[str, bytes],
     props: Mapping[str, str],
     origin: str,
 ) -> Provenance:
+    """The record of ``blobs`` (the agreement JSON, and the report or review JSON when the
+    document has one) and the ``iopdocs.*`` properties ``props``."""
     from iopdocs.loading import parse_agreement, parse_report
 
+    blob = blobs["agreement"]
+    report_blob = blobs.get("report")
+    review_blob = blobs.get("review")
     agreement = parse_agreement(blob.decode("utf-8"), format="json", source=origin)
     report = (
         parse_report(report_blob.decode("utf-8"), format="json", source=origin)
         if report_blob is not None
         else None
     )
-    intact = _matches(blob, props.get("dataSha256")) and (
-        report_blob is None or _matches(report_blob, props.get("reportDataSha256"))
+    intact = (
+        _matches(blob, props.get("dataSha256"))
+        and (report_blob is None or _matches(report_blob, props.get("reportDataSha256")))
+        and (review_blob is None or _matches(review_blob, props.get("reviewDataSha256")))
     )
     year = props.get("reportYear", "")
-    document: DocumentKind = (
-        "annual_report" if props.get("document") == "annual_report" else "contract"
+    document: DocumentKind = next(
+        (kind for kind in _KINDS if kind == props.get("document")), "contract"
     )
     return Provenance(
         agreement=agreement,
@@ -322,7 +362,36 @@ def _provenance(
         year=int(year) if year.isdigit() else None,
         party=props.get("reportParty") or None,
         report=report,
+        review=_review_record(review_blob, origin) if review_blob is not None else None,
     )
+
+
+def _review_record(blob: bytes, origin: str) -> ReviewRecord:
+    """The ``review_json`` of a review appendix read back; a ``ProvenanceError`` when it is not
+    what iopdocs writes."""
+    from iopdocs.reviewing import Finding, Severity
+
+    try:
+        data = json.loads(blob)
+        findings = tuple(
+            Finding(
+                code=str(f["code"]),
+                severity=Severity(f["severity"]),
+                title=str(f["title"]),
+                path=str(f["path"]),
+                message=str(f["message"]),
+                source=str(f["source"]),
+                quote=None if f.get("quote") is None else str(f["quote"]),
+            )
+            for f in data["findings"]
+        )
+        return ReviewRecord(
+            findings=findings,
+            eur_rate=str(data["eur_rate"]),
+            sgei=tuple(str(name) for name in data["sgei"]),
+        )
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ProvenanceError(f"{origin}: the review data it carries is unreadable: {exc}") from exc
 
 
 def _matches(blob: bytes, recorded: str | None) -> bool:
@@ -339,9 +408,9 @@ def _template(
     """The template to re-render with: the one given or the bundled one, checked against the
     SHA-256 the document records."""
     from iopdocs import __version__
-    from iopdocs.render.templates import CONTRACT_TEMPLATE, REPORT_TEMPLATE, load_template
+    from iopdocs.render.templates import default_template, load_template
 
-    default = CONTRACT_TEMPLATE if record.document == "contract" else REPORT_TEMPLATE
+    default = default_template(record.document)
     source = load_template(template, default)
     recorded = record.template_sha256
     given = sha256(source)
@@ -368,8 +437,17 @@ def _template(
 
 
 def _rerender(record: Provenance, template: bytes) -> bytes:
-    from iopdocs.render import render_annual_report, render_contract
+    from iopdocs.render import render_annual_report, render_contract, render_review
 
+    if record.document == "review" and record.review is not None:
+        return render_review(
+            record.agreement,
+            findings=list(record.review.findings),
+            eur_rate=record.review.eur_rate,
+            sgei=record.review.sgei,
+            template=template,
+            locale=record.locale,
+        )
     if record.document == "annual_report" and record.year is not None:
         return render_annual_report(
             record.agreement,

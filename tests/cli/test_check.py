@@ -12,6 +12,7 @@ import yaml
 
 from iopdocs import load_agreement, review
 from iopdocs.cli import main
+from iopdocs.provenance import read_provenance
 from iopdocs.reviewing import CHECKS
 from tests.conftest import FLAGSHIP
 
@@ -85,6 +86,11 @@ def test_docx_writes_the_review_appendix(
     assert code == 0
     assert out.endswith(f"wrote {target}\n")
     assert zipfile.is_zipfile(target)
+    # The appendix carries the draft it reviewed, so it can be traced and checked later.
+    code, out, _ = run(capsys, "verify", str(target))
+    assert code == 0
+    assert out.startswith(f"unchanged: {target}: its text is as rendered from its data\n")
+    assert "with review.docx" in out
 
 
 def test_options_reach_the_review(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -93,6 +99,9 @@ def test_options_reach_the_review(capsys: pytest.CaptureFixture[str], tmp_path: 
         capsys, "check", str(FLAGSHIP), "--eur-rate", "10,5", "--sgei", "GSE", "--docx", str(target)
     )
     assert (code, err) == (0, "")
+    recorded = read_provenance(target).review
+    assert recorded is not None
+    assert (recorded.eur_rate, recorded.sgei) == ("10.5", ("GSE",))
 
 
 @pytest.mark.parametrize(

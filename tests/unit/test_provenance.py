@@ -28,11 +28,21 @@ from iopdocs import (
     load_agreement,
     render_annual_report,
     render_contract,
+    render_review,
+    review,
     verify,
 )
-from iopdocs.provenance import agreement_json, read_provenance, report_json, sha256
+from iopdocs.provenance import (
+    ReviewRecord,
+    agreement_json,
+    read_provenance,
+    report_json,
+    review_json,
+    sha256,
+)
 from iopdocs.render import template_path
 from iopdocs.render.provenance import PROVENANCE_NS, embed_provenance
+from iopdocs.reviewing import CHECKS, Note, Severity, Subject, check, review_options
 from tests.conftest import ROOT
 from tests.unit.test_annual_report import FILLED, LAXHJALP
 from tests.unit.test_render import own_template
@@ -158,6 +168,57 @@ def test_a_skeleton_report_records_no_report_data(flagship: Agreement) -> None:
     record = read_provenance(render_annual_report(flagship, 2024, party="GSE"))
     assert (record.year, record.party, record.report) == (2024, "GSE", None)
     assert verify(render_annual_report(flagship, 2024, party="GSE")).unchanged
+
+
+def test_a_review_appendix_records_the_draft_it_reviewed_and_its_findings(
+    flagship: Agreement,
+) -> None:
+    findings = review(flagship, eur_rate="11.25", sgei=["GSE"])
+    data = render_review(flagship, eur_rate="11.25", sgei=["GSE"])
+    assert extract(data) == flagship
+    record = read_provenance(data)
+    assert record.document == "review"
+    assert record.review == ReviewRecord(findings=tuple(findings), eur_rate="11.25", sgei=("GSE",))
+    props = custom_properties(data)
+    assert props["iopdocs.template"] == "review.docx"
+    options = review_options(flagship, eur_rate="11.25", sgei=["GSE"])
+    assert props["iopdocs.reviewDataSha256"] == sha256(review_json(findings, options))
+
+
+def test_an_edited_review_appendix_is_caught(flagship: Agreement) -> None:
+    data = render_review(flagship)
+    assert verify(data).unchanged
+    document = Document(io.BytesIO(data))
+    summary = next(p for p in document.paragraphs if p.text.startswith("Sammanfattning:"))
+    for run in summary.runs:
+        run.text = run.text.replace("0 fel", "inga fel")
+    [change] = verify(saved(document)).changes
+    assert (change.expected or "").startswith("Sammanfattning: 0 fel,")
+    assert (change.actual or "").startswith("Sammanfattning: inga fel,")
+
+
+def test_a_review_with_a_rule_of_ones_own_verifies_from_the_findings_it_carries(
+    flagship: Agreement,
+) -> None:
+    # verify cannot run a rule it does not know; it re-renders the findings the appendix lists.
+    @check("house_rule", "Egen rutin", "Kommunens rutin för avtal")
+    def house_rule(subject: Subject) -> list[Note]:
+        return [Note(Severity.WARNING, "metadata.title", "Titeln ska godkännas av kansliet.")]
+
+    findings = review(flagship, checks=(*CHECKS, house_rule))
+    data = render_review(flagship, findings=findings)
+    record = read_provenance(data)
+    assert record.review is not None
+    assert "house_rule" in {f.code for f in record.review.findings}
+    assert verify(data).unchanged
+
+
+def test_unreadable_review_data_is_a_provenance_error(flagship: Agreement) -> None:
+    entries = parts(render_review(flagship))
+    [item] = [name for name, content in entries.items() if b'"findings"' in content]
+    entries[item] = entries[item].replace(b'"findings"', b'"fynd"', 1)
+    with pytest.raises(ProvenanceError, match="review data it carries is unreadable"):
+        read_provenance(rezip(entries))
 
 
 def test_the_templates_own_custom_properties_are_kept(flagship: Agreement) -> None:

@@ -17,6 +17,7 @@ from iopdocs.render.templates import (
     CONTRACT_TEMPLATE,
     REPORT_TEMPLATE,
     REVIEW_TEMPLATE,
+    default_template,
     is_bundled,
     load_template,
     template_path,
@@ -268,8 +269,11 @@ def render_review(
     The findings of ``iopdocs.review`` (run with ``eur_rate`` and ``sgei`` unless ``findings``
     are given) grouped by severity, each with its field, quoted text and source, then the checks
     that found nothing. Dated with the agreement's own date, so the same agreement gives the same
-    bytes. Returns the bytes, or writes them atomically to ``path`` and returns the path.
+    bytes. Like a contract it carries the agreement, and the findings it lists, so ``extract``
+    tells which draft was reviewed and ``verify`` whether the appendix was edited afterwards.
+    Returns the bytes, or writes them atomically to ``path`` and returns the path.
     """
+    from iopdocs.provenance import review_json
     from iopdocs.render.docx import render_docx
     from iopdocs.render.formats import formats_for
     from iopdocs.render.review import review_context
@@ -292,6 +296,15 @@ def render_review(
         template_environment(template, locale),
         properties=properties,
         timestamp=agreement.document_date,
+    )
+    data = _with_provenance(
+        data,
+        agreement,
+        source,
+        template,
+        locale,
+        document="review",
+        review=review_json(findings, options),
     )
     if path is None:
         return data
@@ -365,13 +378,14 @@ def _with_provenance(
     year: int | None = None,
     party: str | None = None,
     report: AnnualReport | None = None,
+    review: bytes | None = None,
 ) -> bytes:
     """``data`` carrying what it was rendered from (see ``iopdocs.provenance``)."""
     from iopdocs.provenance import provenance_record
     from iopdocs.render.provenance import embed_provenance
 
     if template is None:
-        name = CONTRACT_TEMPLATE if document == "contract" else REPORT_TEMPLATE
+        name = default_template(document)
     elif isinstance(template, bytes):
         name = ""
     else:
@@ -385,5 +399,6 @@ def _with_provenance(
         year=year,
         party=party,
         report=report,
+        review=review,
     )
     return embed_provenance(data, blobs, properties)

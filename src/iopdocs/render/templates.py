@@ -17,6 +17,7 @@ __all__ = [
     "REVIEW_TEMPLATE",
     "TemplateInfo",
     "bundled_templates",
+    "default_template",
     "export_template",
     "is_bundled",
     "list_templates",
@@ -27,6 +28,11 @@ __all__ = [
 CONTRACT_TEMPLATE = "contract.docx"
 REPORT_TEMPLATE = "annual_report.docx"
 REVIEW_TEMPLATE = "review.docx"
+_DEFAULTS = {
+    "contract": CONTRACT_TEMPLATE,
+    "annual_report": REPORT_TEMPLATE,
+    "review": REVIEW_TEMPLATE,
+}
 
 # In a wheel the templates sit inside the package; in a source checkout, at the repository root.
 _SOURCE_TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
@@ -41,6 +47,12 @@ def template_path(name: str) -> Path:
     if source.is_file():
         return source
     raise TemplateError(f"the bundled template {name!r} is missing from this installation")
+
+
+def default_template(document: str) -> str:
+    """The bundled template a kind of document (``contract``, ``annual_report``, ``review``)
+    is rendered with unless another is given."""
+    return _DEFAULTS[document]
 
 
 def load_template(template: str | os.PathLike[str] | bytes | None, default: str) -> bytes:
