@@ -153,6 +153,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     review.add_argument("--docx", help="also write the review appendix (Granskningsunderlag)")
     review.add_argument(
+        "--template", help="your own .docx template for the review appendix (with --docx)"
+    )
+    review.add_argument(
         "--eur-rate",
         help=f"kronor per euro for the de minimis comparison (default {DEFAULT_EUR_RATE})",
     )
@@ -514,6 +517,8 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     from iopdocs.reviewing import passed_checks, review
     from iopdocs.reviewing.output import review_json, review_markdown, review_text
 
+    if args.template and not args.docx:
+        raise _UsageError("--template is for the review appendix; give --docx FILE as well")
     target = _output(args.docx) if args.docx else None
     agreement = load_agreement(args.agreement)
     rate = args.eur_rate or DEFAULT_EUR_RATE
@@ -522,7 +527,14 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     if target is not None:
         from iopdocs.render import render_review
 
-        render_review(agreement, target, findings=findings, eur_rate=rate, sgei=args.sgei)
+        render_review(
+            agreement,
+            target,
+            findings=findings,
+            eur_rate=rate,
+            sgei=args.sgei,
+            template=args.template,
+        )
     if args.format == "json":
         out.write(review_json(agreement, findings, passed))
     elif args.format == "md":

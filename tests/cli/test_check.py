@@ -93,6 +93,52 @@ def test_docx_writes_the_review_appendix(
     assert "with review.docx" in out
 
 
+def check_with_template(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str
+) -> tuple[int, str, Path, Path]:
+    """``iopdocs check --docx`` with a one-paragraph template of ``text``: the exit status,
+    stderr, the template and the appendix's path."""
+    from tests.unit.test_render import own_template
+
+    template = tmp_path / "granskningsmall.docx"
+    template.write_bytes(own_template(text))
+    target = tmp_path / "granskning.docx"
+    argv = ("check", str(FLAGSHIP), "--docx", str(target), "--template", str(template))
+    code, _, err = run(capsys, *argv)
+    return code, err, template, target
+
+
+def test_the_review_appendix_renders_with_ones_own_template(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from docx import Document
+
+    text = "Kommunens granskning: {{ review.summary }}"
+    code, _, template, target = check_with_template(capsys, tmp_path, text)
+    assert code == 0
+    [paragraph] = Document(str(target)).paragraphs
+    assert paragraph.text.startswith("Kommunens granskning: 0 fel, 2 varningar")
+    # verify needs the same template, as for a contract
+    assert run(capsys, "verify", str(target), "--template", str(template))[0] == 0
+
+
+def test_a_template_without_docx_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, err = run(capsys, "check", str(FLAGSHIP), "--template", str(tmp_path / "x.docx"))
+    assert (code, out) == (2, "")
+    assert err == "error: --template is for the review appendix; give --docx FILE as well\n"
+
+
+def test_a_broken_review_template_exits_2_and_writes_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, err, _, target = check_with_template(capsys, tmp_path, "{{ review.sumary }}")
+    assert code == 2
+    assert "review.sumary is not in the data" in err
+    assert not target.exists()
+
+
 def test_options_reach_the_review(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     target = tmp_path / "granskning.docx"
     code, _, err = run(
