@@ -244,7 +244,7 @@ def verify(
 
     data, origin = _read(document)
     record = _provenance_of(data, origin)
-    rendered = _rerender(record, _template(record, template, origin))
+    rendered = _rerender(record, _template(record, template, origin), origin)
     if record.format == "docx":
         changes = _docx_changes(rendered, data)
     else:
@@ -436,10 +436,15 @@ def _template(
     raise TemplateMismatchError(message, recorded=recorded, given=given)
 
 
-def _rerender(record: Provenance, template: bytes) -> bytes:
+def _rerender(record: Provenance, template: bytes, origin: str) -> bytes:
     from iopdocs.render import render_annual_report, render_contract, render_review
 
-    if record.document == "review" and record.review is not None:
+    if record.document == "review":
+        if record.review is None:
+            raise ProvenanceError(
+                f"{origin}: the review appendix carries no findings to render it from; it can "
+                "be extracted but not verified"
+            )
         return render_review(
             record.agreement,
             findings=list(record.review.findings),

@@ -213,6 +213,19 @@ def test_a_review_with_a_rule_of_ones_own_verifies_from_the_findings_it_carries(
     assert verify(data).unchanged
 
 
+def test_a_review_appendix_without_its_findings_extracts_but_does_not_verify(
+    flagship: Agreement,
+) -> None:
+    stripped = embed_provenance(
+        render_review(flagship),
+        {"agreement": agreement_json(flagship)},
+        {"document": "review", "template": "review.docx"},
+    )
+    assert extract(stripped) == flagship
+    with pytest.raises(ProvenanceError, match="carries no findings"):
+        verify(stripped)
+
+
 def test_unreadable_review_data_is_a_provenance_error(flagship: Agreement) -> None:
     entries = parts(render_review(flagship))
     [item] = [name for name, content in entries.items() if b'"findings"' in content]
