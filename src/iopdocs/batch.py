@@ -164,7 +164,7 @@ def render_many(
     # environment and an outside one its sandbox.
     if workers <= 1:
         for task in tasks:
-            finished(_outcome(task, *_render(task, template, locale)), task.index)
+            finished(_render_and_commit(task, template, locale), task.index)
     else:
         _in_pool(tasks, workers, template, locale, finished)
     return BatchResult(tuple(r for r in results if r is not None), folder)
@@ -334,6 +334,21 @@ def _commit(task: _Task, temporary: str) -> RenderResult:
     return RenderResult(task.source, output)
 
 
+def _render_and_commit(
+    task: _Task, template: str | os.PathLike[str] | bytes | None, locale: str
+) -> RenderResult:
+    """``_render`` and ``_commit`` in this process; Ctrl-C between the two leaves no
+    temporary file behind."""
+    temporary = None
+    try:
+        error, temporary = _render(task, template, locale)
+        return _outcome(task, error, temporary)
+    except BaseException:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 def _outcome(task: _Task, error: str | None, temporary: str | None) -> RenderResult:
     if temporary is None:
         return RenderResult(task.source, Path(task.output), error)
@@ -391,7 +406,7 @@ def _in_pool(
     from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
     events: queue.SimpleQueue[_Event] = queue.SimpleQueue()
-    waiting: set[str] = set()  # rendered into a temporary file, not yet committed
+    renders: list[Future[tuple[str | None, str | None]]] = []
     with (
         ProcessPoolExecutor(
             max_workers=workers, initializer=_start_worker, initargs=(template, locale)
@@ -400,14 +415,13 @@ def _in_pool(
     ):
         try:
             for task in tasks:
-                pool.submit(_render_in_worker, task).add_done_callback(
-                    partial(_post, events, task, None)
-                )
+                render = pool.submit(_render_in_worker, task)
+                renders.append(render)
+                render.add_done_callback(partial(_post, events, task, None))
             remaining = len(tasks)
             while remaining:
                 task, future, committed = events.get()
                 if committed is not None:
-                    waiting.discard(committed)
                     finished(future.result(), task.index)
                     remaining -= 1
                     continue
@@ -422,24 +436,26 @@ def _in_pool(
                     finished(RenderResult(task.source, Path(task.output), error), task.index)
                     remaining -= 1
                 else:
-                    waiting.add(temporary)
                     disk.submit(_commit, task, temporary).add_done_callback(
                         partial(_post, events, task, temporary)
                     )
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             disk.shutdown(wait=True, cancel_futures=True)
-            _discard(waiting, events)
+            _discard(renders)
             raise
 
 
-def _discard(waiting: set[str], events: queue.SimpleQueue[_Event]) -> None:
-    """After an interruption: remove the temporary files no commit will pick up."""
-    while not events.empty():
-        _, future, committed = events.get()
-        if committed is None and not future.cancelled() and future.exception() is None:
-            temporary = future.result()[1]
+def _discard(renders: list[Future[tuple[str | None, str | None]]]) -> None:
+    """After an interruption, with every process and commit stopped: remove the temporary
+    files no commit moved into place.
+
+    Asked of the futures, not of the events: Ctrl-C may land between taking an event off the
+    queue and acting on it, and that event would be lost. A committed file was renamed, so
+    removing its temporary name is a no-op.
+    """
+    for render in renders:
+        if render.done() and not render.cancelled() and render.exception() is None:
+            temporary = render.result()[1]
             if temporary is not None:
-                waiting.add(temporary)
-    for temporary in waiting:
-        Path(temporary).unlink(missing_ok=True)
+                Path(temporary).unlink(missing_ok=True)

@@ -150,3 +150,26 @@ def test_an_output_folder_that_cannot_be_made_is_refused(tmp_path: Path) -> None
     (tmp_path / "fil").write_text("ingen mapp")
     with pytest.raises(BatchError, match="cannot make the output folder"):
         render_many([FLAGSHIP], tmp_path / "fil" / "ut")
+
+
+def test_an_interrupted_batch_removes_every_temporary_file_no_commit_moved(
+    tmp_path: Path,
+) -> None:
+    # Ctrl-C may land between taking a finished render off the queue and acting on it; the
+    # clean-up asks the render futures themselves, so no temporary file is forgotten.
+    from concurrent.futures import Future
+
+    from iopdocs._files import commit_temporary, write_temporary
+    from iopdocs.batch import _discard
+
+    committed = write_temporary(tmp_path / "a.docx", b"a")
+    commit_temporary(committed, tmp_path / "a.docx")
+    left = write_temporary(tmp_path / "b.docx", b"b")
+    renders: list[Future[tuple[str | None, str | None]]] = []
+    for result in [(None, str(committed)), (None, str(left)), ("c.yaml: fel", None)]:
+        renders.append(Future())
+        renders[-1].set_result(result)
+    cancelled: Future[tuple[str | None, str | None]] = Future()
+    cancelled.cancel()
+    _discard([*renders, cancelled])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.docx"]
