@@ -369,22 +369,11 @@ def _provenance(
 def _review_record(blob: bytes, origin: str) -> ReviewRecord:
     """The ``review_json`` of a review appendix read back; a ``ProvenanceError`` when it is not
     what iopdocs writes."""
-    from iopdocs.reviewing import Finding, Severity
+    from iopdocs.reviewing import Finding
 
     try:
         data = json.loads(blob)
-        findings = tuple(
-            Finding(
-                code=str(f["code"]),
-                severity=Severity(f["severity"]),
-                title=str(f["title"]),
-                path=str(f["path"]),
-                message=str(f["message"]),
-                source=str(f["source"]),
-                quote=None if f.get("quote") is None else str(f["quote"]),
-            )
-            for f in data["findings"]
-        )
+        findings = tuple(Finding.from_dict(f) for f in data["findings"])
         return ReviewRecord(
             findings=findings,
             eur_rate=str(data["eur_rate"]),

@@ -258,6 +258,7 @@ def test_a_finding_is_frozen_and_has_stable_json_keys() -> None:
     assert list(finding.as_dict()) == [
         "code", "severity", "title", "path", "message", "source", "quote",
     ]  # fmt: skip
+    assert Finding.from_dict(finding.as_dict()) == finding
 
 
 # --- Stated totals and amounts in text -----------------------------------------------------------

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from iopdocs.model import Agreement
 from iopdocs.schedule import Schedule
@@ -71,6 +71,20 @@ class Finding:
             "source": self.source,
             "quote": self.quote,
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Finding:
+        """The finding ``as_dict`` gave; ``KeyError`` or ``ValueError`` for anything else."""
+        quote = data.get("quote")
+        return cls(
+            code=str(data["code"]),
+            severity=Severity(data["severity"]),
+            title=str(data["title"]),
+            path=str(data["path"]),
+            message=str(data["message"]),
+            source=str(data["source"]),
+            quote=None if quote is None else str(quote),
+        )
 
 
 @dataclass(frozen=True, slots=True)
