@@ -112,7 +112,7 @@ class TemplateInfo:
     names: tuple[str, ...]
     """The top-level names the template's tags use, e.g. ``("agreement", "doc")``."""
     kind: str | None
-    """The context it is rendered with (``"contract"`` or ``"report"``), if iopdocs knows it."""
+    """The context it is rendered with (``"contract"``, ``"report"`` or ``"review"``), if known."""
 
 
 def list_templates() -> list[TemplateInfo]:
