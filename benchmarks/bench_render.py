@@ -127,12 +127,12 @@ def main() -> None:
 
     import iopdocs
     from iopdocs.batch import _cores
-    from iopdocs.render import _core_properties
-    from iopdocs.render.context import contract_context
-    from iopdocs.render.docx import render_docx
-    from iopdocs.render.environment import make_environment
-    from iopdocs.render.formats import formats_for
-    from iopdocs.render.templates import CONTRACT_TEMPLATE, load_template
+    from iopdocs.documents import _core_properties
+    from iopdocs.documents.context import contract_context
+    from iopdocs.documents.environment import make_environment
+    from iopdocs.documents.formats import formats_for
+    from iopdocs.documents.templates import CONTRACT_TEMPLATE, load_template
+    from iopdocs.word.docx import render_docx
 
     # The command line first, before this process grows.
     with tempfile.TemporaryDirectory() as tmp:

@@ -9,7 +9,7 @@ paragraph holding only ``{%p … %}`` is a control line that vanishes from the o
 likewise for table rows).
 
 The template sees ``agreement`` (the model, field by field) and ``doc`` (derived facts); see
-``iopdocs.render.context``.
+``iopdocs.documents.context``.
 """
 
 from __future__ import annotations
@@ -933,7 +933,7 @@ def _finish(doc: Doc, title: str, subject: str) -> bytes:
     buffer = BytesIO()
     doc.save(buffer)
     sys.path.insert(0, str(HERE.parent / "src"))
-    from iopdocs.render.docx import normalize_zip
+    from iopdocs.word.docx import normalize_zip
 
     return normalize_zip(_without_thumbnail(buffer.getvalue()), TEMPLATE_DATE)
 

@@ -15,6 +15,7 @@ package pays only for that part.
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import TYPE_CHECKING, Any
 
 from iopdocs.errors import (
@@ -34,9 +35,18 @@ from iopdocs.errors import (
     TemplateSandboxError,
     TemplateSyntaxError,
 )
+from iopdocs.version import __version__
 
 if TYPE_CHECKING:
+    from iopdocs.authoring.lint import TemplateProblem, lint_template
+    from iopdocs.authoring.templates import TemplateInfo, export_template, list_templates
     from iopdocs.batch import BatchResult, RenderResult, render_many
+    from iopdocs.documents import (
+        render_annual_report,
+        render_contract,
+        render_redline,
+        render_review,
+    )
     from iopdocs.loading import (
         agreement_schema,
         dump_agreement,
@@ -55,14 +65,10 @@ if TYPE_CHECKING:
     )
     from iopdocs.pdf import NotPdfAWarning, convert_many, render_annual_report_pdf, render_pdf
     from iopdocs.provenance import VerifyResult, extract, verify
-    from iopdocs.render import render_annual_report, render_contract, render_redline, render_review
-    from iopdocs.render.lint import TemplateProblem, lint_template
-    from iopdocs.render.templates import TemplateInfo, export_template, list_templates
     from iopdocs.reviewing import Finding, Severity, review
     from iopdocs.reviewing.diff import Change, ChangeKind, diff
     from iopdocs.schedule import Schedule, payment_schedule, report_periods
 
-__version__ = "0.1.0"
 
 # Where each lazily loaded name lives; the TYPE_CHECKING block above says the same to type
 # checkers and editors, and a test keeps the two in step.
@@ -89,15 +95,15 @@ _LAZY: dict[str, str] = {
     "VerifyResult": "iopdocs.provenance",
     "extract": "iopdocs.provenance",
     "verify": "iopdocs.provenance",
-    "render_annual_report": "iopdocs.render",
-    "render_contract": "iopdocs.render",
-    "render_redline": "iopdocs.render",
-    "render_review": "iopdocs.render",
-    "TemplateProblem": "iopdocs.render.lint",
-    "lint_template": "iopdocs.render.lint",
-    "TemplateInfo": "iopdocs.render.templates",
-    "export_template": "iopdocs.render.templates",
-    "list_templates": "iopdocs.render.templates",
+    "render_annual_report": "iopdocs.documents",
+    "render_contract": "iopdocs.documents",
+    "render_redline": "iopdocs.documents",
+    "render_review": "iopdocs.documents",
+    "TemplateProblem": "iopdocs.authoring.lint",
+    "lint_template": "iopdocs.authoring.lint",
+    "TemplateInfo": "iopdocs.authoring.templates",
+    "export_template": "iopdocs.authoring.templates",
+    "list_templates": "iopdocs.authoring.templates",
     "Finding": "iopdocs.reviewing",
     "Severity": "iopdocs.reviewing",
     "review": "iopdocs.reviewing",
@@ -118,7 +124,22 @@ def _load(name: str) -> Any:
         raise AttributeError(f"module 'iopdocs' has no attribute {name!r}") from None
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value  # later lookups are plain attribute reads
+    if "iopdocs.model" in sys.modules:
+        _show_models_in_jupyter()
     return value
+
+
+def _show_models_in_jupyter() -> None:
+    """Attach the Jupyter display to the model classes, once: the model itself knows no HTML."""
+    global _display_installed
+    if not _display_installed:
+        from iopdocs.display import install
+
+        install()
+        _display_installed = True
+
+
+_display_installed = False
 
 
 def __dir__() -> list[str]:

@@ -126,9 +126,9 @@ def render_many(
     unusable; ``TemplateError`` or
     ``TemplateSyntaxError`` when the template cannot be used.
     """
-    from iopdocs.render import template_environment
-    from iopdocs.render.docx import prepare_template
-    from iopdocs.render.templates import CONTRACT_TEMPLATE, load_template
+    from iopdocs.documents import template_environment
+    from iopdocs.documents.templates import CONTRACT_TEMPLATE, load_template
+    from iopdocs.word.docx import prepare_template
 
     if format not in ("docx", "pdf"):
         raise BatchError(f"unknown output format {format!r}: choose 'docx' or 'pdf'")
@@ -302,8 +302,8 @@ def _render(
     """
     from pydantic import ValidationError
 
+    from iopdocs.documents import render_contract
     from iopdocs.loading import load_agreement
-    from iopdocs.render import render_contract
 
     try:
         agreement = (
@@ -312,9 +312,9 @@ def _render(
         data = render_contract(agreement, template=template, locale=locale)
         return None, str(write_temporary(task.output, data))
     except ValidationError as exc:
-        from iopdocs.cli import format_validation_error
+        from iopdocs.loading import validation_messages
 
-        return "\n".join(format_validation_error(exc, task.source)), None
+        return "\n".join(validation_messages(exc, task.source)), None
     except IopdocsError as exc:
         message = str(exc)
         return (message if task.source in message else f"{task.source}: {message}"), None
@@ -366,9 +366,9 @@ def _start_worker(template: str | os.PathLike[str] | bytes | None, locale: str) 
     """
     import signal
 
-    from iopdocs.render import template_environment
-    from iopdocs.render.docx import prepare_template
-    from iopdocs.render.templates import CONTRACT_TEMPLATE, load_template
+    from iopdocs.documents import template_environment
+    from iopdocs.documents.templates import CONTRACT_TEMPLATE, load_template
+    from iopdocs.word.docx import prepare_template
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 

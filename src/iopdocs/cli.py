@@ -28,13 +28,13 @@ from typing import TYPE_CHECKING, TextIO
 
 from pydantic import ValidationError
 
-from iopdocs import __version__
 from iopdocs._files import write_atomic
 from iopdocs.errors import IopdocsError, TemplateSyntaxError
-from iopdocs.loading import agreement_schema, load_agreement, load_report
+from iopdocs.loading import agreement_schema, load_agreement, load_report, validation_messages
 from iopdocs.model import Agreement
 from iopdocs.reviewing import DEFAULT_EUR_RATE
 from iopdocs.schedule import Schedule, payment_schedule
+from iopdocs.version import __version__
 
 if TYPE_CHECKING:
     from iopdocs.reviewing.diff import Change
@@ -56,23 +56,7 @@ class _UsageError(Exception):
 
 def format_validation_error(error: ValidationError, source: str | None = None) -> list[str]:
     """One readable line per problem, each naming the field path: ``parties[2].org_number: …``."""
-    lines = []
-    prefix = f"{source}: " if source else ""
-    for item in error.errors(include_url=False):
-        path = _field_path(item["loc"])
-        where = path or "(top level)"
-        lines.append(f"{prefix}{where}: {item['msg']} [{item['type']}]")
-    return lines
-
-
-def _field_path(loc: Sequence[int | str]) -> str:
-    path = ""
-    for part in loc:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        else:
-            path += f".{part}" if path else str(part)
-    return path
+    return validation_messages(error, source)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -329,7 +313,7 @@ def _write_pdf(target: Path, data: bytes, out: TextIO) -> int:
 
 
 def _render(args: argparse.Namespace, out: TextIO) -> int:
-    from iopdocs.render import render_contract
+    from iopdocs.documents import render_contract
 
     if args.more or args.output.endswith(("/", os.sep)) or Path(args.output).is_dir():
         return _render_many(args, out, sys.stderr)
@@ -470,7 +454,7 @@ def format_schedule(schedule: Schedule) -> str:
 
 
 def _report(args: argparse.Namespace, out: TextIO) -> int:
-    from iopdocs.render import render_annual_report
+    from iopdocs.documents import render_annual_report
 
     target = _output(args.output)
     agreement = load_agreement(args.agreement)
@@ -525,7 +509,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     findings = review(agreement, eur_rate=rate, sgei=args.sgei)
     passed = passed_checks(findings)
     if target is not None:
-        from iopdocs.render import render_review
+        from iopdocs.documents import render_review
 
         render_review(
             agreement,
@@ -551,8 +535,8 @@ EXIT_PROBLEMS = 1
 
 
 def _templates(args: argparse.Namespace, out: TextIO) -> int:
-    from iopdocs.render.lint import lint_template
-    from iopdocs.render.templates import export_template, list_templates
+    from iopdocs.authoring.lint import lint_template
+    from iopdocs.authoring.templates import export_template, list_templates
 
     if args.templates_command == "list":
         for info in list_templates():
@@ -675,7 +659,7 @@ def _diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     new = load_agreement(args.new)
     changes = diff(old, new)
     if target is not None:
-        from iopdocs.render import render_redline
+        from iopdocs.documents import render_redline
 
         render_redline(old, new, target, template=args.template, locale=args.locale)
     out.write(format_changes(changes, args.format, args.old, args.new))

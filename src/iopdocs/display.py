@@ -3,6 +3,9 @@
 A notebook user who evaluates ``agreement`` or ``agreement.parties[0]`` sees a compact table
 instead of a wall of ``repr``. Every value is escaped, so a name such as ``A & B <C>`` shows as
 written. Pure functions of the model: nothing here is computed that the model does not hold.
+
+The model knows nothing of HTML: ``install`` gives the model classes their ``_repr_html_``, and
+``iopdocs`` calls it when a model name is first used.
 """
 
 from __future__ import annotations
@@ -16,12 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from iopdocs.model.agreement import _SWEDISH_MONTHS
+from iopdocs.model.agreement import SWEDISH_MONTHS
 
 if TYPE_CHECKING:
     from iopdocs.model.agreement import Agreement
 
-__all__ = ["agreement_html", "model_html"]
+__all__ = ["agreement_html", "install", "model_html"]
 
 _STYLE = (
     "<style>"
@@ -124,7 +127,7 @@ def agreement_html(agreement: Agreement) -> str:
         ("Uppsägningstid", f"{notice} månader" if notice else "–"),
         (
             "Årsberättelse",
-            f"senast {due.day} {_SWEDISH_MONTHS[due.month - 1]} till "
+            f"senast {due.day} {SWEDISH_MONTHS[due.month - 1]} till "
             + _scalar(agreement.follow_up.report_recipient),
         ),
     ]
@@ -191,3 +194,13 @@ def agreement_html(agreement: Agreement) -> str:
         ]
     parts.append("</div>")
     return "".join(parts)
+
+
+def install() -> None:
+    """Give every model object a ``_repr_html_`` for Jupyter; calling it again changes nothing."""
+    from iopdocs.model.agreement import Agreement
+    from iopdocs.model.base import StrictModel
+
+    # Plain functions set on the classes become methods, as if defined there.
+    StrictModel._repr_html_ = model_html  # type: ignore[attr-defined]
+    Agreement._repr_html_ = agreement_html  # type: ignore[attr-defined]

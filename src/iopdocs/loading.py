@@ -14,12 +14,13 @@ import json
 import os
 import sys
 import typing
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from iopdocs.errors import AgreementFileError
 from iopdocs.model import Agreement, AnnualReport
@@ -31,6 +32,7 @@ __all__ = [
     "load_report",
     "parse_agreement",
     "parse_report",
+    "validation_messages",
 ]
 
 Format = Literal["yaml", "json"]
@@ -236,3 +238,25 @@ def _parse(text: str, format: Format, source: str) -> Any:
         ) from exc
     except yaml.YAMLError as exc:
         raise AgreementFileError(f"not valid YAML: {exc}", path=source) from exc
+
+
+def validation_messages(error: ValidationError, source: str | None = None) -> list[str]:
+    """One line per problem of ``error``, each naming its field path and the error code:
+    ``parties[2].org_number: … [org_number_checksum]``, prefixed with ``source`` when given."""
+    lines = []
+    prefix = f"{source}: " if source else ""
+    for item in error.errors(include_url=False):
+        path = _field_path(item["loc"])
+        where = path or "(top level)"
+        lines.append(f"{prefix}{where}: {item['msg']} [{item['type']}]")
+    return lines
+
+
+def _field_path(loc: Sequence[int | str]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path

@@ -10,14 +10,14 @@ and party (with the filled-in report data when there was one), or the review app
 findings it lists and the options they were found with). ``verify`` uses them to re-render
 exactly what was rendered then, and to say so plainly when it cannot (another template).
 
-This module is format-neutral: the Word side lives in ``iopdocs.render.provenance``; the PDF side
-reads the attachment and the page text with pypdf, whose errors are mapped here.
+The record itself is built by ``iopdocs.record``; this module reads it back and re-renders, so it
+sits above the documents. It is format-neutral: the Word side lives in ``iopdocs.word.customxml``;
+the PDF side reads the attachment and the page text with pypdf, whose errors are mapped here.
 """
 
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
 import os
 import re
@@ -28,14 +28,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from iopdocs.errors import NoProvenanceError, ProvenanceError, TemplateMismatchError
-from iopdocs.loading import dump_agreement
 from iopdocs.model import Agreement, AnnualReport
+from iopdocs.record import (
+    AGREEMENT_ATTACHMENT,
+    DOCUMENT_KINDS,
+    REPORT_ATTACHMENT,
+    Document,
+    DocumentKind,
+    agreement_json,
+    sha256,
+)
+from iopdocs.version import __version__
 
 if TYPE_CHECKING:
     from pypdf import PdfReader
 
-    from iopdocs.render.provenance import DocxParagraph
-    from iopdocs.reviewing import Finding, ReviewOptions
+    from iopdocs.reviewing import Finding
+    from iopdocs.word.customxml import DocxParagraph
 
 __all__ = [
     "AGREEMENT_ATTACHMENT",
@@ -46,91 +55,9 @@ __all__ = [
     "VerifyResult",
     "agreement_json",
     "extract",
-    "provenance_record",
     "read_provenance",
-    "report_json",
-    "review_json",
-    "sha256",
     "verify",
 ]
-
-AGREEMENT_ATTACHMENT = "iopdocs-agreement.json"
-"""The file name under which a PDF embeds the agreement it was rendered from."""
-REPORT_ATTACHMENT = "iopdocs-report.json"
-"""The file name under which a PDF of a filled-in annual report embeds the report data."""
-
-DocumentKind = Literal["contract", "annual_report", "review"]
-_KINDS: tuple[DocumentKind, ...] = ("contract", "annual_report", "review")
-Document = str | os.PathLike[str] | bytes
-
-
-def agreement_json(agreement: Agreement) -> bytes:
-    """The agreement as deterministic UTF-8 JSON: the same model always gives the same bytes."""
-    return dump_agreement(agreement, format="json").encode("utf-8")
-
-
-def report_json(report: AnnualReport) -> bytes:
-    """A filled-in annual report as deterministic UTF-8 JSON that reads back to an equal model."""
-    data = report.model_dump(mode="json", exclude_none=True)
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-def review_json(findings: Sequence[Finding], options: ReviewOptions) -> bytes:
-    """What a review appendix lists, as deterministic UTF-8 JSON: the options the checks ran with
-    and every finding, in the order shown."""
-    data = {
-        "eur_rate": str(options.eur_rate),
-        "sgei": sorted(options.sgei),
-        "findings": [f.as_dict() for f in findings],
-    }
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-def sha256(data: bytes) -> str:
-    """The hex SHA-256 of ``data``, as recorded in a document's properties."""
-    return hashlib.sha256(data).hexdigest()
-
-
-def provenance_record(
-    agreement: Agreement,
-    *,
-    document: str,
-    template: str,
-    template_bytes: bytes,
-    locale: str,
-    year: int | None = None,
-    party: str | None = None,
-    report: AnnualReport | None = None,
-    review: bytes | None = None,
-) -> tuple[dict[str, bytes], dict[str, str | int]]:
-    """The data blobs and the properties a rendered document carries.
-
-    Property names are those of ``Provenance``'s fields, in camel case, without the
-    ``iopdocs.`` prefix the DOCX gives them. ``review`` is the ``review_json`` of a review
-    appendix.
-    """
-    from iopdocs import __version__
-
-    data = agreement_json(agreement)
-    blobs = {"agreement": data}
-    properties: dict[str, str | int] = {
-        "version": __version__,
-        "document": document,
-        "template": template,
-        "templateSha256": sha256(template_bytes),
-        "dataSha256": sha256(data),
-        "locale": locale,
-    }
-    if year is not None:
-        properties["reportYear"] = year
-        properties["reportParty"] = party or ""
-    if report is not None:
-        blobs["report"] = report_json(report)
-        properties["reportDataSha256"] = sha256(blobs["report"])
-    if review is not None:
-        blobs["review"] = review
-        properties["reviewDataSha256"] = sha256(review)
-    return blobs, properties
 
 
 @dataclass(frozen=True)
@@ -240,8 +167,6 @@ def verify(
     Raises ``NoProvenanceError`` for a document without data, and ``TemplateMismatchError`` when
     the document records another template than the one at hand (it cannot be re-rendered).
     """
-    from iopdocs import __version__
-
     data, origin = _read(document)
     record = _provenance_of(data, origin)
     rendered = _rerender(record, _template(record, template, origin), origin)
@@ -277,7 +202,7 @@ def _no_data(origin: str) -> NoProvenanceError:
 
 
 def _docx_provenance(data: bytes, origin: str) -> Provenance:
-    from iopdocs.render.provenance import read_docx_provenance
+    from iopdocs.word.customxml import read_docx_provenance
 
     found = read_docx_provenance(data)
     if found is None:
@@ -347,7 +272,7 @@ def _provenance(
     )
     year = props.get("reportYear", "")
     document: DocumentKind = next(
-        (kind for kind in _KINDS if kind == props.get("document")), "contract"
+        (kind for kind in DOCUMENT_KINDS if kind == props.get("document")), "contract"
     )
     return Provenance(
         agreement=agreement,
@@ -396,8 +321,7 @@ def _template(
 ) -> bytes:
     """The template to re-render with: the one given or the bundled one, checked against the
     SHA-256 the document records."""
-    from iopdocs import __version__
-    from iopdocs.render.templates import default_template, load_template
+    from iopdocs.documents.templates import default_template, load_template
 
     default = default_template(record.document)
     source = load_template(template, default)
@@ -426,7 +350,7 @@ def _template(
 
 
 def _rerender(record: Provenance, template: bytes, origin: str) -> bytes:
-    from iopdocs.render import render_annual_report, render_contract, render_review
+    from iopdocs.documents import render_annual_report, render_contract, render_review
 
     if record.document == "review":
         if record.review is None:
@@ -458,7 +382,7 @@ def _rerender(record: Provenance, template: bytes, origin: str) -> bytes:
 
 
 def _docx_changes(expected_docx: bytes, actual_docx: bytes) -> list[Change]:
-    from iopdocs.render.provenance import docx_paragraphs
+    from iopdocs.word.customxml import docx_paragraphs
 
     expected = docx_paragraphs(expected_docx)
     actual = docx_paragraphs(actual_docx)
@@ -519,7 +443,7 @@ def _pdf_changes(expected_docx: bytes, pdf: bytes) -> list[Change]:
     """
     from pypdf.errors import PdfReadError
 
-    from iopdocs.render.provenance import docx_paragraphs, docx_repeated_rows
+    from iopdocs.word.customxml import docx_paragraphs, docx_repeated_rows
 
     paragraphs = docx_paragraphs(expected_docx)
     furniture = {_compact(p.text) for p in paragraphs if p.part in ("header", "footer")}

@@ -11,7 +11,7 @@ from docx import Document
 
 from iopdocs import Agreement, dump_agreement, parse_agreement, render_contract
 from iopdocs.cli import main
-from iopdocs.render import template_path
+from iopdocs.documents import template_path
 from tests.unit.test_render import own_template
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from iopdocs.render.templates import template_path
+from iopdocs.documents.templates import template_path
 from tests.cli.test_cli import run
 from tests.conftest import FLAGSHIP
 from tests.wordxml import para, runs, table, word_template

@@ -16,15 +16,15 @@ from docx import Document
 from docx.shared import Mm
 
 from iopdocs import Agreement, AnnualReport, load_agreement
-from iopdocs.render import _core_properties
-from iopdocs.render.compiled import CACHE_SIZE, _cache, clear_cache, compiled_template
-from iopdocs.render.context import contract_context
-from iopdocs.render.docx import render_docx, render_docx_plain
-from iopdocs.render.environment import make_environment
-from iopdocs.render.formats import formats_for
-from iopdocs.render.report import report_context, reporting_parties
-from iopdocs.render.templates import CONTRACT_TEMPLATE, REPORT_TEMPLATE, load_template
+from iopdocs.documents import _core_properties
+from iopdocs.documents.context import contract_context
+from iopdocs.documents.environment import make_environment
+from iopdocs.documents.formats import formats_for
+from iopdocs.documents.report import report_context, reporting_parties
+from iopdocs.documents.templates import CONTRACT_TEMPLATE, REPORT_TEMPLATE, load_template
 from iopdocs.schedule import payment_schedule, report_period
+from iopdocs.word.compiled import CACHE_SIZE, _cache, clear_cache, compiled_template
+from iopdocs.word.docx import render_docx, render_docx_plain
 from tests.conftest import FLAGSHIP, ROOT, docx_text
 from tests.unit.test_annual_report import FILLED
 
@@ -271,7 +271,7 @@ def test_a_syntax_error_names_the_paragraph_on_the_fast_path_too(flagship: Agree
 
 
 def test_docxtpl_table_fix_up_runs_only_where_it_changes_a_grid(flagship: Agreement) -> None:
-    from iopdocs.render.compiled import _parse_body, _tables_need_fixing
+    from iopdocs.word.compiled import _parse_body, _tables_need_fixing
 
     context, _ = contract_inputs(flagship)
     env = make_environment("sv_SE")
@@ -286,8 +286,7 @@ def test_docxtpl_table_fix_up_runs_only_where_it_changes_a_grid(flagship: Agreem
 def test_the_zip_of_stored_members_is_laid_out_exactly_as_normalize_zip_lays_it_out() -> None:
     import datetime as dt
 
-    from iopdocs.render.compiled import _store, _write_zip
-    from iopdocs.render.docx import normalize_zip
+    from iopdocs.word.package import normalize_zip, store_member, write_zip
 
     members = {
         "[Content_Types].xml": b"<Types/>",
@@ -300,5 +299,5 @@ def test_the_zip_of_stored_members_is_laid_out_exactly_as_normalize_zip_lays_it_
         for name, data in members.items():
             package.writestr(name, data)
     day = dt.date(2024, 8, 1)
-    stored = [_store(name, data) for name, data in members.items()]
-    assert _write_zip(stored, day) == normalize_zip(plain.getvalue(), day)
+    stored = [store_member(name, data) for name, data in members.items()]
+    assert write_zip(stored, day) == normalize_zip(plain.getvalue(), day)

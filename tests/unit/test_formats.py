@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iopdocs.render.formats import Formats, prose_blocks
+from iopdocs.documents.formats import Formats, prose_blocks
 
 SV = Formats("sv_SE")
 NBSP = "\u00a0"

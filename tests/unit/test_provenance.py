@@ -32,17 +32,11 @@ from iopdocs import (
     review,
     verify,
 )
-from iopdocs.provenance import (
-    ReviewRecord,
-    agreement_json,
-    read_provenance,
-    report_json,
-    review_json,
-    sha256,
-)
-from iopdocs.render import template_path
-from iopdocs.render.provenance import PROVENANCE_NS, embed_provenance
+from iopdocs.documents import template_path
+from iopdocs.provenance import ReviewRecord, read_provenance
+from iopdocs.record import agreement_json, report_json, review_json, sha256
 from iopdocs.reviewing import CHECKS, Note, Severity, Subject, check, review_options
+from iopdocs.word.customxml import PROVENANCE_NS, embed_provenance
 from tests.conftest import ROOT
 from tests.unit.test_annual_report import FILLED, LAXHJALP
 from tests.unit.test_render import own_template

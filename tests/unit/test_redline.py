@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from iopdocs import Agreement, render_contract, render_redline
-from iopdocs.render.redline import redline_docx
+from iopdocs.word.redline import redline_docx
 from tests.conftest import compact, docx_text
 from tests.tracked import W, paragraphs, part
 from tests.variants import VARIANTS, Data, later_end, variant

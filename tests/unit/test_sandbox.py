@@ -14,13 +14,13 @@ from iopdocs import (
     render_annual_report,
     render_contract,
 )
-from iopdocs.render import template_environment, template_path
-from iopdocs.render.context import contract_context
-from iopdocs.render.docx import render_docx
-from iopdocs.render.environment import make_environment, make_sandboxed_environment
-from iopdocs.render.formats import formats_for
-from iopdocs.render.templates import is_bundled
+from iopdocs.documents import template_environment, template_path
+from iopdocs.documents.context import contract_context
+from iopdocs.documents.environment import make_environment, make_sandboxed_environment
+from iopdocs.documents.formats import formats_for
+from iopdocs.documents.templates import is_bundled
 from iopdocs.schedule import payment_schedule
+from iopdocs.word.docx import render_docx
 from tests.conftest import docx_text
 from tests.wordxml import para, word_template
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from docx import Document
 
 from iopdocs import Agreement, Status, render_annual_report, render_contract
-from iopdocs.render.watermark import DRAFT_WATERMARK, add_draft_watermark, has_draft_watermark
+from iopdocs.word.watermark import DRAFT_WATERMARK, add_draft_watermark, has_draft_watermark
 from tests.conftest import compact, docx_text
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from iopdocs.render.words import amount_in_words, number_in_words
+from iopdocs.documents.words import amount_in_words, number_in_words
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,9 @@
-"""Rendering agreements into Word documents: the only package that knows Jinja and docxtpl.
+"""The IOP documents: the contract, the annual report and the review appendix (granskningsunderlag).
 
-Jinja, babel and docxtpl are imported when the first document is rendered, so importing this
+Each is rendered from an agreement through its context (``context``, ``report``, ``review``) with
+the Swedish formats, in a Word template, and carries the record of what it was made from. The
+Word machinery is ``iopdocs.word``; this package holds the IOP knowledge. Jinja, babel and docxtpl
+are imported when the first document is rendered, so importing this
 package (and ``iopdocs``) stays cheap for callers that only validate.
 """
 
@@ -12,8 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
 from iopdocs._files import write_atomic
-from iopdocs.model import Agreement
-from iopdocs.render.templates import (
+from iopdocs.documents.templates import (
     CONTRACT_TEMPLATE,
     REPORT_TEMPLATE,
     REVIEW_TEMPLATE,
@@ -22,6 +24,7 @@ from iopdocs.render.templates import (
     load_template,
     template_path,
 )
+from iopdocs.model import Agreement
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -71,10 +74,10 @@ def render_contract(
     contract template is used when it is ``None``. The same agreement, template and iopdocs version
     always give byte-identical output.
     """
-    from iopdocs.render.context import contract_context
-    from iopdocs.render.docx import render_docx
-    from iopdocs.render.formats import formats_for
+    from iopdocs.documents.context import contract_context
+    from iopdocs.documents.formats import formats_for
     from iopdocs.schedule import payment_schedule
+    from iopdocs.word.docx import render_docx
 
     source = load_template(template, CONTRACT_TEMPLATE)
     formats = formats_for(locale)
@@ -99,7 +102,7 @@ def template_environment(
 ) -> jinja2.Environment:
     """The Jinja environment ``template`` renders in: the bundled templates in the plain one,
     any other template (bytes, or a file that is not bundled) in the sandbox."""
-    from iopdocs.render.environment import make_environment, make_sandboxed_environment
+    from iopdocs.documents.environment import make_environment, make_sandboxed_environment
 
     if is_bundled(template):
         return make_environment(locale)
@@ -108,13 +111,13 @@ def template_environment(
 
 def _with_draft_watermark(data: bytes, timestamp: dt.date) -> bytes:
     """A draft contract carries UTKAST across every page, not only in its header line."""
-    from iopdocs.render.watermark import add_draft_watermark
+    from iopdocs.word.watermark import add_draft_watermark
 
     return add_draft_watermark(data, timestamp)
 
 
 def _core_properties(agreement: Agreement) -> dict[str, object]:
-    from iopdocs import __version__
+    from iopdocs.version import __version__
 
     meta = agreement.metadata
     moment = dt.datetime.combine(agreement.document_date, dt.time(0, 0))
@@ -180,11 +183,11 @@ def render_annual_report(
     and ``ValidationError`` when ``report`` names mission items, indicators or money lines the
     agreement does not have.
     """
+    from iopdocs.documents.formats import formats_for
+    from iopdocs.documents.report import report_context, reporting_parties
     from iopdocs.errors import ReportError
-    from iopdocs.render.docx import render_docx
-    from iopdocs.render.formats import formats_for
-    from iopdocs.render.report import report_context, reporting_parties
     from iopdocs.schedule import payment_schedule, report_period
+    from iopdocs.word.docx import render_docx
 
     period = report_period(agreement, year)
     reporters = reporting_parties(agreement, party)
@@ -273,11 +276,11 @@ def render_review(
     tells which draft was reviewed and ``verify`` whether the appendix was edited afterwards.
     Returns the bytes, or writes them atomically to ``path`` and returns the path.
     """
-    from iopdocs.provenance import review_json
-    from iopdocs.render.docx import render_docx
-    from iopdocs.render.formats import formats_for
-    from iopdocs.render.review import review_context
+    from iopdocs.documents.formats import formats_for
+    from iopdocs.documents.review import review_context
+    from iopdocs.record import review_json
     from iopdocs.reviewing import DEFAULT_EUR_RATE, passed_checks, review, review_options
+    from iopdocs.word.docx import render_docx
 
     rate = DEFAULT_EUR_RATE if eur_rate is None else eur_rate
     options = review_options(agreement, eur_rate=rate, sgei=sgei)
@@ -351,8 +354,8 @@ def render_redline(
     from lxml import etree
 
     from iopdocs.errors import TemplateError
-    from iopdocs.render.docx import normalize_zip
-    from iopdocs.render.redline import redline_docx
+    from iopdocs.word.package import normalize_zip
+    from iopdocs.word.redline import redline_docx
 
     before = render_contract(old, template=template, locale=locale)
     after = render_contract(new, template=template, locale=locale)
@@ -381,8 +384,8 @@ def _with_provenance(
     review: bytes | None = None,
 ) -> bytes:
     """``data`` carrying what it was rendered from (see ``iopdocs.provenance``)."""
-    from iopdocs.provenance import provenance_record
-    from iopdocs.render.provenance import embed_provenance
+    from iopdocs.record import provenance_record
+    from iopdocs.word.customxml import embed_provenance
 
     if template is None:
         name = default_template(document)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from iopdocs.documents.formats import Formats
 from iopdocs.model import (
     Agreement,
     Basis,
@@ -31,7 +32,6 @@ from iopdocs.model import (
     Status,
     Vat,
 )
-from iopdocs.render.formats import Formats
 from iopdocs.schedule import Instalment, Schedule, basis_periods, line_name
 
 __all__ = ["appendix_titles", "contract_context", "display_name", "schedule_context"]

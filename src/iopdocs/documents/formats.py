@@ -18,8 +18,8 @@ from babel.dates import format_date
 from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal
 
+from iopdocs.documents.words import amount_in_words
 from iopdocs.model.types import normalize_org_number
-from iopdocs.render.words import amount_in_words
 
 __all__ = ["Block", "Formats", "prose_blocks"]
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from iopdocs.documents.context import display_name
+from iopdocs.documents.formats import Formats
 from iopdocs.errors import ReportError
 from iopdocs.model import Agreement, AnnualReport, Party
-from iopdocs.render.context import display_name
-from iopdocs.render.formats import Formats
 from iopdocs.schedule import ReportPeriod, Schedule
 
 __all__ = ["USUAL_APPENDICES", "report_context", "reporting_parties"]

@@ -9,9 +9,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from iopdocs.documents.context import display_name
+from iopdocs.documents.formats import Formats
 from iopdocs.model import Agreement, Status
-from iopdocs.render.context import display_name
-from iopdocs.render.formats import Formats
 from iopdocs.reviewing import Check, Finding, ReviewOptions, Severity
 
 __all__ = ["review_context"]

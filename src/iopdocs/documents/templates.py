@@ -1,10 +1,9 @@
-"""Finding, loading, listing and exporting Word templates."""
+"""Finding and loading the Word templates of the IOP documents, bundled or a user's own."""
 
 from __future__ import annotations
 
 import os
 import zipfile
-from dataclasses import dataclass
 from importlib import resources
 from io import BytesIO
 from pathlib import Path
@@ -15,12 +14,9 @@ __all__ = [
     "CONTRACT_TEMPLATE",
     "REPORT_TEMPLATE",
     "REVIEW_TEMPLATE",
-    "TemplateInfo",
     "bundled_templates",
     "default_template",
-    "export_template",
     "is_bundled",
-    "list_templates",
     "load_template",
     "template_path",
 ]
@@ -99,74 +95,3 @@ def is_bundled(template: str | os.PathLike[str] | bytes | None) -> bool:
     except OSError:
         return False
     return any(target == path.resolve() for path in bundled_templates())
-
-
-@dataclass(frozen=True)
-class TemplateInfo:
-    """A bundled template: its file name, what it is for, and the names its tags use."""
-
-    name: str
-    path: Path
-    title: str
-    description: str
-    names: tuple[str, ...]
-    """The top-level names the template's tags use, e.g. ``("agreement", "doc")``."""
-    kind: str | None
-    """The context it is rendered with (``"contract"``, ``"report"`` or ``"review"``), if known."""
-
-
-def list_templates() -> list[TemplateInfo]:
-    """Every bundled template with its title and purpose (from its document properties) and the
-    names it sees."""
-    from iopdocs.render.lint import infer_kind, template_names
-
-    infos = []
-    for path in bundled_templates():
-        data = path.read_bytes()
-        title, description = _title_and_subject(data)
-        names = template_names(data)
-        infos.append(
-            TemplateInfo(
-                name=path.name,
-                path=path,
-                title=title,
-                description=description,
-                names=tuple(sorted(names)),
-                kind=infer_kind(names),
-            )
-        )
-    return infos
-
-
-def _title_and_subject(data: bytes) -> tuple[str, str]:
-    from lxml import etree
-
-    with zipfile.ZipFile(BytesIO(data)) as archive:
-        try:
-            root = etree.fromstring(archive.read("docProps/core.xml"))
-        except KeyError:
-            return "", ""
-    dc = "{http://purl.org/dc/elements/1.1/}"
-    return root.findtext(f"{dc}title") or "", root.findtext(f"{dc}subject") or ""
-
-
-def export_template(name: str, directory: str | os.PathLike[str], *, force: bool = False) -> Path:
-    """Copy the bundled template ``name`` (``"contract"`` or ``"contract.docx"``) into
-    ``directory`` to edit in Word; returns the new file's path.
-
-    An existing file is left alone unless ``force`` is true; the copy is written atomically.
-    """
-    from iopdocs._files import write_atomic
-
-    wanted = name if name.endswith(".docx") else f"{name}.docx"
-    available = {path.name: path for path in bundled_templates()}
-    if wanted not in available:
-        choices = ", ".join(p.removesuffix(".docx") for p in available)
-        raise TemplateError(f"there is no bundled template {name!r}; choose one of {choices}")
-    folder = Path(directory)
-    if not folder.is_dir():
-        raise TemplateError(f"{os.fspath(directory)}: the folder does not exist")
-    target = folder / wanted
-    if target.exists() and not force:
-        raise TemplateError(f"{target}: already exists; use force (--force) to overwrite it")
-    return write_atomic(target, available[wanted].read_bytes())

@@ -17,6 +17,7 @@ from iopdocs.model.parties import Party, PartyKind
 from iopdocs.model.types import Prose, Quantity, Text
 
 __all__ = [
+    "SWEDISH_MONTHS",
     "Agreement",
     "Appendix",
     "Capacity",
@@ -263,10 +264,11 @@ class Deviations(StrictModel):
     text: Prose | None = None
 
 
-_SWEDISH_MONTHS = (
+SWEDISH_MONTHS = (
     "januari", "februari", "mars", "april", "maj", "juni",
     "juli", "augusti", "september", "oktober", "november", "december",
 )  # fmt: skip
+"""The months in Swedish, January first, as a day of the year is written ("15 februari")."""
 _DAY_MONTH_TEXT = re.compile(r"^(?:--)?(\d{1,2})-(\d{1,2})$")
 _DAY_MONTH_SWEDISH = re.compile(r"^(\d{1,2})(?::e|:a)?\s+([a-zåäö]+)$")
 
@@ -277,8 +279,8 @@ def _day_month_before(value: Any) -> Any:
     text = value.strip().lower()
     if match := _DAY_MONTH_TEXT.match(text):
         return {"month": int(match.group(1)), "day": int(match.group(2))}
-    if (match := _DAY_MONTH_SWEDISH.match(text)) and match.group(2) in _SWEDISH_MONTHS:
-        return {"day": int(match.group(1)), "month": _SWEDISH_MONTHS.index(match.group(2)) + 1}
+    if (match := _DAY_MONTH_SWEDISH.match(text)) and match.group(2) in SWEDISH_MONTHS:
+        return {"day": int(match.group(1)), "month": SWEDISH_MONTHS.index(match.group(2)) + 1}
     raise PydanticCustomError(
         "day_month_parsing",
         '\'{value}\' is not a day of the year such as "15 februari" or "02-15"',
@@ -442,12 +444,6 @@ class Agreement(StrictModel):
     def document_date(self) -> dt.date:
         """The date the document carries: ``metadata.date``, else the period's start."""
         return self.metadata.date or self.period.start
-
-    def _repr_html_(self) -> str:
-        """A summary for Jupyter: status, period, parties, money and mission at a glance."""
-        from iopdocs.model.display import agreement_html
-
-        return agreement_html(self)
 
 
 def _error(

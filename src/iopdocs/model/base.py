@@ -27,12 +27,6 @@ class StrictModel(BaseModel):
         defer_build=True,
     )
 
-    def _repr_html_(self) -> str:
-        """A readable table of the set fields, for Jupyter."""
-        from iopdocs.model.display import model_html
-
-        return model_html(self)
-
 
 class TextOrModel(StrictModel):
     """A model that may also be written as one string (see each subclass's before-validator).

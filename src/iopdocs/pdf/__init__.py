@@ -1,7 +1,7 @@
 """PDF for signing and archiving: LibreOffice conversion, PDF/A, appendices, the draft stamp and
 the agreement data inside every PDF.
 
-The pipeline: the Word document is rendered (``iopdocs.render``), LibreOffice converts it and the
+The pipeline: the Word document is rendered (``iopdocs.documents``), LibreOffice converts it and the
 .docx appendices to PDF/A in one run (``convert``), and pypdf joins the parts, bookmarks each
 appendix, stamps drafts and attaches the agreement as JSON (``package``). pypdf is imported on
 first use.
@@ -100,8 +100,8 @@ def render_pdf(
     when conversion fails or exceeds ``timeout`` seconds. Warns ``NotPdfAWarning`` for an
     appendix PDF that is not PDF/A.
     """
-    from iopdocs.render import render_contract
-    from iopdocs.render.context import appendix_titles
+    from iopdocs.documents import render_contract
+    from iopdocs.documents.context import appendix_titles
 
     files = [Path(f) for f in appendices]
     titles = [a.title for a in agreement.appendices]
@@ -161,7 +161,7 @@ def render_annual_report_pdf(
     The agreement is attached as JSON (PDF/A-3b) unless ``embed_data`` is false (PDF/A-2b). A
     report is not a contract, so it never carries the draft stamp.
     """
-    from iopdocs.render import render_annual_report
+    from iopdocs.documents import render_annual_report
 
     document = render_annual_report(
         agreement, year, party=party, report=report, template=template, locale=locale
@@ -281,7 +281,7 @@ def _convert_parts(
 
 def _assemble(parts: list[Part], agreement: Agreement, *, draft: bool, embed: bool) -> bytes:
     from iopdocs.pdf.package import assemble
-    from iopdocs.provenance import AGREEMENT_ATTACHMENT, agreement_json
+    from iopdocs.record import AGREEMENT_ATTACHMENT, agreement_json
 
     attachment = (
         (AGREEMENT_ATTACHMENT, agreement_json(agreement), _ATTACHMENT_DESCRIPTION)

@@ -19,10 +19,8 @@ import copy
 import datetime as dt
 import hashlib
 import re
-import struct
 import threading
 import zipfile
-import zlib
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -31,7 +29,8 @@ from typing import Any
 
 import jinja2
 
-from iopdocs.render.docx import CoreProperties, _core_cp_prefix, _restore_column_widths
+from iopdocs.word.fixes import CoreProperties, core_cp_prefix, restore_column_widths
+from iopdocs.word.package import StoredMember, store_member, write_zip
 
 __all__ = ["CACHE_SIZE", "CompiledTemplate", "clear_cache", "compiled_template"]
 
@@ -50,16 +49,6 @@ _COMPRESS_LEVEL = 6  # normalize_zip's level: both paths give the same bytes
 
 class _UnsupportedError(Exception):
     """The template uses something only plain docxtpl renders correctly."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Stored:
-    """A zip member that rendering never changes, compressed once."""
-
-    name: str
-    compressed: bytes
-    crc: int
-    size: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,14 +110,14 @@ class CompiledTemplate:
         rendered = {_DOCUMENT, _CORE, *names}
         saved = BytesIO()
         document.save(saved)
-        members: list[_Stored | str] = []
+        members: list[StoredMember | str] = []
         with zipfile.ZipFile(saved) as package:
             for info in package.infolist():
                 if info.filename in rendered:
                     members.append(info.filename)
                 else:
                     data = package.read(info.filename)
-                    members.append(_store(info.filename, data))
+                    members.append(store_member(info.filename, data))
             self._core_xml = package.read(_CORE)
         self._members = tuple(members)
 
@@ -153,7 +142,7 @@ class CompiledTemplate:
             # docxtpl numbers the drawings of the body afresh, from 1001.
             for number, drawing in enumerate(body.xpath("//wp:docPr", namespaces=nsmap), 1001):
                 drawing.attrib["id"] = str(number)
-        _restore_column_widths(body)
+        restore_column_widths(body)
         root = parse_xml(self._shell)
         root.insert(self._body_index, body)
         rendered = {_DOCUMENT: serialize_part_xml(root)}
@@ -166,16 +155,16 @@ class CompiledTemplate:
         core = Core(element)
         for name, template in self._properties:
             setattr(core, name, template.render(context))
-        with _core_cp_prefix():
+        with core_cp_prefix():
             for name, value in properties.items():
                 setattr(core, name, value)
         rendered[_CORE] = serialize_part_xml(element)
 
         members = [
-            member if isinstance(member, _Stored) else _store(member, rendered[member])
+            member if isinstance(member, StoredMember) else store_member(member, rendered[member])
             for member in self._members
         ]
-        return _write_zip(members, timestamp)
+        return write_zip(members, timestamp)
 
     def _finish(self, xml: str) -> str:
         """What docxtpl does to a part's XML after Jinja (``render_xml_part``)."""
@@ -230,150 +219,6 @@ def _compile(env: jinja2.Environment, source: str) -> jinja2.Template:
             lines = source.splitlines()[first : first + 7]
             exc.docx_context = [re.sub(r"<[^>]+>", "", line) for line in lines]  # type: ignore[attr-defined]
         raise
-
-
-def _store(name: str, data: bytes) -> _Stored:
-    compressor = zlib.compressobj(_COMPRESS_LEVEL, zlib.DEFLATED, -15)
-    compressed = compressor.compress(data) + compressor.flush()
-    return _Stored(name, compressed, zlib.crc32(data), len(data))
-
-
-def _write_zip(members: list[_Stored], timestamp: dt.date) -> bytes:
-    """A zip of already compressed members, laid out exactly as ``normalize_zip`` lays it out."""
-    date_time = (max(timestamp.year, 1980), timestamp.month, timestamp.day, 0, 0, 0)
-    out = BytesIO()
-    central = BytesIO()
-    for member in members:
-        if member.size > zipfile.ZIP64_LIMIT // 2 or out.tell() > zipfile.ZIP64_LIMIT // 2:
-            raise ValueError("the document is too large for a plain zip")
-        info = zipfile.ZipInfo(member.name, date_time=date_time)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = 0o644 << 16
-        info.create_system = 3
-        info.CRC = member.crc
-        info.file_size = member.size
-        info.compress_size = len(member.compressed)
-        info.header_offset = out.tell()
-        out.write(info.FileHeader(zip64=False))
-        out.write(member.compressed)
-        central.write(_central_record(info))
-    directory = central.getvalue()
-    end = struct.pack(
-        zipfile.structEndArchive,  # type: ignore[attr-defined]
-        zipfile.stringEndArchive,  # type: ignore[attr-defined]
-        0,
-        0,
-        len(members),
-        len(members),
-        len(directory),
-        out.tell(),
-        0,
-    )
-    return out.getvalue() + directory + end
-
-
-class Parts:
-    """The parts of a finished .docx, read on demand and written back by ``to_bytes``.
-
-    Steps that change a few parts of a rendered document (the draft watermark, the provenance
-    parts) set just those; every other part is copied as the compressed bytes it already has,
-    instead of being inflated and deflated again.
-    """
-
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-        self._zip = zipfile.ZipFile(BytesIO(data))
-        self._infos = {info.filename: info for info in self._zip.infolist()}
-        self._names = list(self._infos)
-        self._changed: dict[str, bytes] = {}
-
-    @property
-    def names(self) -> list[str]:
-        """Every part name, in package order; new parts last."""
-        return list(self._names)
-
-    @property
-    def date(self) -> dt.date:
-        """The date the package's entries carry (every entry of a rendered document has it)."""
-        year, month, day = self._zip.infolist()[0].date_time[:3]
-        return dt.date(year, month, day)
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._changed or name in self._infos
-
-    def __getitem__(self, name: str) -> bytes:
-        if name in self._changed:
-            return self._changed[name]
-        return self._zip.read(self._infos[name])
-
-    def get(self, name: str) -> bytes | None:
-        if name in self:
-            return self[name]
-        return None
-
-    def __setitem__(self, name: str, data: bytes) -> None:
-        if name not in self._infos and name not in self._changed:
-            self._names.append(name)
-        self._changed[name] = data
-
-    def to_bytes(self, timestamp: dt.date | None = None) -> bytes:
-        """The package, laid out as ``normalize_zip`` lays it out, dated ``timestamp`` (by
-        default the date its entries had)."""
-        members = [
-            _store(name, self._changed[name]) if name in self._changed else self._raw(name)
-            for name in self._names
-        ]
-        return _write_zip(members, timestamp or self.date)
-
-    def _raw(self, name: str) -> _Stored:
-        info = self._infos[name]
-        if info.compress_type != zipfile.ZIP_DEFLATED:
-            return _store(name, self._zip.read(info))
-        offset = info.header_offset
-        header = struct.unpack(
-            zipfile.structFileHeader,  # type: ignore[attr-defined]
-            self._data[offset : offset + zipfile.sizeFileHeader],  # type: ignore[attr-defined]
-        )
-        start = (
-            offset
-            + zipfile.sizeFileHeader  # type: ignore[attr-defined]
-            + header[zipfile._FH_FILENAME_LENGTH]  # type: ignore[attr-defined]
-            + header[zipfile._FH_EXTRA_FIELD_LENGTH]  # type: ignore[attr-defined]
-        )
-        return _Stored(
-            name, self._data[start : start + info.compress_size], info.CRC, info.file_size
-        )
-
-
-def _central_record(info: zipfile.ZipInfo) -> bytes:
-    year, month, day, hour, minute, second = info.date_time
-    dosdate = (year - 1980) << 9 | month << 5 | day
-    dostime = hour << 11 | minute << 5 | (second // 2)
-    filename: bytes
-    filename, flag_bits = info._encodeFilenameFlags()  # type: ignore[attr-defined]
-    record = struct.pack(
-        zipfile.structCentralDir,  # type: ignore[attr-defined]
-        zipfile.stringCentralDir,  # type: ignore[attr-defined]
-        info.create_version,
-        info.create_system,
-        info.extract_version,
-        info.reserved,
-        flag_bits,
-        info.compress_type,
-        dostime,
-        dosdate,
-        info.CRC,
-        info.compress_size,
-        info.file_size,
-        len(filename),
-        0,
-        0,
-        0,
-        info.internal_attr,
-        info.external_attr,
-        info.header_offset,
-    )
-    return bytes(record) + filename
 
 
 _lock = threading.Lock()

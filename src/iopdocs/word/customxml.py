@@ -16,6 +16,7 @@ errors are mapped to ``ProvenanceError`` here.
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 import uuid
@@ -84,7 +85,7 @@ def embed_provenance(
     A provenance part already present is replaced too. Entry times are those of the input, so the
     output is as deterministic as the input.
     """
-    from iopdocs.render.compiled import Parts
+    from iopdocs.word.package import Parts
 
     entries = Parts(docx)
     item = _provenance_item(entries.names, entries.__getitem__) or _free_item(entries.names)
@@ -337,13 +338,11 @@ def _free_item(names: list[str]) -> str:
 def _provenance_xml(data: Mapping[str, bytes]) -> bytes:
     from lxml import etree
 
-    from iopdocs.provenance import sha256
-
     root = etree.Element(f"{{{PROVENANCE_NS}}}provenance", nsmap={None: PROVENANCE_NS})
     for name, blob in data.items():
         element = etree.SubElement(root, f"{{{PROVENANCE_NS}}}{name}")
         element.set("mediaType", "application/json")
-        element.set("sha256", sha256(blob))
+        element.set("sha256", hashlib.sha256(blob).hexdigest())
         element.text = blob.decode("utf-8")
     return _XML_DECLARATION + bytes(etree.tostring(root, encoding="UTF-8"))
 

@@ -1,4 +1,4 @@
-"""The Jinja environment every template is rendered in.
+"""The Jinja environments Word templates are rendered in, with the filters a caller gives.
 
 The defaults protect users: ``autoescape`` keeps ``&`` and ``<`` in names (docxtpl's recovering
 XML parser would silently drop them), ``StrictUndefined`` turns a misspelt field into an error
@@ -8,7 +8,7 @@ Templates from outside the package get the same defaults inside Jinja's sandbox.
 
 from __future__ import annotations
 
-from functools import cache
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from jinja2 import BaseLoader, Environment, StrictUndefined
@@ -16,9 +16,9 @@ from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from iopdocs.render.formats import formats_for
+__all__ = ["Filters", "jinja_environment", "sandboxed_jinja_environment"]
 
-__all__ = ["make_environment", "make_sandboxed_environment"]
+Filters = Mapping[str, Callable[..., Any]]
 
 
 def _finalize(value: Any) -> Any:
@@ -34,16 +34,15 @@ class _Environment(Environment):
         return super().getattr(obj, attribute)
 
 
-@cache
-def make_environment(locale: str = "sv_SE") -> Environment:
-    """A Jinja environment with the safe defaults and the filters of ``locale``."""
+def jinja_environment(filters: Filters) -> Environment:
+    """A Jinja environment with the safe defaults and ``filters``."""
     env = _Environment(
         autoescape=True,
         undefined=StrictUndefined,
         finalize=_finalize,
         keep_trailing_newline=False,
     )
-    env.filters.update(formats_for(locale).filters())
+    env.filters.update(filters)
     return env
 
 
@@ -97,10 +96,9 @@ def _too_long_repeat(left: Any, right: Any) -> bool:
     return False
 
 
-@cache
-def make_sandboxed_environment(locale: str = "sv_SE") -> Environment:
-    """The environment for templates from outside the package: ``make_environment``'s defaults
-    and filters inside Jinja's immutable sandbox.
+def sandboxed_jinja_environment(filters: Filters) -> Environment:
+    """The environment for templates from outside the package: ``jinja_environment``'s defaults
+    and ``filters`` inside Jinja's immutable sandbox.
 
     Such a template may print and test the data it is given, but it cannot reach Python
     internals (attributes starting with ``_``), change the data (``list.append``), read files
@@ -113,5 +111,5 @@ def make_sandboxed_environment(locale: str = "sv_SE") -> Environment:
         keep_trailing_newline=False,
         loader=_RefuseFiles(),
     )
-    env.filters.update(formats_for(locale).filters())
+    env.filters.update(filters)
     return env

@@ -16,7 +16,7 @@ from io import BytesIO
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from iopdocs.render.compiled import Parts
+    from iopdocs.word.package import Parts
 
 __all__ = ["DRAFT_WATERMARK", "add_draft_watermark", "has_draft_watermark"]
 
@@ -72,7 +72,7 @@ def add_draft_watermark(docx: bytes, timestamp: dt.date | None = None) -> bytes:
     ``timestamp`` (by default the date they had); only the headers are compressed anew."""
     from lxml import etree
 
-    from iopdocs.render.compiled import Parts
+    from iopdocs.word.package import Parts
 
     parts = Parts(docx)
     names = parts.names

@@ -1,0 +1,190 @@
+"""The zip package of a .docx: deterministic bytes, and parts changed without re-deflating the rest.
+
+Every document iopdocs writes is laid out the same way (fixed entry dates and attributes, one
+compression level), so equal content gives equal bytes and a document's hash means something.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+from io import BytesIO
+
+__all__ = ["COMPRESS_LEVEL", "Parts", "StoredMember", "normalize_zip", "store_member", "write_zip"]
+
+COMPRESS_LEVEL = 6
+"""The deflate level of every member: ``normalize_zip`` and ``write_zip`` give the same bytes."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMember:
+    """A zip member already compressed: its name, deflated bytes, CRC and uncompressed size."""
+
+    name: str
+    compressed: bytes
+    crc: int
+    size: int
+
+
+def store_member(name: str, data: bytes) -> StoredMember:
+    compressor = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, -15)
+    compressed = compressor.compress(data) + compressor.flush()
+    return StoredMember(name, compressed, zlib.crc32(data), len(data))
+
+
+def write_zip(members: list[StoredMember], timestamp: dt.date) -> bytes:
+    """A zip of already compressed members, laid out exactly as ``normalize_zip`` lays it out."""
+    date_time = (max(timestamp.year, 1980), timestamp.month, timestamp.day, 0, 0, 0)
+    out = BytesIO()
+    central = BytesIO()
+    for member in members:
+        if member.size > zipfile.ZIP64_LIMIT // 2 or out.tell() > zipfile.ZIP64_LIMIT // 2:
+            raise ValueError("the document is too large for a plain zip")
+        info = zipfile.ZipInfo(member.name, date_time=date_time)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        info.create_system = 3
+        info.CRC = member.crc
+        info.file_size = member.size
+        info.compress_size = len(member.compressed)
+        info.header_offset = out.tell()
+        out.write(info.FileHeader(zip64=False))
+        out.write(member.compressed)
+        central.write(_central_record(info))
+    directory = central.getvalue()
+    end = struct.pack(
+        zipfile.structEndArchive,  # type: ignore[attr-defined]
+        zipfile.stringEndArchive,  # type: ignore[attr-defined]
+        0,
+        0,
+        len(members),
+        len(members),
+        len(directory),
+        out.tell(),
+        0,
+    )
+    return out.getvalue() + directory + end
+
+
+class Parts:
+    """The parts of a finished .docx, read on demand and written back by ``to_bytes``.
+
+    Steps that change a few parts of a rendered document (the draft watermark, the provenance
+    parts) set just those; every other part is copied as the compressed bytes it already has,
+    instead of being inflated and deflated again.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._zip = zipfile.ZipFile(BytesIO(data))
+        self._infos = {info.filename: info for info in self._zip.infolist()}
+        self._names = list(self._infos)
+        self._changed: dict[str, bytes] = {}
+
+    @property
+    def names(self) -> list[str]:
+        """Every part name, in package order; new parts last."""
+        return list(self._names)
+
+    @property
+    def date(self) -> dt.date:
+        """The date the package's entries carry (every entry of a rendered document has it)."""
+        year, month, day = self._zip.infolist()[0].date_time[:3]
+        return dt.date(year, month, day)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._changed or name in self._infos
+
+    def __getitem__(self, name: str) -> bytes:
+        if name in self._changed:
+            return self._changed[name]
+        return self._zip.read(self._infos[name])
+
+    def get(self, name: str) -> bytes | None:
+        if name in self:
+            return self[name]
+        return None
+
+    def __setitem__(self, name: str, data: bytes) -> None:
+        if name not in self._infos and name not in self._changed:
+            self._names.append(name)
+        self._changed[name] = data
+
+    def to_bytes(self, timestamp: dt.date | None = None) -> bytes:
+        """The package, laid out as ``normalize_zip`` lays it out, dated ``timestamp`` (by
+        default the date its entries had)."""
+        members = [
+            store_member(name, self._changed[name]) if name in self._changed else self._raw(name)
+            for name in self._names
+        ]
+        return write_zip(members, timestamp or self.date)
+
+    def _raw(self, name: str) -> StoredMember:
+        info = self._infos[name]
+        if info.compress_type != zipfile.ZIP_DEFLATED:
+            return store_member(name, self._zip.read(info))
+        offset = info.header_offset
+        header = struct.unpack(
+            zipfile.structFileHeader,  # type: ignore[attr-defined]
+            self._data[offset : offset + zipfile.sizeFileHeader],  # type: ignore[attr-defined]
+        )
+        start = (
+            offset
+            + zipfile.sizeFileHeader  # type: ignore[attr-defined]
+            + header[zipfile._FH_FILENAME_LENGTH]  # type: ignore[attr-defined]
+            + header[zipfile._FH_EXTRA_FIELD_LENGTH]  # type: ignore[attr-defined]
+        )
+        return StoredMember(
+            name, self._data[start : start + info.compress_size], info.CRC, info.file_size
+        )
+
+
+def _central_record(info: zipfile.ZipInfo) -> bytes:
+    year, month, day, hour, minute, second = info.date_time
+    dosdate = (year - 1980) << 9 | month << 5 | day
+    dostime = hour << 11 | minute << 5 | (second // 2)
+    filename: bytes
+    filename, flag_bits = info._encodeFilenameFlags()  # type: ignore[attr-defined]
+    record = struct.pack(
+        zipfile.structCentralDir,  # type: ignore[attr-defined]
+        zipfile.stringCentralDir,  # type: ignore[attr-defined]
+        info.create_version,
+        info.create_system,
+        info.extract_version,
+        info.reserved,
+        flag_bits,
+        info.compress_type,
+        dostime,
+        dosdate,
+        info.CRC,
+        info.compress_size,
+        info.file_size,
+        len(filename),
+        0,
+        0,
+        0,
+        info.internal_attr,
+        info.external_attr,
+        info.header_offset,
+    )
+    return bytes(record) + filename
+
+
+def normalize_zip(data: bytes, timestamp: dt.date) -> bytes:
+    """Rewrite a .docx with fixed entry times and attributes, so equal content gives equal bytes."""
+    date_time = (max(timestamp.year, 1980), timestamp.month, timestamp.day, 0, 0, 0)
+    out = BytesIO()
+    with (
+        zipfile.ZipFile(BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            target.writestr(info, source.read(entry.filename), compresslevel=COMPRESS_LEVEL)
+    return out.getvalue()
