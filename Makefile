@@ -28,6 +28,7 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check src tests templates benchmarks
 	$(BIN)/ruff format --check src tests templates benchmarks
 	$(BIN)/mypy src
+	$(BIN)/lint-imports
 
 ## bench: measure render speed and memory (figures go into the README)
 bench: $(VENV)/.dev-installed
