@@ -142,6 +142,31 @@ def _show_models_in_jupyter() -> None:
 _display_installed = False
 
 
+def _html(model: Any) -> str:
+    from iopdocs.display import summary_html
+
+    return summary_html(model)
+
+
+def _show_models_in_ipython() -> None:
+    """In a running IPython or Jupyter, register the model's HTML display by class name.
+
+    IPython looks such deferred printers up through each object's classes, so the model shows as
+    a table even when a notebook imports ``iopdocs.model`` directly; the model stays unloaded
+    until then, and knows no HTML.
+    """
+    try:
+        shell = sys.modules["IPython"].get_ipython()
+        formatter = shell.display_formatter.formatters["text/html"]
+    except (AttributeError, KeyError):
+        return  # not inside a running shell (or an IPython without display formatters)
+    formatter.for_type_by_name("iopdocs.model.base", "StrictModel", _html)
+
+
+if "IPython" in sys.modules:
+    _show_models_in_ipython()
+
+
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 

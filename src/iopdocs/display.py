@@ -24,7 +24,7 @@ from iopdocs.model.agreement import SWEDISH_MONTHS
 if TYPE_CHECKING:
     from iopdocs.model.agreement import Agreement
 
-__all__ = ["agreement_html", "install", "model_html"]
+__all__ = ["agreement_html", "install", "model_html", "summary_html"]
 
 _STYLE = (
     "<style>"
@@ -194,6 +194,13 @@ def agreement_html(agreement: Agreement) -> str:
         ]
     parts.append("</div>")
     return "".join(parts)
+
+
+def summary_html(model: BaseModel) -> str:
+    """The summary of any model object: the agreement's own, or a table of the set fields."""
+    from iopdocs.model.agreement import Agreement
+
+    return agreement_html(model) if isinstance(model, Agreement) else model_html(model)
 
 
 def install() -> None:
