@@ -54,6 +54,7 @@ if TYPE_CHECKING:
         Status,
     )
     from iopdocs.pdf import NotPdfAWarning, convert_many, render_annual_report_pdf, render_pdf
+    from iopdocs.pdf.warm import PdfConverter
     from iopdocs.provenance import VerifyResult, extract, verify
     from iopdocs.render import render_annual_report, render_contract, render_redline, render_review
     from iopdocs.render.lint import TemplateProblem, lint_template
@@ -86,6 +87,7 @@ _LAZY: dict[str, str] = {
     "convert_many": "iopdocs.pdf",
     "render_annual_report_pdf": "iopdocs.pdf",
     "render_pdf": "iopdocs.pdf",
+    "PdfConverter": "iopdocs.pdf.warm",
     "VerifyResult": "iopdocs.provenance",
     "extract": "iopdocs.provenance",
     "verify": "iopdocs.provenance",
@@ -149,6 +151,7 @@ __all__ = [
     "NotPdfAWarning",
     "OrgNumber",
     "PartyKind",
+    "PdfConverter",
     "Principle",
     "ProvenanceError",
     "RenderResult",

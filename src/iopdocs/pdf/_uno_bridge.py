@@ -1,0 +1,124 @@
+"""The other end of ``iopdocs.pdf.warm``: one LibreOffice, driven over its own remote protocol.
+
+Run by an interpreter that has LibreOffice's Python bridge (``uno``; Debian: python3-uno), not by
+the project's virtual environment, which cannot have it::
+
+    /usr/bin/python3 _uno_bridge.py PIPE_NAME SOFFICE_PGID START_TIMEOUT
+
+It connects to the soffice already listening on ``--accept=pipe,name=PIPE_NAME;urp;``, says
+``{"ready": true}`` on stdout, then reads one JSON request a line from stdin and answers each with
+one JSON line::
+
+    {"source": "/abs/in.docx", "target": "/abs/out.pdf", "filter": {"SelectPdfVersion": 3, ...}}
+    -> {"ok": true}  |  {"error": "...", "fatal": false}
+
+``fatal`` means LibreOffice itself is gone (crashed or killed): this process then exits and the
+caller starts a new pair. When stdin closes, even because the caller was killed, it stops the
+soffice process group, so no LibreOffice outlives the program that wanted it.
+
+Only the standard library and ``uno`` are imported here: it runs outside the package.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import uno  # type: ignore[import-not-found]
+from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
+
+
+def _prop(name: str, value: object) -> Any:
+    item = PropertyValue()
+    item.Name = name
+    item.Value = value
+    return item
+
+
+def _say(message: dict[str, object]) -> None:
+    sys.stdout.write(json.dumps(message) + "\n")
+    sys.stdout.flush()
+
+
+def _connect(pipe: str, deadline: float) -> Any:
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext(
+        "com.sun.star.bridge.UnoUrlResolver", local
+    )
+    while True:
+        try:
+            context = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+            return context.ServiceManager.createInstanceWithContext(
+                "com.sun.star.frame.Desktop", context
+            )
+        except Exception:  # LibreOffice is still starting: it listens once it is up
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _alive(desktop: Any) -> bool:
+    """Whether LibreOffice still answers: after a failed conversion, tells a bad document from a
+    LibreOffice that crashed or was killed."""
+    try:
+        desktop.getFrames()
+    except Exception:
+        return False
+    return True
+
+
+def _convert(desktop: Any, request: dict[str, Any]) -> None:
+    load = (_prop("Hidden", True), _prop("ReadOnly", True), _prop("UpdateDocMode", 0))
+    document = desktop.loadComponentFromURL(Path(request["source"]).as_uri(), "_blank", 0, load)
+    if document is None:
+        raise ValueError("LibreOffice could not open the document")
+    try:
+        data = tuple(_prop(k, v) for k, v in request["filter"].items())
+        store = (
+            _prop("FilterName", "writer_pdf_Export"),
+            _prop("FilterData", uno.Any("[]com.sun.star.beans.PropertyValue", data)),
+        )
+        document.storeToURL(Path(request["target"]).as_uri(), store)
+    finally:
+        with contextlib.suppress(Exception):
+            document.close(True)
+
+
+def _stop(group: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(group, signal.SIGKILL)
+
+
+def main(pipe: str, group: int, start_timeout: float) -> None:
+    try:
+        desktop = _connect(pipe, time.monotonic() + start_timeout)
+    except Exception as exc:
+        _say({"error": f"could not connect to LibreOffice: {exc}", "fatal": True})
+        _stop(group)
+        return
+    _say({"ready": True})
+    try:
+        for line in sys.stdin:
+            request = json.loads(line)
+            try:
+                _convert(desktop, request)
+            except Exception as exc:
+                fatal = not _alive(desktop)
+                _say({"error": f"{type(exc).__name__}: {exc}".strip(), "fatal": fatal})
+                if fatal:
+                    return
+            else:
+                _say({"ok": True})
+    finally:
+        # stdin closed (the caller is done, or was killed), or LibreOffice is gone: stop it all.
+        _stop(group)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], int(sys.argv[2]), float(sys.argv[3]))
