@@ -259,7 +259,10 @@ def check_pdf(source: Path, pdf: Path, stderr: str = "") -> None:
             f"{source}: LibreOffice wrote no PDF" + (f" ({detail})" if detail else "")
         )
     try:
-        pages = len(PdfReader(pdf).pages)
+        try:  # strictly first: it skips pypdf's repair pass over every object of a sound file
+            pages = len(PdfReader(pdf, strict=True).pages)
+        except PyPdfError:
+            pages = len(PdfReader(pdf).pages)
     except (PyPdfError, OSError, ValueError) as exc:
         raise ConversionError(f"{source}: LibreOffice wrote an unreadable PDF: {exc}") from exc
     if pages == 0:

@@ -64,11 +64,15 @@ def pdfa_part(reader: PdfReader) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def open_pdf(data: bytes) -> PdfReader:
-    """A reader of ``data``; objects are parsed only as they are looked at."""
+def open_pdf(data: bytes, *, strict: bool = False) -> PdfReader:
+    """A reader of ``data``; objects are parsed only as they are looked at.
+
+    ``strict`` refuses any flaw, and so skips pypdf's repair pass, which visits every object's
+    offset (about 35 ms on the flagship contract): for a PDF LibreOffice has just written.
+    """
     from pypdf import PdfReader
 
-    return PdfReader(BytesIO(data))
+    return PdfReader(BytesIO(data), strict=strict)
 
 
 def attach(
@@ -78,18 +82,27 @@ def attach(
     description: str,
     *,
     mime: str = "application/json",
-    reader: PdfReader | None = None,
 ) -> bytes:
     """``pdf`` with ``data`` attached as its source (a PDF/A-3 associated file: ``/AFRelationship
     /Source``, listed in the catalog's ``/AF``), as an incremental update.
 
-    A file of the same ``name`` already attached is replaced, never duplicated. ``reader`` is a
-    reader of ``pdf`` already open, to spare opening it again. A PDF that cannot take an
-    incremental update written here (cross-reference streams, encryption) is rewritten whole.
+    A file of the same ``name`` already attached is replaced, never duplicated. A PDF that
+    cannot take an incremental update written here (cross-reference streams, encryption) is
+    rewritten whole.
     """
+    from pypdf.errors import PyPdfError
+
+    try:  # read strictly first: fast on a sound file, and anything else is read leniently
+        return _attach_to(pdf, open_pdf(pdf, strict=True), name, data, description, mime)
+    except PyPdfError:
+        return _attach_to(pdf, open_pdf(pdf), name, data, description, mime)
+
+
+def _attach_to(
+    pdf: bytes, reader: PdfReader, name: str, data: bytes, description: str, mime: str
+) -> bytes:
     from iopdocs.pdf.increment import Increment, is_appendable
 
-    reader = reader if reader is not None else open_pdf(pdf)
     if not is_appendable(pdf, reader):
         from pypdf import PdfWriter
 
