@@ -303,7 +303,14 @@ class PdfConverter:
             raise ConverterMissingError(f"cannot start {soffice}: {exc}") from exc
         try:
             processes.bridge = subprocess.Popen(
-                [python, str(_BRIDGE), pipe, str(processes.soffice.pid), str(self.start_timeout)],
+                [
+                    python,
+                    str(_BRIDGE),
+                    pipe,
+                    str(processes.soffice.pid),
+                    str(self.start_timeout),
+                    processes.profile,
+                ],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=processes.log,
