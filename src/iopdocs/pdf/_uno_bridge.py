@@ -74,7 +74,13 @@ def _alive(desktop: Any) -> bool:
 
 
 def _convert(desktop: Any, request: dict[str, Any]) -> None:
-    load = (_prop("Hidden", True), _prop("ReadOnly", True), _prop("UpdateDocMode", 0))
+    # Read-only, no macros run, no linked content fetched: a document is only converted.
+    load = (
+        _prop("Hidden", True),
+        _prop("ReadOnly", True),
+        _prop("MacroExecutionMode", 0),
+        _prop("UpdateDocMode", 0),
+    )
     document = desktop.loadComponentFromURL(Path(request["source"]).as_uri(), "_blank", 0, load)
     if document is None:
         raise ValueError("LibreOffice could not open the document")
@@ -120,11 +126,12 @@ def _stop(group: int) -> None:
 def main(pipe: str, group: int, start_timeout: float, folder: str) -> None:
     try:
         desktop = _connect(pipe, time.monotonic() + start_timeout)
-        _warm_up(desktop, folder)
     except Exception as exc:
         _say({"error": f"could not connect to LibreOffice: {exc}", "fatal": True})
         _stop(group)
         return
+    with contextlib.suppress(Exception):  # only a speed-up: a real failure shows in a conversion
+        _warm_up(desktop, folder)
     _say({"ready": True})
     try:
         for line in sys.stdin:

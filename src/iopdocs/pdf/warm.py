@@ -96,6 +96,9 @@ class _Processes:
         self.profile: str | None = None
         self.log: IO[bytes] | None = None
         self.buffer = b""
+        # A process forked from the owner (a pool worker) inherits this object; only the owner
+        # may stop what it started.
+        self.owner = os.getpid()
 
     def alive(self) -> bool:
         return (
@@ -107,6 +110,8 @@ class _Processes:
 
     def stop(self) -> None:
         """Kill LibreOffice's process group and the bridge's, and wait for both."""
+        if os.getpid() != self.owner:
+            return
         for process in (self.bridge, self.soffice):
             if process is not None:
                 with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -124,6 +129,8 @@ class _Processes:
 
     def close(self) -> None:
         """Stop everything and remove the profile."""
+        if os.getpid() != self.owner:
+            return
         self.stop()
         if self.log is not None:
             self.log.close()
