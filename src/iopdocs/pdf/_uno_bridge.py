@@ -73,7 +73,7 @@ def _alive(desktop: Any) -> bool:
     return True
 
 
-def _convert(desktop: Any, request: dict[str, Any]) -> None:
+def _convert(desktop: Any, request: dict[str, Any], answer: Any = None) -> None:
     # Read-only, no macros run, no linked content fetched: a document is only converted.
     load = (
         _prop("Hidden", True),
@@ -91,6 +91,9 @@ def _convert(desktop: Any, request: dict[str, Any]) -> None:
             _prop("FilterData", uno.Any("[]com.sun.star.beans.PropertyValue", data)),
         )
         document.storeToURL(Path(request["target"]).as_uri(), store)
+        if answer is not None:
+            # The PDF is complete: answer now, and close the document while the caller goes on.
+            answer()
     finally:
         with contextlib.suppress(Exception):
             document.close(True)
@@ -133,18 +136,24 @@ def main(pipe: str, group: int, start_timeout: float, folder: str) -> None:
     with contextlib.suppress(Exception):  # only a speed-up: a real failure shows in a conversion
         _warm_up(desktop, folder)
     _say({"ready": True})
+    answered: list[bool] = []
+
+    def answer() -> None:
+        _say({"ok": True})
+        answered.append(True)
+
     try:
         for line in sys.stdin:
             request = json.loads(line)
+            answered.clear()
             try:
-                _convert(desktop, request)
+                _convert(desktop, request, answer)
             except Exception as exc:
                 fatal = not _alive(desktop)
-                _say({"error": f"{type(exc).__name__}: {exc}".strip(), "fatal": fatal})
+                if not answered:
+                    _say({"error": f"{type(exc).__name__}: {exc}".strip(), "fatal": fatal})
                 if fatal:
                     return
-            else:
-                _say({"ok": True})
     finally:
         # stdin closed (the caller is done, or was killed), or LibreOffice is gone: stop it all.
         _stop(group)
