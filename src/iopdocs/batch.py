@@ -201,7 +201,9 @@ def _render_pdfs(
     workers = min(jobs or _cores(), len(tasks))
     converters = [PdfConverter(timeout=timeout) for _ in range(workers)]
     try:
-        with ThreadPoolExecutor(workers, thread_name_prefix="iopdocs-pdf") as threads:
+        # Twice as many threads as LibreOffice processes: while one thread attaches and writes
+        # a converted PDF, another already hands its LibreOffice the next document.
+        with ThreadPoolExecutor(2 * workers, thread_name_prefix="iopdocs-pdf") as threads:
             starting = [threads.submit(converter.start) for converter in converters]
             docx_tasks = [
                 _Task(t.index, t.source, t.agreement, str(work / f"{Path(t.output).stem}.docx"))
@@ -242,11 +244,17 @@ def _render_pdfs(
                 if outcome is None or not outcome.ok:
                     error = outcome.error if outcome is not None else f"{task.source}: not rendered"
                     return RenderResult(task.source, Path(task.output), error)
+                output = Path(task.output)
                 converter = free.get()
                 try:
-                    return _convert_one(task, Path(docx_task.output), converter, embed_data)
+                    (pdf,) = converter.convert_many(
+                        [docx_task.output], work, pdfa=3 if embed_data else 2
+                    )
+                except (OSError, IopdocsError) as exc:
+                    return RenderResult(task.source, output, f"{task.source}: {exc}")
                 finally:
-                    free.put(converter)
+                    free.put(converter)  # to the next document while this one is finished
+                return _finish_pdf(task, pdf, embed_data)
 
             futures = {
                 threads.submit(finish, task, docx_task): task
@@ -302,15 +310,14 @@ class _ColdConverter:
         return convert_many(docx_files, out_dir, pdfa=pdfa, timeout=limit)
 
 
-def _convert_one(task: _Task, docx: Path, converter: _Converter, embed_data: bool) -> RenderResult:
-    """Convert one rendered contract, attach its agreement, move the PDF into place."""
+def _finish_pdf(task: _Task, converted: Path, embed_data: bool) -> RenderResult:
+    """Attach the agreement to one converted contract and move the PDF into place."""
     from iopdocs._files import write_atomic
     from iopdocs.loading import load_agreement
     from iopdocs.pdf import attach_agreement
 
     output = Path(task.output)
     try:
-        (converted,) = converter.convert_many([docx], docx.parent, pdfa=3 if embed_data else 2)
         pdf = converted.read_bytes()
         if embed_data:
             agreement = (
