@@ -170,3 +170,18 @@ def test_libreoffice_stops_when_the_program_using_it_is_killed() -> None:
     )
     assert out.returncode == -signal.SIGKILL
     assert gone(int(out.stdout))  # the bridge saw its stdin close and stopped LibreOffice
+
+
+def test_the_annual_report_and_convert_many_use_the_same_libreoffice(
+    converter: PdfConverter, flagship: Agreement, docx: Path, tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+
+    pid = converter.pid
+    report = iopdocs.render_annual_report_pdf(
+        flagship, 2024, party="GSE", path=tmp_path / "rapport.pdf", converter=converter
+    )
+    assert pdfa_part(PdfReader(report)) == 3
+    (pdf,) = iopdocs.convert_many([docx], tmp_path, pdfa=2, converter=converter)
+    assert pdfa_part(PdfReader(pdf)) == 2
+    assert converter.pid == pid
