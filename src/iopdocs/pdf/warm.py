@@ -55,8 +55,9 @@ _SECONDS_PER_FILE = 30.0
 
 
 def find_uno_python() -> str:
-    """An interpreter with LibreOffice's ``uno``: ``$IOPDOCS_UNO_PYTHON``, else the system
-    ``python3`` Debian's python3-uno installs into, else the Python LibreOffice ships with."""
+    """An interpreter with LibreOffice's ``uno``: ``$IOPDOCS_UNO_PYTHON``, else the Python
+    LibreOffice ships with (macOS, Windows, LibreOffice's own Linux builds), else the system
+    ``python3`` that Debian's python3-uno installs into."""
     configured = os.environ.get(UNO_PYTHON_ENV)
     if configured:
         found = shutil.which(configured)
@@ -67,9 +68,9 @@ def find_uno_python() -> str:
         return found
     soffice_dir = Path(os.path.realpath(find_soffice())).parent
     for candidate in (
-        "/usr/bin/python3",
-        str(soffice_dir / "python"),  # LibreOffice's own build for Windows and Linux tarballs
+        str(soffice_dir / "python"),  # LibreOffice's own builds for Windows and Linux
         str(soffice_dir.parent / "Resources" / "python"),  # macOS
+        "/usr/bin/python3",
     ):
         if os.access(candidate, os.X_OK):
             return candidate
