@@ -34,7 +34,7 @@ lint: $(VENV)/.dev-installed
 bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/bench_render.py
 
-## bench-pdf: LibreOffice conversion, one soffice call per file against one batched call
+## bench-pdf: PDF packaging, warm against cold LibreOffice, a batch against plain soffice calls
 bench-pdf: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/bench_pdf.py
 

@@ -64,6 +64,7 @@ if TYPE_CHECKING:
         Status,
     )
     from iopdocs.pdf import NotPdfAWarning, convert_many, render_annual_report_pdf, render_pdf
+    from iopdocs.pdf.warm import PdfConverter
     from iopdocs.provenance import VerifyResult, extract, verify
     from iopdocs.reviewing import Finding, Severity, review
     from iopdocs.reviewing.diff import Change, ChangeKind, diff
@@ -92,6 +93,7 @@ _LAZY: dict[str, str] = {
     "convert_many": "iopdocs.pdf",
     "render_annual_report_pdf": "iopdocs.pdf",
     "render_pdf": "iopdocs.pdf",
+    "PdfConverter": "iopdocs.pdf.warm",
     "VerifyResult": "iopdocs.provenance",
     "extract": "iopdocs.provenance",
     "verify": "iopdocs.provenance",
@@ -195,6 +197,7 @@ __all__ = [
     "NotPdfAWarning",
     "OrgNumber",
     "PartyKind",
+    "PdfConverter",
     "Principle",
     "ProvenanceError",
     "RenderResult",

@@ -2,28 +2,30 @@
 
 A region drafting one contract per partner hands ``render_many`` the agreement files (or
 agreements built in Python, each with a name) and a folder. Each source becomes
-``FOLDER/<name>.docx``, or ``.pdf``: the documents are then converted by one LibreOffice run,
-many times faster than one run per file. A source that fails (a missing file, invalid data) is
-reported with its readable error while the others are still rendered. Results come back in the
-order of the sources, whatever order the processes finish in.
+``FOLDER/<name>.docx``, or ``.pdf``: the documents are then converted by LibreOffice kept
+running, one process per core, many times faster than starting it for each file. A source that
+fails (a missing file, invalid data) is reported with its readable error while the others are
+still rendered. Results come back in the order of the sources, whatever order the processes
+finish in.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from iopdocs._files import commit_temporary, write_temporary
-from iopdocs.errors import BatchError, IopdocsError
+from iopdocs.errors import BatchError, ConverterMissingError, IopdocsError
 from iopdocs.model import Agreement
 
 if TYPE_CHECKING:
     import queue
     from concurrent.futures import Future
+
 
 __all__ = ["BatchResult", "RenderResult", "render_many"]
 
@@ -115,11 +117,12 @@ def render_many(
     finishes. A source that fails does not stop the others: its ``RenderResult.error`` says why.
     Outputs are the same bytes ``render_contract`` gives.
 
-    With ``format="pdf"`` every contract is rendered as above into a private folder, then all are
-    converted by one LibreOffice run (PDF/A-3b with the agreement attached, as ``render_pdf``
-    makes them; PDF/A-2b without it when ``embed_data`` is false). ``timeout`` bounds that run in
-    seconds. Should the run fail as a whole, each document is converted alone, so one document
-    LibreOffice cannot convert fails alone.
+    With ``format="pdf"`` every contract is rendered as above into a private folder, then
+    converted by LibreOffice kept running, one process per job (PDF/A-3b with the agreement
+    attached, as ``render_pdf`` makes them; PDF/A-2b without it when ``embed_data`` is false).
+    ``timeout`` bounds each document's conversion in seconds (default 30). A document LibreOffice
+    cannot convert, or that makes it crash or hang, fails alone; LibreOffice is restarted for the
+    next one.
 
     Raises ``BatchError`` before rendering anything when two sources would write the same file,
     a name is not a plain file name, the folder cannot be made, or ``jobs`` or ``format`` is
@@ -180,77 +183,153 @@ def _render_pdfs(
     embed_data: bool,
     timeout: float | None,
 ) -> BatchResult:
-    """Render every contract to .docx in a private folder, convert them all in one LibreOffice
-    run, attach each agreement and move the PDFs into place."""
+    """Render every contract to .docx in a private folder, then convert, attach each agreement
+    and move each PDF into place, one warm LibreOffice per worker.
+
+    LibreOffice starts (about 1.5 s) while the .docx files are rendered; each process then takes
+    the next document as soon as it is done with one, so a document LibreOffice cannot convert
+    (or that makes it crash or hang) fails alone and the others go on.
+    """
+    import queue
     import shutil
     import tempfile
+    from concurrent.futures import ThreadPoolExecutor, as_completed
 
-    from iopdocs._files import write_atomic
-    from iopdocs.errors import ConversionError
-    from iopdocs.loading import load_agreement
-    from iopdocs.pdf import attach_agreement
-    from iopdocs.pdf.convert import convert_many
+    from iopdocs.pdf.warm import PdfConverter
 
     work = Path(tempfile.mkdtemp(prefix=".iopdocs-batch-", dir=folder))
+    workers = min(jobs or _cores(), len(tasks))
+    converters = [PdfConverter(timeout=timeout) for _ in range(workers)]
     try:
-        docx_tasks = [
-            _Task(t.index, t.source, t.agreement, str(work / f"{Path(t.output).stem}.docx"))
-            for t in tasks
-        ]
-        outcomes: list[RenderResult | None] = [None] * len(tasks)
+        # Twice as many threads as LibreOffice processes: while one thread attaches and writes
+        # a converted PDF, another already hands its LibreOffice the next document.
+        with ThreadPoolExecutor(2 * workers, thread_name_prefix="iopdocs-pdf") as threads:
+            starting = [threads.submit(converter.start) for converter in converters]
+            docx_tasks = [
+                _Task(t.index, t.source, t.agreement, str(work / f"{Path(t.output).stem}.docx"))
+                for t in tasks
+            ]
+            outcomes: list[RenderResult | None] = [None] * len(tasks)
 
-        def rendered_one(result: RenderResult, index: int) -> None:
-            outcomes[index] = result
+            def rendered_one(result: RenderResult, index: int) -> None:
+                outcomes[index] = result
 
-        workers = min(jobs or _cores(), len(tasks))
-        if workers <= 1:
-            for task in docx_tasks:
-                rendered_one(_outcome(task, *_render(task, template, locale)), task.index)
-        else:
-            _in_pool(docx_tasks, workers, template, locale, rendered_one)
-
-        good = [t for t in docx_tasks if (r := outcomes[t.index]) is not None and r.ok]
-        pdfa = 3 if embed_data else 2
-        errors: dict[int, str] = {}
-        try:
-            convert_many([t.output for t in good], work, pdfa=pdfa, timeout=timeout)
-        except ConversionError:
-            # Find the document LibreOffice cannot convert: the others are still converted.
-            for t in good:
-                try:
-                    convert_many([t.output], work, pdfa=pdfa, timeout=timeout)
-                except ConversionError as exc:
-                    errors[t.index] = f"{t.source}: {exc}"
-
-        results: list[RenderResult] = []
-        for task, docx_task in zip(tasks, docx_tasks, strict=True):
-            outcome = outcomes[task.index]
-            output = Path(task.output)
-            if outcome is None or not outcome.ok:
-                error = outcome.error if outcome is not None else f"{task.source}: not rendered"
-                result = RenderResult(task.source, output, error)
-            elif task.index in errors:
-                result = RenderResult(task.source, output, errors[task.index])
+            if workers <= 1:
+                for task in docx_tasks:
+                    rendered_one(_outcome(task, *_render(task, template, locale)), task.index)
             else:
+                _in_pool(docx_tasks, workers, template, locale, rendered_one)
+            free: queue.SimpleQueue[_Converter] = queue.SimpleQueue()
+            try:
+                for started in starting:
+                    started.result()
+            except ConverterMissingError as exc:
+                # LibreOffice is there (checked before rendering) but not its Python bridge:
+                # convert as before, one soffice start per document, and say why it is slow.
+                import warnings
+
+                warnings.warn(
+                    f"converting without a warm LibreOffice, so more slowly: {exc}",
+                    RuntimeWarning,
+                    stacklevel=4,
+                )
+                for _ in converters:
+                    free.put(_ColdConverter(timeout))
+            else:
+                for converter in converters:
+                    free.put(converter)
+
+            def finish(task: _Task, docx_task: _Task) -> RenderResult:
+                outcome = outcomes[task.index]
+                if outcome is None or not outcome.ok:
+                    error = outcome.error if outcome is not None else f"{task.source}: not rendered"
+                    return RenderResult(task.source, Path(task.output), error)
+                output = Path(task.output)
+                converter = free.get()
                 try:
-                    pdf = Path(docx_task.output).with_suffix(".pdf").read_bytes()
-                    if embed_data:
-                        agreement = (
-                            load_agreement(task.agreement)
-                            if isinstance(task.agreement, str)
-                            else task.agreement
-                        )
-                        pdf = attach_agreement(pdf, agreement)
-                    write_atomic(output, pdf)
-                    result = RenderResult(task.source, output)
+                    (pdf,) = converter.convert_many(
+                        [docx_task.output], work, pdfa=3 if embed_data else 2
+                    )
                 except (OSError, IopdocsError) as exc:
-                    result = RenderResult(task.source, output, f"{task.source}: {exc}")
-            results.append(result)
-            if progress is not None:
-                progress(len(results), len(tasks), result)
-        return BatchResult(tuple(results), folder)
+                    return RenderResult(task.source, output, f"{task.source}: {exc}")
+                finally:
+                    free.put(converter)  # to the next document while this one is finished
+                return _finish_pdf(task, pdf, embed_data)
+
+            futures = {
+                threads.submit(finish, task, docx_task): task
+                for task, docx_task in zip(tasks, docx_tasks, strict=True)
+            }
+            results: list[RenderResult | None] = [None] * len(tasks)
+            try:
+                for done, future in enumerate(as_completed(futures), start=1):
+                    result = future.result()
+                    results[futures[future].index] = result
+                    if progress is not None:
+                        progress(done, len(tasks), result)
+            except BaseException:
+                # Ctrl-C: what has not begun is not begun; each worker ends the document in hand.
+                for future in futures:
+                    future.cancel()
+                raise
+        return BatchResult(tuple(r for r in results if r is not None), folder)
     finally:
+        for converter in converters:
+            converter.close()
         shutil.rmtree(work, ignore_errors=True)
+
+
+class _Converter(Protocol):
+    def convert_many(
+        self,
+        docx_files: Sequence[str | os.PathLike[str]],
+        out_dir: str | os.PathLike[str],
+        *,
+        pdfa: int | None = 2,
+        timeout: float | None = None,
+    ) -> list[Path]: ...
+
+
+@dataclass(frozen=True)
+class _ColdConverter:
+    """One soffice start per call: the way without LibreOffice's Python bridge."""
+
+    timeout: float | None
+
+    def convert_many(
+        self,
+        docx_files: Sequence[str | os.PathLike[str]],
+        out_dir: str | os.PathLike[str],
+        *,
+        pdfa: int | None = 2,
+        timeout: float | None = None,
+    ) -> list[Path]:
+        from iopdocs.pdf.convert import convert_many
+
+        limit = timeout if timeout is not None else self.timeout
+        return convert_many(docx_files, out_dir, pdfa=pdfa, timeout=limit)
+
+
+def _finish_pdf(task: _Task, converted: Path, embed_data: bool) -> RenderResult:
+    """Attach the agreement to one converted contract and move the PDF into place."""
+    from iopdocs._files import write_atomic
+    from iopdocs.loading import load_agreement
+    from iopdocs.pdf import attach_agreement
+
+    output = Path(task.output)
+    try:
+        pdf = converted.read_bytes()
+        if embed_data:
+            agreement = (
+                load_agreement(task.agreement)
+                if isinstance(task.agreement, str)
+                else task.agreement
+            )
+            pdf = attach_agreement(pdf, agreement)
+        write_atomic(output, pdf)
+    except (OSError, IopdocsError) as exc:
+        return RenderResult(task.source, output, f"{task.source}: {exc}")
+    return RenderResult(task.source, output)
 
 
 def _tasks(

@@ -261,7 +261,8 @@ def _pdf_arguments(parser: argparse.ArgumentParser) -> None:
         "--timeout",
         type=float,
         metavar="SECONDS",
-        help="for a PDF: stop LibreOffice after this long (default: a minute or more)",
+        help="for a PDF: stop LibreOffice after this long (default: a minute or more; in a "
+        "batch, for each document: 30 s)",
     )
 
 

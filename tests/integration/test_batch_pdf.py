@@ -1,4 +1,4 @@
-"""Many agreements to PDF at once: one LibreOffice run for all, each PDF as render_pdf makes it.
+"""Many agreements to PDF at once: a warm LibreOffice per job, each PDF as render_pdf makes it.
 
 Skipped with the stated reason where LibreOffice is absent; never skipped in CI (CI=true).
 """
@@ -75,3 +75,37 @@ def test_without_libreoffice_nothing_is_rendered(
     with pytest.raises(ConverterMissingError):
         render_many([FLAGSHIP], tmp_path / "ut", format="pdf")
     assert not (tmp_path / "ut").exists()
+
+
+def test_each_job_keeps_one_libreoffice_running_for_all_its_documents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from iopdocs.pdf.warm import PdfConverter
+
+    started: list[PdfConverter] = []
+    original = PdfConverter.start
+
+    def start(self: PdfConverter) -> None:
+        started.append(self)
+        original(self)
+
+    monkeypatch.setattr(PdfConverter, "start", start)
+    sources = [(f"avtal-{n}", load_agreement(FLAGSHIP if n % 2 else SECOND)) for n in range(4)]
+    result = render_many(sources, tmp_path / "ut", format="pdf", jobs=2)
+    assert result.ok
+    assert len(started) == 2  # two LibreOffice processes for four documents
+    assert all(converter.starts == 1 for converter in started)  # none started again
+
+
+def test_without_libreoffices_python_bridge_a_batch_still_converts_more_slowly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from iopdocs.pdf.warm import UNO_PYTHON_ENV
+
+    monkeypatch.setenv(UNO_PYTHON_ENV, sys.executable)  # this Python cannot import uno
+    with pytest.warns(RuntimeWarning, match="python3-uno"):
+        result = render_many([FLAGSHIP], tmp_path / "ut", format="pdf", jobs=1)
+    assert result.ok
+    assert extract(result.written[0]) == load_agreement(FLAGSHIP)

@@ -211,7 +211,7 @@ def test_the_agreement_is_attached_as_a_pdfa3_source_file_and_reads_back_equal(
     for pdf, agreement in ((final_contract, flagship), (draft_package, draft)):
         (attachment,) = list(pdf.reader.attachment_list)
         assert attachment.name == AGREEMENT_ATTACHMENT
-        assert attachment.subtype == "/application#2Fjson"
+        assert attachment.subtype == "/application/json"  # the MIME type, as PDF/A-3 asks
         assert attachment.associated_file_relationship == "/Source"
         catalog_af = [ref.get_object() for ref in pdf.reader.root_object["/AF"]]
         assert [spec["/UF"] for spec in catalog_af] == [AGREEMENT_ATTACHMENT]

@@ -43,6 +43,7 @@ PUBLIC = {
     "report_periods",
     "OrgNumber",
     "PartyKind",
+    "PdfConverter",
     "Principle",
     "Status",
     "TemplateError",

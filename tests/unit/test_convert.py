@@ -138,3 +138,36 @@ def test_pdfa_is_asked_for_in_the_json_filter_syntax_libreoffice_honours() -> No
 def test_no_inputs_need_no_soffice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(SOFFICE_ENV, str(tmp_path / "nowhere"))
     assert convert_many([], tmp_path) == []
+
+
+def test_a_warm_converter_without_libreoffices_python_bridge_names_the_package(
+    tmp_path: Path, docx: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bridge runs under a Python that can import uno; this one (the venv's) cannot."""
+    from iopdocs import PdfConverter
+    from iopdocs.pdf.warm import UNO_PYTHON_ENV
+
+    pids = tmp_path / "pids"
+    program = fake_soffice(tmp_path, f"open({str(pids)!r}, 'w').write(str(os.getpid()))\n"
+                           "time.sleep(600)")  # fmt: skip
+    monkeypatch.setenv(SOFFICE_ENV, str(program))
+    monkeypatch.setenv(UNO_PYTHON_ENV, sys.executable)
+    converter = PdfConverter(start_timeout=20)
+    with pytest.raises(ConverterMissingError, match="python3-uno"):
+        converter.convert(docx)
+    deadline = time.monotonic() + 5
+    while alive(soffice := int(pids.read_text())) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(soffice)  # the soffice started for it was stopped
+    converter.close()
+
+
+def test_the_warm_and_the_cold_converter_ask_for_the_same_export() -> None:
+    import json
+
+    from iopdocs.pdf.convert import export_options
+
+    options = json.loads(export_filter(3).split(":", 2)[2])
+    assert {name: option["value"] for name, option in options.items()} == {
+        name: str(value).lower() for name, value in export_options(3).items()
+    }

@@ -31,6 +31,7 @@ from iopdocs.pdf.convert import (
 if TYPE_CHECKING:
     from iopdocs.model import AnnualReport
     from iopdocs.pdf.package import Part
+    from iopdocs.pdf.warm import PdfConverter
 
 __all__ = [
     "INSTALL_COMMAND",
@@ -63,6 +64,7 @@ def render_pdf(
     locale: str = "sv_SE",
     embed_data: bool = True,
     timeout: float | None = None,
+    converter: PdfConverter | None = None,
 ) -> bytes: ...
 @overload
 def render_pdf(
@@ -74,6 +76,7 @@ def render_pdf(
     locale: str = "sv_SE",
     embed_data: bool = True,
     timeout: float | None = None,
+    converter: PdfConverter | None = None,
 ) -> Path: ...
 def render_pdf(
     agreement: Agreement,
@@ -84,6 +87,7 @@ def render_pdf(
     locale: str = "sv_SE",
     embed_data: bool = True,
     timeout: float | None = None,
+    converter: PdfConverter | None = None,
 ) -> bytes | Path:
     """The signing package of ``agreement`` as one PDF/A file.
 
@@ -99,6 +103,9 @@ def render_pdf(
     neither PDF nor .docx, ``ConverterMissingError`` without LibreOffice and ``ConversionError``
     when conversion fails or exceeds ``timeout`` seconds. Warns ``NotPdfAWarning`` for an
     appendix PDF that is not PDF/A.
+
+    ``converter`` (a ``PdfConverter``) is a LibreOffice already running: a second call then takes
+    about the time LibreOffice needs to convert the document, not a start of LibreOffice as well.
     """
     from iopdocs.documents import render_contract
     from iopdocs.documents.context import appendix_titles
@@ -109,7 +116,9 @@ def render_pdf(
     # The appendices the contract lists last are the user's: "Bilaga 2 – Budget", ….
     bookmarks = appendix_titles(agreement)[-len(files) :] if files else []
     contract = render_contract(agreement, template=template, locale=locale)
-    parts = _convert_parts(contract, list(zip(files, bookmarks, strict=True)), embed_data, timeout)
+    parts = _convert_parts(
+        contract, list(zip(files, bookmarks, strict=True)), embed_data, timeout, converter
+    )
     data = _assemble(
         parts, agreement, draft=agreement.metadata.status is Status.DRAFT, embed=embed_data
     )
@@ -130,6 +139,7 @@ def render_annual_report_pdf(
     locale: str = "sv_SE",
     embed_data: bool = True,
     timeout: float | None = None,
+    converter: PdfConverter | None = None,
 ) -> bytes: ...
 @overload
 def render_annual_report_pdf(
@@ -143,6 +153,7 @@ def render_annual_report_pdf(
     locale: str = "sv_SE",
     embed_data: bool = True,
     timeout: float | None = None,
+    converter: PdfConverter | None = None,
 ) -> Path: ...
 def render_annual_report_pdf(
     agreement: Agreement,
@@ -155,18 +166,20 @@ def render_annual_report_pdf(
     locale: str = "sv_SE",
     embed_data: bool = True,
     timeout: float | None = None,
+    converter: PdfConverter | None = None,
 ) -> bytes | Path:
     """The annual report of ``year`` as PDF/A, like ``render_annual_report`` makes the .docx.
 
     The agreement is attached as JSON (PDF/A-3b) unless ``embed_data`` is false (PDF/A-2b). A
-    report is not a contract, so it never carries the draft stamp.
+    report is not a contract, so it never carries the draft stamp. ``converter``: as for
+    ``render_pdf``.
     """
     from iopdocs.documents import render_annual_report
 
     document = render_annual_report(
         agreement, year, party=party, report=report, template=template, locale=locale
     )
-    parts = _convert_parts(document, [], embed_data, timeout)
+    parts = _convert_parts(document, [], embed_data, timeout, converter)
     data = _assemble(parts, agreement, draft=False, embed=embed_data)
     if path is None:
         return data
@@ -240,6 +253,7 @@ def _convert_parts(
     appendices: list[tuple[Path, str]],
     embed_data: bool,
     timeout: float | None,
+    converter: PdfConverter | None = None,
 ) -> list[Part]:
     """The document and its appendices as PDFs, every .docx converted in one LibreOffice run."""
     from pypdf import PdfReader
@@ -259,7 +273,9 @@ def _convert_parts(
                 sources.append(copy)
         converted = {
             p.stem: p.read_bytes()
-            for p in convert_many(sources, work / "out", pdfa=level, timeout=timeout)
+            for p in convert_many(
+                sources, work / "out", pdfa=level, timeout=timeout, converter=converter
+            )
         }
     parts = [Part(converted["document"])]
     for number, (file, title) in enumerate(appendices, start=1):

@@ -27,8 +27,12 @@ import tempfile
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from iopdocs.errors import ConversionError, ConverterMissingError
+
+if TYPE_CHECKING:
+    from iopdocs.pdf.warm import PdfConverter
 
 __all__ = [
     "INSTALL_COMMAND",
@@ -83,20 +87,33 @@ def is_docx(path: str | os.PathLike[str]) -> bool:
         return False
 
 
+def export_options(pdfa: int | None) -> dict[str, bool | int]:
+    """The PDF export filter's options: PDF/A-``pdfa`` (2 or 3, part B) and tagged, or plain PDF.
+
+    One source for both ways of converting, so a warm converter writes what soffice writes.
+    """
+    options: dict[str, bool | int] = {"UseTaggedPDF": True, "ExportBookmarks": True}
+    if pdfa is not None:
+        if pdfa not in (1, 2, 3):
+            raise ValueError(f"pdfa must be 1, 2 or 3 (PDF/A-1b, -2b, -3b), not {pdfa!r}")
+        options["SelectPdfVersion"] = pdfa
+    return options
+
+
 def export_filter(pdfa: int | None) -> str:
-    """The ``--convert-to`` argument: PDF/A-``pdfa`` (2 or 3, part B) and tagged, or plain PDF.
+    """The ``--convert-to`` argument for ``export_options(pdfa)``.
 
     The JSON form of the filter options is the one LibreOffice honours; the older
     ``SelectPdfVersion=2`` form is silently ignored.
     """
-    options: dict[str, dict[str, str]] = {
-        "UseTaggedPDF": {"type": "boolean", "value": "true"},
-        "ExportBookmarks": {"type": "boolean", "value": "true"},
+    options = {
+        name: (
+            {"type": "boolean", "value": str(value).lower()}
+            if isinstance(value, bool)
+            else {"type": "long", "value": str(value)}
+        )
+        for name, value in export_options(pdfa).items()
     }
-    if pdfa is not None:
-        if pdfa not in (1, 2, 3):
-            raise ValueError(f"pdfa must be 1, 2 or 3 (PDF/A-1b, -2b, -3b), not {pdfa!r}")
-        options["SelectPdfVersion"] = {"type": "long", "value": str(pdfa)}
     return "pdf:writer_pdf_Export:" + json.dumps(options, separators=(",", ":"))
 
 
@@ -106,6 +123,7 @@ def convert_many(
     *,
     pdfa: int | None = 2,
     timeout: float | None = None,
+    converter: PdfConverter | None = None,
 ) -> list[Path]:
     """Convert many .docx files to PDF with one LibreOffice process; return the PDFs' paths.
 
@@ -116,24 +134,17 @@ def convert_many(
 
     Raises ``ConverterMissingError`` without soffice, and ``ConversionError`` for an input that
     is not a .docx, two inputs with the same name, a timeout, or a PDF soffice did not write.
+
+    With ``converter`` (a ``PdfConverter``), its LibreOffice, already running, converts them; then
+    ``timeout`` is for each file.
     """
+    if converter is not None:
+        return converter.convert_many(docx_files, out_dir, pdfa=pdfa, timeout=timeout)
     sources = [Path(f) for f in docx_files]
     target = Path(out_dir)
     if not sources:
         return []
-    for source in sources:
-        if not source.is_file():
-            raise ConversionError(f"{source}: no such file")
-        if not is_docx(source):
-            raise ConversionError(f"{source}: not a Word document (.docx); refusing to convert it")
-    stems = [s.stem for s in sources]
-    duplicates = sorted({s for s in stems if stems.count(s) > 1})
-    if duplicates:
-        raise ConversionError(
-            f"two inputs would both become {duplicates[0]}.pdf; give them different names"
-        )
-    if not target.is_dir():
-        raise ConversionError(f"{target}: the output folder does not exist")
+    check_sources(sources, target)
     soffice = find_soffice()
     limit = timeout if timeout is not None else _STARTUP_SECONDS + _SECONDS_PER_FILE * len(sources)
 
@@ -156,7 +167,7 @@ def convert_many(
         stderr = _run(command, limit)
         produced = [Path(work) / f"{s.stem}.pdf" for s in sources]
         for source, pdf in zip(sources, produced, strict=True):
-            _check_pdf(source, pdf, stderr)
+            check_pdf(source, pdf, stderr)
         results = []
         for pdf in produced:
             final = target / pdf.name
@@ -165,11 +176,30 @@ def convert_many(
     return results
 
 
+def check_sources(sources: Sequence[Path], target: Path) -> None:
+    """Refuse, before any conversion: a missing or non-.docx input, two inputs that would write
+    one PDF, a missing output folder."""
+    for source in sources:
+        if not source.is_file():
+            raise ConversionError(f"{source}: no such file")
+        if not is_docx(source):
+            raise ConversionError(f"{source}: not a Word document (.docx); refusing to convert it")
+    stems = [s.stem for s in sources]
+    duplicates = sorted({s for s in stems if stems.count(s) > 1})
+    if duplicates:
+        raise ConversionError(
+            f"two inputs would both become {duplicates[0]}.pdf; give them different names"
+        )
+    if not target.is_dir():
+        raise ConversionError(f"{target}: the output folder does not exist")
+
+
 def convert_to_pdf(
     docx: str | os.PathLike[str] | bytes,
     *,
     pdfa: int | None = 2,
     timeout: float | None = None,
+    converter: PdfConverter | None = None,
 ) -> bytes:
     """Convert one .docx (a path or its bytes) to PDF and return the PDF's bytes."""
     with tempfile.TemporaryDirectory(prefix="iopdocs-pdf-") as folder:
@@ -180,7 +210,7 @@ def convert_to_pdf(
             source = Path(docx)
         out = Path(folder) / "out"
         out.mkdir()
-        (pdf,) = convert_many([source], out, pdfa=pdfa, timeout=timeout)
+        (pdf,) = convert_many([source], out, pdfa=pdfa, timeout=timeout, converter=converter)
         return pdf.read_bytes()
 
 
@@ -218,7 +248,8 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
-def _check_pdf(source: Path, pdf: Path, stderr: str) -> None:
+def check_pdf(source: Path, pdf: Path, stderr: str = "") -> None:
+    """Refuse what LibreOffice wrote unless it is a PDF with pages (soffice exits 0 regardless)."""
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
@@ -228,7 +259,10 @@ def _check_pdf(source: Path, pdf: Path, stderr: str) -> None:
             f"{source}: LibreOffice wrote no PDF" + (f" ({detail})" if detail else "")
         )
     try:
-        pages = len(PdfReader(pdf).pages)
+        try:  # strictly first: it skips pypdf's repair pass over every object of a sound file
+            pages = len(PdfReader(pdf, strict=True).pages)
+        except PyPdfError:
+            pages = len(PdfReader(pdf).pages)
     except (PyPdfError, OSError, ValueError) as exc:
         raise ConversionError(f"{source}: LibreOffice wrote an unreadable PDF: {exc}") from exc
     if pages == 0:

@@ -1,6 +1,15 @@
 """Putting a signing package together with pypdf: appendices, bookmarks, the draft stamp and the
 agreement attached as data.
 
+A contract without appendices is finished by appending to the PDF LibreOffice wrote (an
+incremental update, ``iopdocs.pdf.increment``): ``attach`` adds the file and a new catalog, and the
+thousands of objects of the tagged document are neither parsed nor written again. Appendices are
+pages of other documents, so a package with them is written whole (``assemble``).
+
+The seams for later work: ``open_pdf`` (reading a PDF, where hostile input is to be refused),
+``attach`` (an associated file as an update), ``stamp_pages`` (the draft stamp on pages of a
+writer), ``assemble`` (joining documents).
+
 LibreOffice writes the PDF/A parts (XMP metadata, output intent, tagging, fonts); this module only
 adds what keeps them valid: pages of other PDFs, outline entries, a vector-drawn stamp (no font,
 so nothing to embed) and, on PDF/A-3, an associated file. It never touches the XMP metadata or the
@@ -12,15 +21,16 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from io import BytesIO
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pypdf import PageObject, PdfReader, PdfWriter
+    from pypdf.generic import DictionaryObject, IndirectObject, PdfObject, StreamObject
 
-__all__ = ["Part", "assemble", "pdfa_part"]
+__all__ = ["Part", "assemble", "attach", "open_pdf", "pdfa_part", "stamp_pages"]
 
 # "UTKAST" as strokes in a 0.6 × 1 cell per letter: drawn with lines and curves, so the stamp
 # needs no font (PDF/A requires every font used for visible text to be embedded).
@@ -54,6 +64,171 @@ def pdfa_part(reader: PdfReader) -> int | None:
     return int(found.group(1)) if found else None
 
 
+def open_pdf(data: bytes, *, strict: bool = False) -> PdfReader:
+    """A reader of ``data``; objects are parsed only as they are looked at.
+
+    ``strict`` refuses any flaw, and so skips pypdf's repair pass, which visits every object's
+    offset (about 35 ms on the flagship contract): for a PDF LibreOffice has just written.
+    """
+    from pypdf import PdfReader
+
+    return PdfReader(BytesIO(data), strict=strict)
+
+
+def attach(
+    pdf: bytes,
+    name: str,
+    data: bytes,
+    description: str,
+    *,
+    mime: str = "application/json",
+) -> bytes:
+    """``pdf`` with ``data`` attached as its source (a PDF/A-3 associated file: ``/AFRelationship
+    /Source``, listed in the catalog's ``/AF``), as an incremental update.
+
+    A file of the same ``name`` already attached is replaced, never duplicated. A PDF that
+    cannot take an incremental update written here (cross-reference streams, encryption) is
+    rewritten whole.
+    """
+    from pypdf.errors import PyPdfError
+
+    try:  # read strictly first: fast on a sound file, and anything else is read leniently
+        return _attach_to(pdf, open_pdf(pdf, strict=True), name, data, description, mime)
+    except PyPdfError:
+        return _attach_to(pdf, open_pdf(pdf), name, data, description, mime)
+
+
+def _attach_to(
+    pdf: bytes, reader: PdfReader, name: str, data: bytes, description: str, mime: str
+) -> bytes:
+    from iopdocs.pdf.increment import Increment, is_appendable
+
+    if not is_appendable(pdf, reader):
+        from pypdf import PdfWriter
+
+        writer = PdfWriter(clone_from=reader)
+        writer.pdf_header = reader.pdf_header
+        _attach(writer, name, data, description, mime)
+        out = BytesIO()
+        writer.write(out)
+        return out.getvalue()
+
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+
+    update = Increment(pdf, reader)
+    spec = update.add(_file_spec(update.add(_embedded_file(data, mime)), name, description))
+    catalog = DictionaryObject(reader.root_object)  # a shallow copy: only its entries change
+    old_names = catalog.get("/Names")
+    names = (
+        DictionaryObject(old_names.get_object()) if old_names is not None else DictionaryObject()
+    )
+    entries = _name_tree_entries(names.get("/EmbeddedFiles"))
+    replaced = {_number(value) for key, value in entries if key == name}
+    entries = [(key, value) for key, value in entries if key != name] + [(name, spec)]
+    names[NameObject("/EmbeddedFiles")] = update.add(_name_tree(entries))
+    catalog[NameObject("/Names")] = update.add(names)
+    associated = catalog.get("/AF")
+    kept = [
+        ref
+        for ref in (associated.get_object() if associated is not None else [])
+        if _number(ref) not in replaced
+    ]
+    catalog[NameObject("/AF")] = ArrayObject([*kept, spec])
+    update.replace(reader.trailer.raw_get("/Root"), catalog)
+    return update.write()
+
+
+def _number(value: object) -> int | None:
+    """The object number of an indirect reference (``None`` for a direct object)."""
+    from pypdf.generic import IndirectObject
+
+    return value.idnum if isinstance(value, IndirectObject) else None
+
+
+def _embedded_file(data: bytes, mime: str) -> StreamObject:
+    """The embedded file stream: compressed, with its MIME type and the /Params PDF/A-3 asks
+    for (modification date, size, checksum)."""
+    import hashlib
+
+    from pypdf.generic import (
+        ByteStringObject,
+        DecodedStreamObject,
+        DictionaryObject,
+        NameObject,
+        NumberObject,
+        TextStringObject,
+    )
+
+    now = dt.datetime.now(dt.UTC)
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    stream.update(
+        {
+            NameObject("/Type"): NameObject("/EmbeddedFile"),
+            NameObject("/Subtype"): NameObject("/" + mime),
+            NameObject("/Params"): DictionaryObject(
+                {
+                    NameObject("/ModDate"): TextStringObject(f"D:{now:%Y%m%d%H%M%S}+00'00'"),
+                    NameObject("/Size"): NumberObject(len(data)),
+                    NameObject("/CheckSum"): ByteStringObject(
+                        hashlib.md5(data, usedforsecurity=False).digest()
+                    ),
+                }
+            ),
+        }
+    )
+    return stream.flate_encode()
+
+
+def _file_spec(file: IndirectObject, name: str, description: str) -> DictionaryObject:
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    return DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Filespec"),
+            NameObject("/F"): TextStringObject(name),
+            NameObject("/UF"): TextStringObject(name),
+            NameObject("/Desc"): TextStringObject(description),
+            NameObject("/AFRelationship"): NameObject("/Source"),
+            NameObject("/EF"): DictionaryObject({NameObject("/F"): file, NameObject("/UF"): file}),
+        }
+    )
+
+
+def _name_tree_entries(tree: object) -> list[tuple[str, PdfObject]]:
+    """The (name, value) pairs of a name tree, its kids' included."""
+    if tree is None:
+        return []
+    node = tree.get_object()  # type: ignore[attr-defined]
+    pairs: list[tuple[str, PdfObject]] = []
+    flat = node.get("/Names")
+    if flat is not None:
+        flat = flat.get_object()
+        pairs += [(str(flat[i]), flat[i + 1]) for i in range(0, len(flat) - 1, 2)]
+    for kid in node.get("/Kids", []):
+        pairs += _name_tree_entries(kid)
+    return pairs
+
+
+def _name_tree(entries: list[tuple[str, PdfObject]]) -> DictionaryObject:
+    """A name tree of one node, its keys sorted as the standard requires."""
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
+    ordered = sorted(entries, key=lambda entry: _string_key(entry[0]))
+    flat = ArrayObject()
+    for key, value in ordered:
+        flat += [TextStringObject(key), value]
+    return DictionaryObject({NameObject("/Names"): flat})
+
+
+def _string_key(text: str) -> bytes:
+    """How a name tree orders its keys: by the bytes of the PDF string."""
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError:
+        return b"\xfe\xff" + text.encode("utf-16-be")
+
+
 def assemble(
     parts: Sequence[Part],
     *,
@@ -72,10 +247,14 @@ def assemble(
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import NameObject
 
+    if len(parts) == 1:  # nothing to join: append to the document LibreOffice wrote
+        if attachment is None:
+            return parts[0].pdf
+        return attach(parts[0].pdf, *attachment)
     main = PdfReader(BytesIO(parts[0].pdf))
     writer = PdfWriter(clone_from=main)
     writer.pdf_header = main.pdf_header
-    stamp_cache: dict[tuple[float, float], PageObject] = {}
+    to_stamp: list[PageObject] = []
     for index, part in enumerate(parts[1:], start=1):
         reader = PdfReader(BytesIO(part.pdf))
         first = len(writer.pages)
@@ -86,12 +265,20 @@ def assemble(
             if NameObject("/StructParents") in page:
                 del page[NameObject("/StructParents")]
             if draft and index >= stamp_from:
-                _stamp(page, stamp_cache)
+                to_stamp.append(page)
+    stamp_pages(to_stamp)
     if attachment is not None:
         _attach(writer, *attachment)
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def stamp_pages(pages: Iterable[PageObject]) -> None:
+    """Draw the UTKAST stamp over each of ``pages`` (of a writer), sized to its crop box."""
+    cache: dict[tuple[float, float], PageObject] = {}
+    for page in pages:
+        _stamp(page, cache)
 
 
 def _stamp(page: PageObject, cache: dict[tuple[float, float], PageObject]) -> None:
@@ -164,7 +351,9 @@ def _shifted(path: str, dx: float) -> str:
     return " ".join(out)
 
 
-def _attach(writer: PdfWriter, name: str, data: bytes, description: str) -> None:
+def _attach(
+    writer: PdfWriter, name: str, data: bytes, description: str, mime: str = "application/json"
+) -> None:
     """Embed ``data`` as the document's source file: /AFRelationship /Source, listed in the
     catalog's /AF, as PDF/A-3 requires of an associated file."""
     from pypdf.generic import ArrayObject, NameObject, TextStringObject
@@ -173,7 +362,7 @@ def _attach(writer: PdfWriter, name: str, data: bytes, description: str) -> None
         if existing.name == name:  # attaching again replaces, never duplicates
             existing.delete()
     embedded = writer.add_attachment(name, data)
-    embedded.subtype = NameObject("/application#2Fjson")
+    embedded.subtype = NameObject("/" + mime)  # written as /application#2Fjson
     embedded.associated_file_relationship = NameObject("/Source")
     embedded.description = TextStringObject(description)
     embedded.modification_date = dt.datetime.now(dt.UTC).replace(microsecond=0)
