@@ -15,7 +15,7 @@ lists, strings, dates and Decimals. Two names reach the template:
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from iopdocs.model import (
     Agreement,
@@ -33,6 +33,9 @@ from iopdocs.model import (
 )
 from iopdocs.render.formats import Formats
 from iopdocs.schedule import Instalment, Schedule, basis_periods, line_name
+
+if TYPE_CHECKING:
+    from iopdocs.documents.clauses import ClauseLibrary
 
 __all__ = ["appendix_titles", "contract_context", "display_name", "schedule_context"]
 
@@ -87,8 +90,33 @@ def display_name(party: Party) -> str:
     return party.name
 
 
-def contract_context(agreement: Agreement, schedule: Schedule, formats: Formats) -> dict[str, Any]:
-    """The template context for one agreement and its schedule."""
+def contract_context(
+    agreement: Agreement,
+    schedule: Schedule,
+    formats: Formats,
+    clauses: ClauseLibrary | None = None,
+) -> dict[str, Any]:
+    """The template context for one agreement and its schedule.
+
+    ``doc.clauses`` holds each section's paragraphs from the clause library (``clauses``, the
+    packaged one by default) with the agreement's overrides applied, and ``doc.clause_texts``
+    the text of every clause used, by id.
+    """
+    from iopdocs.documents.clauses import packaged_library, render_clauses
+
+    context = _context(agreement, schedule, formats)
+    sections, used = render_clauses(
+        clauses or packaged_library(),
+        context,
+        overrides=agreement.clause_overrides,
+        locale=str(formats.locale),
+    )
+    context["doc"]["clauses"] = sections
+    context["doc"]["clause_texts"] = used
+    return context
+
+
+def _context(agreement: Agreement, schedule: Schedule, formats: Formats) -> dict[str, Any]:
     # Running text names parties by the short names the contract defines at its start; tables
     # and signature blocks use the full names.
     names = {p.short_name: display_name(p) for p in agreement.parties}
@@ -154,6 +182,7 @@ def contract_context(agreement: Agreement, schedule: Schedule, formats: Formats)
             "contributions": contributions,
             "money_lines": money_lines,
             "has_money": bool(money_lines),
+            "payment_heading": "Fakturering och utbetalning",
             "contacts": [
                 {
                     "party": names[p.short_name],

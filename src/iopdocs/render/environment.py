@@ -18,7 +18,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from iopdocs.render.formats import formats_for
 
-__all__ = ["make_environment", "make_sandboxed_environment"]
+__all__ = ["make_clause_environment", "make_environment", "make_sandboxed_environment"]
 
 
 def _finalize(value: Any) -> Any:
@@ -111,6 +111,25 @@ def make_sandboxed_environment(locale: str = "sv_SE") -> Environment:
         undefined=StrictUndefined,
         finalize=_finalize,
         keep_trailing_newline=False,
+        loader=_RefuseFiles(),
+    )
+    env.filters.update(formats_for(locale).filters())
+    return env
+
+
+@cache
+def make_clause_environment(locale: str = "sv_SE") -> Environment:
+    """The sandbox clause texts of a clause library render in: the sandbox's limits, filters,
+    ``StrictUndefined`` and ``finalize``, but plain text out (no escaping: the Word template
+    escapes the finished clause once). Line breaks are kept as written: a line holding only a tag
+    leaves an empty line, which parts paragraphs, and a tag at the end of a line never glues the
+    next line's first word to it."""
+    env = _SandboxedEnvironment(
+        autoescape=False,
+        undefined=StrictUndefined,
+        finalize=_finalize,
+        keep_trailing_newline=False,
+        lstrip_blocks=True,
         loader=_RefuseFiles(),
     )
     env.filters.update(formats_for(locale).filters())
