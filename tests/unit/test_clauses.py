@@ -68,12 +68,11 @@ def test_an_unknown_section_fails_naming_the_clause() -> None:
 
 
 def test_a_clause_that_is_off_leaves_no_paragraph(make_agreement: Any) -> None:
-    on = compact(docx_text(render_contract(make_agreement())))
-    off = compact(docx_text(render_contract(make_agreement(conditions={"adaptable": False}))))
-    assert "anpassas efter ändrade behov" in on
-    assert "anpassas efter ändrade behov" not in off
-    assert len(docx_text(render_contract(make_agreement(conditions={"adaptable": False})))
-               .split("\n\n")) < len(docx_text(render_contract(make_agreement())).split("\n\n"))  # fmt: skip
+    on = docx_text(render_contract(make_agreement()))
+    off = docx_text(render_contract(make_agreement(conditions={"adaptable": False})))
+    assert "anpassas efter ändrade behov" in compact(on)
+    assert "anpassas efter ändrade behov" not in compact(off)
+    assert len(off.split("\n\n")) == len(on.split("\n\n")) - 1
 
 
 def test_each_clause_says_which_field_switched_it(flagship: Agreement) -> None:
