@@ -80,7 +80,8 @@ def test_each_clause_says_which_field_switched_it(flagship: Agreement) -> None:
     notice = states["conditions.notice"]
     assert notice.on
     assert notice.fields == (("agreement.conditions.notice_months", 6),)
-    assert not states["final.copies"].on or states["final.copies"].fields
+    assert states["final.signing"].on
+    assert states["final.signing"].fields == ()
 
 
 def test_rendering_twice_gives_the_same_sections(flagship: Agreement) -> None:

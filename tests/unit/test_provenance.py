@@ -327,7 +327,7 @@ def test_an_edited_header_is_caught(contract: bytes) -> None:
 
 def test_a_deleted_paragraph_is_reported_missing(contract: bytes) -> None:
     document = Document(io.BytesIO(contract))
-    paragraph = next(p for p in document.paragraphs if p.text.startswith("Verksamhetsbidrag"))
+    paragraph = next(p for p in document.paragraphs if p.text.startswith("Partnerskapsbidrag"))
     text = paragraph.text
     paragraph._p.getparent().remove(paragraph._p)
     [change] = verify(saved(document)).changes
