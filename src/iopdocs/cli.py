@@ -92,6 +92,9 @@ def _parser() -> argparse.ArgumentParser:
         help="the .docx or .pdf file to write (the suffix decides), or a folder for several",
     )
     render.add_argument("--template", help="your own .docx template instead of the bundled one")
+    render.add_argument(
+        "--clauses", help="your own clause library (.yaml) instead of the packaged wording"
+    )
     render.add_argument("--locale", default="sv_SE", help="formatting locale (default sv_SE)")
     _pdf_arguments(render)
     render.add_argument(
@@ -181,6 +184,21 @@ def _parser() -> argparse.ArgumentParser:
         choices=["contract", "report", "review"],
         help="what it renders (default: inferred)",
     )
+    clauses = sub.add_parser(
+        "clauses", help="list, export and catalogue the clause library (the standard wording)"
+    )
+    csub = clauses.add_subparsers(dest="clauses_command", required=True, metavar="ACTION")
+    clist = csub.add_parser("list", help="each clause for an agreement: on or off, and why")
+    clist.add_argument("agreement", help="agreement file (.yaml, .yml or .json)")
+    clist.add_argument("--clauses", help="your own clause library instead of the packaged one")
+    cexport = csub.add_parser("export", help="copy the clause library into a folder to edit")
+    cexport.add_argument("directory", help="the folder to write sv.yaml into")
+    cexport.add_argument("--force", action="store_true", help="overwrite an existing file")
+    catalogue = csub.add_parser(
+        "catalogue", help="write a Word catalogue of every clause, its condition and note"
+    )
+    catalogue.add_argument("-o", "--output", required=True, help="the .docx file to write")
+    catalogue.add_argument("--clauses", help="your own clause library instead of the packaged one")
     extract = sub.add_parser(
         "extract", help="print the agreement a .docx or PDF made by iopdocs was rendered from"
     )
@@ -235,6 +253,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args, out)
         if args.command == "templates":
             return _templates(args, out)
+        if args.command == "clauses":
+            return _clauses(args, out)
         if args.command == "extract":
             return _extract(args, out, err)
         if args.command == "verify":
@@ -343,11 +363,15 @@ def _render(args: argparse.Namespace, out: TextIO) -> int:
         )
     target = _output(args.output)
     if _is_pdf_output(target):
+        if args.clauses:
+            raise _UsageError("--clauses renders .docx for now; make the PDF from that .docx")
         return _render_pdf(args, target, out)
     if args.appendix:
         raise _UsageError("--appendix needs a .pdf output: appendices are joined into the PDF")
     agreement = load_agreement(args.agreement)
-    render_contract(agreement, target, template=args.template, locale=args.locale)
+    render_contract(
+        agreement, target, template=args.template, locale=args.locale, clauses=args.clauses
+    )
     print(f"wrote {target}", file=out)
     return EXIT_OK
 
@@ -366,6 +390,8 @@ def _render_many(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise _UsageError(f"--jobs must be at least 1, not {args.jobs}")
     if args.appendix:
         raise _UsageError("--appendix is for one agreement rendered to one .pdf file")
+    if args.clauses:
+        raise _UsageError("--clauses is for one agreement rendered to one .docx file for now")
     bar = err.isatty()
     counted = [0]
 
@@ -579,6 +605,51 @@ def _templates(args: argparse.Namespace, out: TextIO) -> int:
         print(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} found", file=out)
         return EXIT_PROBLEMS
     print(f"ok: {args.template}: no problems found", file=out)
+    return EXIT_OK
+
+
+def _clauses(args: argparse.Namespace, out: TextIO) -> int:
+    from iopdocs.documents.clauses import (
+        clause_catalogue,
+        clause_states,
+        describe_value,
+        export_library,
+        load_library,
+    )
+
+    if args.clauses_command == "export":
+        target = export_library(args.directory, force=args.force)
+        print(
+            f"wrote {target}; edit it, then render with: iopdocs render --clauses {target}",
+            file=out,
+        )
+        return EXIT_OK
+    library = load_library(args.clauses)
+    if args.clauses_command == "catalogue":
+        target = _output(args.output)
+        write_atomic(target, clause_catalogue(library))
+        print(f"wrote {target}", file=out)
+        return EXIT_OK
+    from iopdocs.render.context import contract_context
+    from iopdocs.render.formats import formats_for
+
+    agreement = load_agreement(args.agreement)
+    schedule = payment_schedule(agreement)
+    context = contract_context(agreement, schedule, formats_for("sv_SE"), library)
+    states = clause_states(library, context, overrides=agreement.clause_overrides)
+    width = max(len(s.clause.id) for s in states)
+    for state in states:
+        why = [f"{path} = {describe_value(value)}" for path, value in state.fields]
+        if state.overridden == "omit":
+            why.append("left out by the agreement's clause_overrides")
+        elif state.overridden == "text":
+            why.append("text replaced by the agreement's clause_overrides")
+        elif state.overridden == "own":
+            why.append("the agreement's own clause")
+        elif not state.clause.when:
+            why.append("always")
+        line = f"{'on ' if state.on else 'off'}  {state.clause.id:<{width}}  {'; '.join(why)}"
+        print(line.rstrip(), file=out)
     return EXIT_OK
 
 

@@ -102,12 +102,14 @@ def provenance_record(
     party: str | None = None,
     report: AnnualReport | None = None,
     review: bytes | None = None,
+    clauses: bytes | None = None,
 ) -> tuple[dict[str, bytes], dict[str, str | int]]:
     """The data blobs and the properties a rendered document carries.
 
     Property names are those of ``Provenance``'s fields, in camel case, without the
     ``iopdocs.`` prefix the DOCX gives them. ``review`` is the ``review_json`` of a review
-    appendix.
+    appendix. ``clauses`` is the source of the clause library a contract was rendered with: the
+    document carries it whole, so it verifies after the standard wording has changed.
     """
     from iopdocs import __version__
 
@@ -130,6 +132,11 @@ def provenance_record(
     if review is not None:
         blobs["review"] = review
         properties["reviewDataSha256"] = sha256(review)
+    if clauses is not None:
+        blobs["clauses"] = json.dumps(
+            {"source": clauses.decode("utf-8")}, ensure_ascii=False
+        ).encode("utf-8")
+        properties["clausesSha256"] = sha256(clauses)
     return blobs, properties
 
 
@@ -166,6 +173,10 @@ class Provenance:
     party: str | None = None
     report: AnnualReport | None = None
     review: ReviewRecord | None = None
+    clauses: bytes | None = None
+    """The source of the clause library a contract was rendered with, when it carries one."""
+    clauses_sha256: str | None = None
+    """The SHA-256 of that clause library (of ``clauses``) as recorded."""
 
 
 @dataclass(frozen=True)
@@ -334,6 +345,7 @@ def _provenance(
     blob = blobs["agreement"]
     report_blob = blobs.get("report")
     review_blob = blobs.get("review")
+    clauses = _clauses(blobs.get("clauses"), origin)
     agreement = parse_agreement(blob.decode("utf-8"), format="json", source=origin)
     report = (
         parse_report(report_blob.decode("utf-8"), format="json", source=origin)
@@ -344,6 +356,7 @@ def _provenance(
         _matches(blob, props.get("dataSha256"))
         and (report_blob is None or _matches(report_blob, props.get("reportDataSha256")))
         and (review_blob is None or _matches(review_blob, props.get("reviewDataSha256")))
+        and (clauses is None or _matches(clauses, props.get("clausesSha256")))
     )
     year = props.get("reportYear", "")
     document: DocumentKind = next(
@@ -363,7 +376,21 @@ def _provenance(
         party=props.get("reportParty") or None,
         report=report,
         review=_review_record(review_blob, origin) if review_blob is not None else None,
+        clauses=clauses,
+        clauses_sha256=props.get("clausesSha256"),
     )
+
+
+def _clauses(blob: bytes | None, origin: str) -> bytes | None:
+    """The clause library's source a contract carries, or ``None``."""
+    if blob is None:
+        return None
+    try:
+        return str(json.loads(blob)["source"]).encode("utf-8")
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ProvenanceError(
+            f"{origin}: the clause library it carries is unreadable: {exc}"
+        ) from exc
 
 
 def _review_record(blob: bytes, origin: str) -> ReviewRecord:
@@ -451,7 +478,9 @@ def _rerender(record: Provenance, template: bytes, origin: str) -> bytes:
             template=template,
             locale=record.locale,
         )
-    return render_contract(record.agreement, template=template, locale=record.locale)
+    return render_contract(
+        record.agreement, template=template, locale=record.locale, clauses=record.clauses
+    )
 
 
 # --- comparing -----------------------------------------------------------------------------------

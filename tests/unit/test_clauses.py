@@ -86,3 +86,92 @@ def test_each_clause_says_which_field_switched_it(flagship: Agreement) -> None:
 
 def test_rendering_twice_gives_the_same_sections(flagship: Agreement) -> None:
     assert context(flagship)["doc"]["clauses"] == context(flagship)["doc"]["clauses"]
+
+
+# --- Lawyers own the wording: their own library, per-agreement overrides, provenance -----------
+
+
+def edited_library(old: str, new: str) -> bytes:
+    source = packaged_library().source.decode("utf-8")
+    assert old in source
+    return source.replace(old, new, 1).encode("utf-8")
+
+
+def paragraphs_of(data: bytes) -> list[str]:
+    return [p for p in docx_text(data).split("\n\n") if p.strip()]
+
+
+def test_a_municipalitys_library_changes_exactly_the_clause_it_edits(flagship: Agreement) -> None:
+    own = edited_library(
+        "Parterna ska i första hand lösa en tvist",
+        "Parterna ska i första hand söka lösa en tvist",
+    )
+    before = paragraphs_of(render_contract(flagship))
+    after = paragraphs_of(render_contract(flagship, clauses=own))
+    changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
+    assert len(changed) == 1
+    assert changed[0][1].startswith("Parterna ska i första hand söka lösa en tvist")
+
+
+def test_a_library_with_an_unknown_field_fails_with_the_clause_id(flagship: Agreement) -> None:
+    broken = edited_library(
+        "{{ agreement.conditions.repayment_days }}", "{{ agreement.conditions.frist }}"
+    )
+    with pytest.raises(ClauseError, match=r"^conditions\.repayment: .*conditions\.frist"):
+        render_contract(flagship, clauses=broken)
+
+
+def overrides(flagship: Agreement, *items: dict[str, Any]) -> Agreement:
+    data = flagship.model_dump(mode="json")
+    data["clause_overrides"] = list(items)
+    return Agreement.model_validate(data)
+
+
+def test_an_override_replaces_the_text_of_one_clause(flagship: Agreement) -> None:
+    negotiated = "Varje part får säga upp avtalet skriftligen med tolv månaders uppsägningstid."
+    agreement = overrides(flagship, {"id": "conditions.notice", "text": negotiated})
+    before = paragraphs_of(render_contract(flagship))
+    after = paragraphs_of(render_contract(agreement))
+    assert [b for a, b in zip(before, after, strict=True) if a != b] == [negotiated]
+
+
+def test_an_override_omits_one_clause_and_adds_one_of_its_own(flagship: Agreement) -> None:
+    agreement = overrides(
+        flagship,
+        {"id": "final.logos", "omit": True},
+        {"id": "final.press", "section": "final", "text": "Pressmeddelanden görs gemensamt."},
+    )
+    text = compact(docx_text(render_contract(agreement)))
+    assert "logotyper" not in text
+    assert "Pressmeddelanden görs gemensamt. Bilagor" in text
+
+
+def test_an_override_of_an_unknown_clause_without_a_section_fails(flagship: Agreement) -> None:
+    agreement = overrides(flagship, {"id": "final.nothing", "text": "Text."})
+    with pytest.raises(ClauseError, match=r"^final\.nothing: the clause library has no clause"):
+        render_contract(agreement)
+
+
+def test_a_contract_verifies_after_the_standard_wording_changes(
+    flagship: Agreement, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import iopdocs
+    from iopdocs.documents import clauses as module
+
+    signed = render_contract(flagship)
+    later = parse_library(edited_library("Ingen part får överlåta", "Ingen part kan överlåta"))
+    monkeypatch.setattr(module, "packaged_library", lambda language="sv": later)
+    assert "Ingen part kan överlåta" in docx_text(render_contract(flagship))
+    result = iopdocs.verify(signed)
+    assert result.unchanged
+    assert result.provenance.clauses_sha256 == module._packaged("sv").sha256
+
+
+def test_the_catalogue_lists_every_clause_with_condition_and_note() -> None:
+    from iopdocs.documents.clauses import clause_catalogue
+
+    text = docx_text(clause_catalogue())
+    for clause in packaged_library().clauses:
+        assert clause.id in text
+    assert "Villkor: agreement.conditions.notice_months" in text
+    assert "Förbehåll för anslag" in text

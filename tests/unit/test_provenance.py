@@ -139,6 +139,8 @@ def test_the_templates_own_custom_xml_part_is_kept(contract: bytes) -> None:
 def test_custom_properties_record_version_template_and_data(
     contract: bytes, flagship: Agreement
 ) -> None:
+    from iopdocs.documents.clauses import packaged_library
+
     props = custom_properties(contract)
     assert props == {
         "iopdocs.version": iopdocs.__version__,
@@ -147,6 +149,7 @@ def test_custom_properties_record_version_template_and_data(
         "iopdocs.templateSha256": sha256(template_path("contract.docx").read_bytes()),
         "iopdocs.dataSha256": sha256(agreement_json(flagship)),
         "iopdocs.locale": "sv_SE",
+        "iopdocs.clausesSha256": packaged_library().sha256,
     }
 
 

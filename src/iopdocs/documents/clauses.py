@@ -39,8 +39,11 @@ __all__ = [
     "Clause",
     "ClauseLibrary",
     "ClauseState",
+    "clause_catalogue",
     "clause_states",
+    "describe_value",
     "effective_clauses",
+    "export_library",
     "load_library",
     "packaged_library",
     "parse_library",
@@ -392,3 +395,96 @@ def _render(env: Environment, clause: Clause, context: Mapping[str, Any]) -> str
         return env.from_string(clause.text).render(**context)
     except TemplateError as exc:
         raise ClauseError(f"the text cannot be rendered: {exc}", clause_id=clause.id) from None
+
+
+def describe_value(value: Any) -> str:
+    """A field's value as ``clauses list`` shows it: short, on one line."""
+    if isinstance(value, list | tuple):
+        return f"{len(value)} item{'s' if len(value) != 1 else ''}"
+    if isinstance(value, dict):
+        return "{…}"
+    if isinstance(value, str):
+        text = " ".join(value.split())
+        return repr(text if len(text) <= 40 else text[:39] + "…")
+    return str(value.value if hasattr(value, "value") else value)
+
+
+def export_library(directory: str | os.PathLike[str], *, force: bool = False) -> Path:
+    """Write the packaged library into ``directory`` to edit; refuses to overwrite unless
+    ``force``."""
+    from iopdocs._files import write_atomic
+
+    folder = Path(directory)
+    if not folder.is_dir():
+        raise ClauseError(f"{folder}: no such folder")
+    target = folder / "sv.yaml"
+    if target.exists() and not force:
+        raise ClauseError(f"{target}: exists already; give --force to overwrite it")
+    return write_atomic(target, packaged_library().source)
+
+
+_SECTION_TITLES = {
+    "intro": "Ingress",
+    "iop_form": "IOP som samverkansform",
+    "parties": "Parter",
+    "period": "Tidsperiod",
+    "conditions": "Villkor för partnerskapet",
+    "values": "Värdegrund",
+    "cooperation": "Samverkan",
+    "responsibility": "Verksamhetsansvar",
+    "contributions": "Parternas bidrag",
+    "payment": "Utbetalning av bidraget",
+    "deviations": "Avvikelser",
+    "follow_up": "Uppföljning och utvärdering",
+    "contacts": "Kontaktpersoner",
+    "state_aid": "Statligt stöd",
+    "final": "Övriga bestämmelser",
+    "appendices": "Bilagor",
+    "signatures": "Underskrifter",
+    "schedule": "Bilaga: Utbetalningsplan",
+}
+
+
+def clause_catalogue(library: ClauseLibrary | None = None) -> bytes:
+    """A Word document listing every clause of ``library`` (the packaged one by default) by
+    section, with its id, condition, text and note: for a legal department to review and
+    approve. The text is shown as written, tags included, so nothing is hidden."""
+    from io import BytesIO
+
+    from docx import Document
+    from docx.shared import Pt, RGBColor
+
+    lib = library or packaged_library()
+    doc = Document()
+    doc.core_properties.title = "Klausulbibliotek för IOP-avtal"
+    doc.add_heading("Klausulbibliotek för IOP-avtal", level=0)
+    doc.add_paragraph(
+        f"Biblioteket {lib.name}, SHA-256 {lib.sha256}. Varje klausul anges med sitt id, det "
+        "villkor i avtalsfilen som slår på den, dess text som den står i biblioteket (med "
+        "fält inom {{ }} och villkor inom {% %}) och en anteckning om vad den är till för."
+    )
+    for section in SECTIONS:
+        clauses = [c for c in lib.clauses if c.section == section]
+        if not clauses:
+            continue
+        doc.add_heading(_SECTION_TITLES[section], level=1)
+        for clause in clauses:
+            doc.add_heading(clause.id, level=2)
+            condition = doc.add_paragraph()
+            condition.add_run("Villkor: ").bold = True
+            condition.add_run(clause.when or "alltid med")
+            for line in clause.text.strip().splitlines():
+                para = doc.add_paragraph()
+                run = para.add_run(line)
+                run.font.name = "Consolas"
+                run.font.size = Pt(9)
+                para.paragraph_format.space_after = Pt(0)
+            note = doc.add_paragraph()
+            note.paragraph_format.space_before = Pt(6)
+            label = note.add_run("Anteckning: ")
+            label.bold = True
+            text = note.add_run(clause.note)
+            text.font.color.rgb = RGBColor(0x40, 0x40, 0x40)
+    buffer = BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()

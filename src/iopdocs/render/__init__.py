@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     import jinja2
 
+    from iopdocs.documents.clauses import ClauseLibrary
     from iopdocs.model import AnnualReport
     from iopdocs.reviewing import Finding
 
@@ -48,6 +49,7 @@ def render_contract(
     *,
     template: str | os.PathLike[str] | bytes | None = None,
     locale: str = "sv_SE",
+    clauses: str | os.PathLike[str] | bytes | ClauseLibrary | None = None,
 ) -> bytes: ...
 @overload
 def render_contract(
@@ -56,6 +58,7 @@ def render_contract(
     *,
     template: str | os.PathLike[str] | bytes | None = None,
     locale: str = "sv_SE",
+    clauses: str | os.PathLike[str] | bytes | ClauseLibrary | None = None,
 ) -> Path: ...
 def render_contract(
     agreement: Agreement,
@@ -63,14 +66,19 @@ def render_contract(
     *,
     template: str | os.PathLike[str] | bytes | None = None,
     locale: str = "sv_SE",
+    clauses: str | os.PathLike[str] | bytes | ClauseLibrary | None = None,
 ) -> bytes | Path:
     """Render the contract of ``agreement`` as a Word document.
 
     Returns the .docx bytes, or, when ``path`` is given, writes them there atomically and returns
     the path. ``template`` is a path to (or the bytes of) your own .docx template; the bundled
-    contract template is used when it is ``None``. The same agreement, template and iopdocs version
-    always give byte-identical output.
+    contract template is used when it is ``None``. ``clauses`` is a clause library (a file, its
+    bytes, or a loaded ``ClauseLibrary``) to take the standard wording from instead of the packaged
+    one; it is checked first, and a ``ClauseError`` names the clause that cannot be used. The
+    same agreement, template, clause library and iopdocs version always give byte-identical
+    output.
     """
+    from iopdocs.documents.clauses import load_library
     from iopdocs.render.context import contract_context
     from iopdocs.render.docx import render_docx
     from iopdocs.render.formats import formats_for
@@ -78,7 +86,8 @@ def render_contract(
 
     source = load_template(template, CONTRACT_TEMPLATE)
     formats = formats_for(locale)
-    context = contract_context(agreement, payment_schedule(agreement), formats)
+    library = load_library(clauses)
+    context = contract_context(agreement, payment_schedule(agreement), formats, library)
     data = render_docx(
         source,
         context,
@@ -88,7 +97,9 @@ def render_contract(
     )
     if context["doc"]["draft"]:
         data = _with_draft_watermark(data, agreement.document_date)
-    data = _with_provenance(data, agreement, source, template, locale, document="contract")
+    data = _with_provenance(
+        data, agreement, source, template, locale, document="contract", clauses=library.source
+    )
     if path is None:
         return data
     return write_atomic(path, data)
@@ -379,6 +390,7 @@ def _with_provenance(
     party: str | None = None,
     report: AnnualReport | None = None,
     review: bytes | None = None,
+    clauses: bytes | None = None,
 ) -> bytes:
     """``data`` carrying what it was rendered from (see ``iopdocs.provenance``)."""
     from iopdocs.provenance import provenance_record
@@ -400,5 +412,6 @@ def _with_provenance(
         party=party,
         report=report,
         review=review,
+        clauses=clauses,
     )
     return embed_provenance(data, blobs, properties)
