@@ -554,7 +554,9 @@ def _report_body(w: Writer) -> None:
         ("Arbetstimmar, anställd personal", f"{{{{ {r}.own.staff_hours }}}}"),
         ("Arbetstimmar, ideella", f"{{{{ {r}.own.volunteer_hours }}}}"),
         ("Lokaler", f"{{{{ {r}.own.premises }}}}"),
+        ("Egen insats värderad i kronor", f"{{{{ {r}.own.value }}}}"),
         ("Annan finansiering", f"{{{{ {r}.own.other_funding }}}}"),
+        ("Övriga intäkter", f"{{{{ {r}.own.other_income }}}}"),
     ):
         own.add_row()
         _cells(own, len(own.rows) - 1, (label, value))
@@ -584,6 +586,11 @@ def _report_body(w: Writer) -> None:
     w.p("Summa kostnader: [belopp]. Outnyttjade medel: [intäkt minus kostnader].", "Placeholder")
     w.tag("endif")
     w.tag("endfor")
+    w.when(
+        f"{r}.accounts",
+        "Medel som inte har använts för partnerskapets ändamål när avtalet upphör betalas "
+        "tillbaka enligt avtalets bestämmelse om återbetalning.",
+    )
 
     w.heading("Avvikelser")
     _fill(w, f"{r}.deviations", "Beskriv avvikelser från plan och budget och hur de hanterades.")
@@ -598,6 +605,12 @@ def _report_body(w: Writer) -> None:
     w.bullets(f"{r}.appendices", var="appendix")
 
     w.heading("Underskrift")
+    w.when(
+        f"{r}.has_money",
+        f"Undertecknad intygar för {{{{ {r}.reporters }}}} att det ekonomiska bidraget för "
+        "rapportperioden har använts för partnerskapets ändamål och i enlighet med avtalet, och "
+        "att uppgifterna i denna årsberättelse är riktiga och fullständiga.",
+    )
     _signature_table(
         w,
         f"s in {r}.signatures",
