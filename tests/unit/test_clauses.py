@@ -175,3 +175,28 @@ def test_the_catalogue_lists_every_clause_with_condition_and_note() -> None:
         assert clause.id in text
     assert "Villkor: agreement.conditions.notice_months" in text
     assert "Förbehåll för anslag" in text
+
+
+def test_templates_lint_names_a_section_whose_clauses_a_template_forgot(tmp_path: Any) -> None:
+    import io
+
+    from docx import Document
+
+    from iopdocs.render.lint import lint_template
+    from iopdocs.render.templates import template_path
+
+    document = Document(str(template_path("contract.docx")))
+    for paragraph in document.paragraphs:
+        if "doc.clauses.state_aid" in paragraph.text:
+            for run in paragraph.runs:
+                run.text = run.text.replace("doc.clauses.state_aid", "doc.clauses.final")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    problems = [p for p in lint_template(buffer.getvalue()) if p.code == "clauses-missing"]
+    assert [str(p) for p in problems] == [
+        "word/document.xml: clauses-missing: the template places no clauses of section "
+        "'state_aid'; add {%p for c in doc.clauses.state_aid %} … {%p endfor %} where they belong"
+    ]
+    assert not [
+        p for p in lint_template(template_path("contract.docx")) if p.code == "clauses-missing"
+    ]
