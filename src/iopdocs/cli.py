@@ -217,6 +217,11 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument(
         "--template", help="the template it was rendered with, when not the bundled one"
     )
+    verify.add_argument(
+        "--clauses",
+        help="the clause library a PDF was rendered with, when not the packaged one "
+        "(a .docx carries its own)",
+    )
     compare = sub.add_parser(
         "diff",
         help="list what changed between two versions of an agreement (exit 1 when anything did)",
@@ -335,6 +340,7 @@ def _render_pdf(args: argparse.Namespace, target: Path, out: TextIO) -> int:
             locale=args.locale,
             embed_data=not args.no_embed,
             timeout=args.timeout,
+            clauses=args.clauses,
         )
     return _write_pdf(target, data, out)
 
@@ -363,8 +369,6 @@ def _render(args: argparse.Namespace, out: TextIO) -> int:
         )
     target = _output(args.output)
     if _is_pdf_output(target):
-        if args.clauses:
-            raise _UsageError("--clauses renders .docx for now; make the PDF from that .docx")
         return _render_pdf(args, target, out)
     if args.appendix:
         raise _UsageError("--appendix needs a .pdf output: appendices are joined into the PDF")
@@ -391,7 +395,7 @@ def _render_many(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.appendix:
         raise _UsageError("--appendix is for one agreement rendered to one .pdf file")
     if args.clauses:
-        raise _UsageError("--clauses is for one agreement rendered to one .docx file for now")
+        raise _UsageError("--clauses is for one agreement at a time for now")
     bar = err.isatty()
     counted = [0]
 
@@ -679,7 +683,7 @@ _TAMPERED = (
 def _verify(args: argparse.Namespace, out: TextIO) -> int:
     from iopdocs.provenance import verify
 
-    result = verify(args.document, template=args.template)
+    result = verify(args.document, template=args.template, clauses=args.clauses)
     record = result.provenance
     made = f"iopdocs {record.library_version}" if record.library_version else "iopdocs"
     if record.template:

@@ -22,7 +22,7 @@ import json
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -238,7 +238,10 @@ def extract(document: Document) -> Agreement:
 
 
 def verify(
-    document: Document, *, template: str | os.PathLike[str] | bytes | None = None
+    document: Document,
+    *,
+    template: str | os.PathLike[str] | bytes | None = None,
+    clauses: str | os.PathLike[str] | bytes | None = None,
 ) -> VerifyResult:
     """Re-render ``document`` from the data it carries and compare the texts.
 
@@ -246,7 +249,9 @@ def verify(
     tracked insertions count). A PDF is compared word by word (spacing ignored) against the
     contract, leaving out page headers and footers, a draft watermark and appendices that follow
     the contract. ``template`` is the template the document was rendered with when that was not
-    the bundled one.
+    the bundled one. A contract re-renders with the clause library it carries; ``clauses`` is
+    the library to use for one that carries none (a PDF) and was not rendered with the packaged
+    library.
 
     Raises ``NoProvenanceError`` for a document without data, and ``TemplateMismatchError`` when
     the document records another template than the one at hand (it cannot be re-rendered).
@@ -255,6 +260,10 @@ def verify(
 
     data, origin = _read(document)
     record = _provenance_of(data, origin)
+    if record.clauses is None and clauses is not None:
+        from iopdocs.documents.clauses import load_library
+
+        record = replace(record, clauses=load_library(clauses).source)
     rendered = _rerender(record, _template(record, template, origin), origin)
     if record.format == "docx":
         changes = _docx_changes(rendered, data)

@@ -63,6 +63,7 @@ def render_pdf(
     locale: str = "sv_SE",
     embed_data: bool = True,
     timeout: float | None = None,
+    clauses: PathLike | bytes | None = None,
 ) -> bytes: ...
 @overload
 def render_pdf(
@@ -74,6 +75,7 @@ def render_pdf(
     locale: str = "sv_SE",
     embed_data: bool = True,
     timeout: float | None = None,
+    clauses: PathLike | bytes | None = None,
 ) -> Path: ...
 def render_pdf(
     agreement: Agreement,
@@ -84,6 +86,7 @@ def render_pdf(
     locale: str = "sv_SE",
     embed_data: bool = True,
     timeout: float | None = None,
+    clauses: PathLike | bytes | None = None,
 ) -> bytes | Path:
     """The signing package of ``agreement`` as one PDF/A file.
 
@@ -92,7 +95,8 @@ def render_pdf(
     ``agreement.appendices``, in the same order, each bookmarked "Bilaga N – title". A draft
     carries UTKAST on every page, appendices included. With ``embed_data`` (the default) the
     agreement is attached as JSON (``iopdocs.provenance.AGREEMENT_ATTACHMENT``) and the file is
-    PDF/A-3b; without, it is PDF/A-2b.
+    PDF/A-3b; without, it is PDF/A-2b. ``clauses`` is a clause library of your own, as for
+    ``render_contract``; the PDF does not carry it, so verify such a PDF with the same library.
 
     Returns the PDF's bytes, or writes them atomically to ``path`` and returns the path. Raises
     ``AppendixError`` when the files do not match the agreement's appendices or one is missing or
@@ -108,7 +112,7 @@ def render_pdf(
     _check_appendices(files, titles)
     # The appendices the contract lists last are the user's: "Bilaga 2 – Budget", ….
     bookmarks = appendix_titles(agreement)[-len(files) :] if files else []
-    contract = render_contract(agreement, template=template, locale=locale)
+    contract = render_contract(agreement, template=template, locale=locale, clauses=clauses)
     parts = _convert_parts(contract, list(zip(files, bookmarks, strict=True)), embed_data, timeout)
     data = _assemble(
         parts, agreement, draft=agreement.metadata.status is Status.DRAFT, embed=embed_data
