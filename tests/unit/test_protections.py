@@ -52,7 +52,7 @@ PROTECTIONS = {
     ],
     "förbehåll för anslag": ["under förutsättning att", "har beslutat om budget för det året"],
     "survival of reporting and repayment duties": [
-        "gäller även efter att avtalet har upphört, till dess att den har fullgjorts"
+        "består även efter att avtalet har upphört, till dess att de har fullgjorts"
     ],
     "force majeure": ["omständighet utanför partens kontroll"],
     "no transfer": ["Ingen part får överlåta sina rättigheter eller skyldigheter"],
