@@ -200,3 +200,17 @@ def test_templates_lint_names_a_section_whose_clauses_a_template_forgot(tmp_path
     assert not [
         p for p in lint_template(template_path("contract.docx")) if p.code == "clauses-missing"
     ]
+
+
+def test_diff_names_a_changed_override_by_its_clause_id(flagship: Agreement) -> None:
+    from iopdocs.reviewing.diff import diff
+
+    before = overrides(flagship, {"id": "final.logos", "omit": True})
+    after = overrides(
+        flagship,
+        {"id": "final.press", "section": "final", "text": "Pressmeddelanden görs gemensamt."},
+        {"id": "final.logos", "omit": True},
+    )
+    lines = [str(c) for c in diff(before, after)]
+    assert any("Klausul final.press" in line for line in lines), lines
+    assert not any("final.logos" in line for line in lines), lines
