@@ -21,7 +21,7 @@ import hashlib
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union, get_args, get_origin
@@ -318,16 +318,15 @@ def clause_states(
     locale: str = "sv_SE",
 ) -> list[ClauseState]:
     """For each clause: on or off for the agreement in ``context``, and what decided it."""
-    env = _environment(locale)
     states = []
     for clause, how in effective_clauses(library, overrides):
         fields: list[tuple[str, Any]] = []
         on = how != "omit"
         if clause.when:
-            value = _evaluate(env, clause, clause.when, context)
+            value = _evaluate(locale, clause, clause.when, context)
             on = on and bool(value)
-            for path in dict.fromkeys(field_paths(env.parse("{{ " + clause.when + " }}"))):
-                fields.append((".".join(path), _evaluate(env, clause, ".".join(path), context)))
+            for path in _condition_fields(locale, clause.when):
+                fields.append((path, _evaluate(locale, clause, path, context)))
         states.append(ClauseState(clause=clause, on=on, fields=tuple(fields), overridden=how))
     return states
 
@@ -344,14 +343,13 @@ def render_clauses(
     Paragraphs are dicts ``{"text", "bullet", "lead"}``; every section is present, empty when
     none of its clauses is on.
     """
-    env = _environment(locale)
     sections: dict[str, list[dict[str, Any]]] = {name: [] for name in SECTIONS}
     used: dict[str, str] = {}
     for state in clause_states(library, context, overrides=overrides, locale=locale):
         if not state.on:
             continue
         clause = state.clause
-        text = _render(env, clause, context)
+        text = _render(locale, clause, context)
         used[clause.id] = clause.text
         sections[clause.section] += paragraphs(text)
     return sections, used
@@ -370,17 +368,35 @@ def paragraphs(text: str) -> list[dict[str, Any]]:
     return result
 
 
+# A contract renders every clause of the library; compiling each text and condition once per
+# process keeps that to the cost of running them. Bounded: overrides bring texts of their own.
+@lru_cache(maxsize=2048)
+def _condition_fields(locale: str, when: str) -> tuple[str, ...]:
+    paths = field_paths(_environment(locale).parse("{{ " + when + " }}"))
+    return tuple(dict.fromkeys(".".join(path) for path in paths))
+
+
+@lru_cache(maxsize=2048)
+def _compiled_text(locale: str, text: str) -> Any:
+    return _environment(locale).from_string(text)
+
+
+@lru_cache(maxsize=2048)
+def _compiled_expression(locale: str, expression: str) -> Any:
+    return _environment(locale).compile_expression(expression, undefined_to_none=False)
+
+
 def _environment(locale: str = "sv_SE") -> Environment:
     from iopdocs.render.environment import make_clause_environment
 
     return make_clause_environment(locale)
 
 
-def _evaluate(env: Environment, clause: Clause, expression: str, context: Mapping[str, Any]) -> Any:
+def _evaluate(locale: str, clause: Clause, expression: str, context: Mapping[str, Any]) -> Any:
     from jinja2 import TemplateError, Undefined
 
     try:
-        value = env.compile_expression(expression, undefined_to_none=False)(**context)
+        value = _compiled_expression(locale, expression)(**context)
         if isinstance(value, Undefined):
             value._fail_with_undefined_error()
     except TemplateError as exc:
@@ -388,11 +404,11 @@ def _evaluate(env: Environment, clause: Clause, expression: str, context: Mappin
     return value
 
 
-def _render(env: Environment, clause: Clause, context: Mapping[str, Any]) -> str:
+def _render(locale: str, clause: Clause, context: Mapping[str, Any]) -> str:
     from jinja2 import TemplateError
 
     try:
-        return env.from_string(clause.text).render(**context)
+        return str(_compiled_text(locale, clause.text).render(**context))
     except TemplateError as exc:
         raise ClauseError(f"the text cannot be rendered: {exc}", clause_id=clause.id) from None
 
