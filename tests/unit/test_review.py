@@ -117,6 +117,11 @@ TRIGGERS: dict[str, tuple[Callable[[dict[str, Any]], None], Severity, str]] = {
         Severity.WARNING,
         "mission.text",
     ),
+    "money_called_operating_grant": (
+        _set("contributions.1.money.0.label", "Verksamhetsbidrag till föreningen"),
+        Severity.WARNING,
+        "contributions[1].money[0].label",
+    ),
     "steering_group_missing": (
         _set("cooperation", {}),
         Severity.WARNING,
