@@ -394,8 +394,6 @@ def _render_many(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise _UsageError(f"--jobs must be at least 1, not {args.jobs}")
     if args.appendix:
         raise _UsageError("--appendix is for one agreement rendered to one .pdf file")
-    if args.clauses:
-        raise _UsageError("--clauses is for one agreement at a time for now")
     bar = err.isatty()
     counted = [0]
 
@@ -422,6 +420,7 @@ def _render_many(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             progress=progress,
             embed_data=not args.no_embed,
             timeout=args.timeout,
+            clauses=args.clauses,
         )
     except KeyboardInterrupt:
         if bar:

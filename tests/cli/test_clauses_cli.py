@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from iopdocs.cli import main
-from tests.conftest import FLAGSHIP, compact, docx_text
+from tests.conftest import FLAGSHIP, ROOT, compact, docx_text
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -74,3 +74,21 @@ def test_catalogue_writes_a_word_document(
     text = docx_text(target.read_bytes())
     assert "Klausulbibliotek för IOP-avtal" in text
     assert "conditions.repayment" in text
+
+
+def test_several_agreements_render_with_the_library_given(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    run(capsys, "clauses", "export", str(tmp_path))
+    library = tmp_path / "sv.yaml"
+    text = library.read_text(encoding="utf-8")
+    library.write_text(text.replace("omfattande arbetskonflikt", "strejk"), encoding="utf-8")
+    second = ROOT / "examples" / "laxhjalp-exempelkommunen-2026.yaml"
+    out = tmp_path / "ut"
+    code, _, err = run(
+        capsys, "render", str(FLAGSHIP), str(second), "-o", f"{out}/", "--clauses", str(library),
+        "--jobs", "2",
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    for name in ("vgr-social-ekonomi-2024.docx", "laxhjalp-exempelkommunen-2026.docx"):
+        assert "myndighetsbeslut eller strejk" in compact(docx_text((out / name).read_bytes()))
