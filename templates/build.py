@@ -3,10 +3,11 @@
     python templates/build.py          # rewrites every template: contract.docx, …
 
 The .docx in this folder is what iopdocs renders and what users copy to make their own template;
-this script is its reviewable source. Every clause of the contract's standard wording is written
-here, in the project's own words. Tags follow docxtpl: ``{{ … }}`` prints a value, and a
-paragraph holding only ``{%p … %}`` is a control line that vanishes from the output (``{%tr … %}``
-likewise for table rows).
+this script is its reviewable source. The contract's standard wording is not here but in the
+clause library (``src/iopdocs/documents/clauses/sv.yaml``), which lawyers own; this script gives
+the layout, headings and tables, and places each section's clauses. Tags follow docxtpl:
+``{{ … }}`` prints a value, and a paragraph holding only ``{%p … %}`` is a control line that
+vanishes from the output (``{%tr … %}`` likewise for table rows).
 
 The template sees ``agreement`` (the model, field by field) and ``doc`` (derived facts); see
 ``iopdocs.documents.context``.
@@ -245,6 +246,29 @@ class Writer:
         self.p(f"{{{{ {var} }}}}", "List Bullet")
         self.tag("endfor")
 
+    def clauses(self, section: str) -> None:
+        """The section's clauses from the clause library, as paragraphs, bullets and lead-ins.
+
+        The wording lives in the library (``iopdocs.documents.clauses``); the template only
+        places it. A section whose clauses are all off leaves no paragraph behind.
+        """
+        self.tag(f"for c in doc.clauses.{section}")
+        self.tag("if c.bullet")
+        self.p("{{ c.text }}", "List Bullet")
+        self.tag("elif c.lead")
+        self.p("{{ c.text }}", "Lead")
+        self.tag("else")
+        self.p("{{ c.text }}")
+        self.tag("endif")
+        self.tag("endfor")
+
+    def section(self, heading: str, section: str) -> None:
+        """A heading and its clauses, both left out when none of the clauses is on."""
+        self.tag(f"if doc.clauses.{section}")
+        self.heading(heading)
+        self.clauses(section)
+        self.tag("endif")
+
     def when(self, condition: str, text: str, style: str = "Normal") -> None:
         """A paragraph present only when ``condition`` holds."""
         self.tag(f"if {condition}")
@@ -284,7 +308,7 @@ def _contract_body(w: Writer) -> None:
         "UTKAST – detta är ett förslag till avtal och inte avsett för underskrift.",
         "Draft Notice",
     )
-    w.p("Detta avtal om idéburet offentligt partnerskap (IOP) ingås mellan {{ doc.parties_text }}.")
+    w.clauses("intro")
 
     w.heading("Gemensam samhällsutmaning")
     w.prose(f"{a}.challenge")
@@ -299,82 +323,17 @@ def _contract_body(w: Writer) -> None:
     w.prose(f"{a}.added_value")
 
     w.heading("IOP som samverkansform")
-    w.p(
-        "Parterna samverkar i form av ett idéburet offentligt partnerskap. Det innebär att "
-        "offentlig och idéburen sektor tillsammans och med egna resurser verkar för ett "
-        "allmännyttigt ändamål som parterna har gemensamt. Partnerskapet är inte en upphandling "
-        "och inte ett ordinarie verksamhetsbidrag."
-    )
-    w.p(
-        "{% if doc.nonprofit_parties|length > 1 %}De idéburna parterna bedriver{% else %}"
-        "Den idéburna parten bedriver{% endif %} sin verksamhet utan vinstsyfte, till nytta "
-        "för allmänheten eller för sina medlemmar."
-    )
-    w.when(
-        f"{a}.iop_form.surplus_reinvested",
-        "Ett ekonomiskt överskott som uppstår hos en idéburen part inom partnerskapet ska "
-        "användas i partnerskapets verksamhet.",
-    )
-    w.prose(f"{a}.iop_form.text")
+    w.clauses("iop_form")
 
     w.heading("Parter")
-    w.p("Avtalet ingås mellan följande parter:")
-    w.tag("for p in doc.parties")
-    w.p(
-        "{{ p.display_name }} ({{ p.short_name }}), {{ p.kind_label }}, organisationsnummer "
-        "{{ p.org_number|org_number }}{% if p.address %}, {{ p.address }}{% endif %}",
-        "List Bullet",
-    )
-    w.tag("endfor")
+    w.clauses("parties")
 
     w.heading("Tidsperiod och villkor för partnerskapet")
-    w.p(
-        f"Partnerskapet gäller från och med den {{{{ {a}.period.start|date }}}} till och med den "
-        f"{{{{ {a}.period.end|date }}}} ({{{{ {a}.period|period }}}})."
-    )
-    w.when(
-        f"{a}.period.intends_to_continue",
-        "Parterna har för avsikt att fortsätta partnerskapet efter avtalsperiodens slut. "
-        "En fortsättning förutsätter ett nytt skriftligt avtal för en bestämd tid.",
-    )
-    w.prose(f"{a}.period.extension")
-    w.when(
-        f"{a}.conditions.adaptable",
-        "Verksamhetens inriktning får under avtalsperioden anpassas efter ändrade behov och "
-        "förutsättningar, om parterna är överens om det.",
-    )
-    w.when(
-        f"{a}.conditions.no_sanctions",
-        "Ingen part kan drabbas av sanktioner inom ramen för partnerskapet.",
-    )
-    w.when(
-        f"{a}.conditions.renegotiation",
-        "Om en part inte fullgör sina åtaganden, eller om förutsättningarna för partnerskapet "
-        "förändras väsentligt, har varje part rätt att begära att avtalet omförhandlas.",
-    )
-    w.when(
-        f"{a}.conditions.notice_months",
-        "Varje part får säga upp avtalet skriftligen med en uppsägningstid om "
-        f"{{{{ {a}.conditions.notice_months }}}} månader.",
-    )
-    w.when(
-        f"{a}.conditions.termination_for_cause",
-        "Om en part väsentligt bryter mot avtalet och inte har rättat till bristen inom 30 dagar "
-        "efter skriftlig begäran, får {% if doc.parties|length > 2 %}övriga parter häva avtalet "
-        "med omedelbar verkan i förhållande till den parten{% else %}den andra parten häva "
-        "avtalet med omedelbar verkan{% endif %}. Hävningen ska vara skriftlig och ange skälen.",
-    )
+    w.clauses("period")
+    w.clauses("conditions")
 
     w.heading("Värdegrund för partnerskapet")
-    w.tag("if doc.principles")
-    w.p(
-        "Partnerskapet bygger på följande {% if doc.principles|length > 1 %}principer"
-        "{% else %}princip{% endif %} för samverkan mellan offentlig sektor och idéburna "
-        "organisationer:"
-    )
-    w.bullets("doc.principles", var="principle")
-    w.tag("endif")
-    w.prose(f"{a}.values.text")
+    w.clauses("values")
 
     w.heading("Målgrupp")
     w.prose(f"{a}.target_group")
@@ -400,112 +359,12 @@ def _contract_body(w: Writer) -> None:
     w.bullets(f"{a}.mission.exclusions", var="exclusion")
     w.tag("endif")
 
-    w.tag(
-        f"if {a}.cooperation.text or {a}.cooperation.steering_group or {a}.cooperation.reports_to"
-    )
-    w.heading("Samverkan")
-    w.prose(f"{a}.cooperation.text")
-    w.when(
-        f"{a}.cooperation.steering_group",
-        "Parterna leder partnerskapet gemensamt genom en styrgrupp som sammanträder minst "
-        f"{{{{ {a}.cooperation.steering_group.meetings_per_year }}}} gånger per år. "
-        "Ledamöterna i styrgruppen utses av {{ doc.steering_appointed_by }}.",
-    )
-    w.when(
-        f"{a}.cooperation.reports_to",
-        f"Parterna redovisar partnerskapets utveckling för {{{{ {a}.cooperation.reports_to }}}}.",
-    )
-    w.tag("endif")
-
-    w.heading("Verksamhetsansvar")
-    w.p("{{ doc.responsible_parties }} ansvarar för den verksamhet som bedrivs inom partnerskapet.")
-    w.when(
-        f"{a}.operational_responsibility.employer_responsibility",
-        "Arbetsgivaransvaret för personalen i verksamheten ligger hos "
-        "{{ doc.responsible_parties }}{% if doc.not_responsible_parties %}; "
-        "{{ doc.not_responsible_parties }} har inget arbetsgivaransvar för denna personal"
-        "{% endif %}.",
-    )
-    w.prose(f"{a}.operational_responsibility.text")
-
-    w.heading("Parternas bidrag")
-    w.p(
-        "Samtliga parter bidrar till partnerskapet, med ekonomiska medel eller med personal, "
-        "lokaler, nätverk och kompetens. Bidragen behöver inte vara lika stora."
-    )
-    w.tag("for c in doc.contributions")
-    w.p("{{ c.contributors }} bidrar med följande:", "Lead")
-    w.bullets("c.in_kind")
-    w.tag("for m in c.money")
-    w.p(
-        "{% if m.label %}{{ m.label }}: ett{% else %}Ett{% endif %} ekonomiskt bidrag om "
-        "{% if m.ceiling %}upp till {% endif %}{{ m.amount|money }}"
-        "{% if m.amount_words %} ({{ m.amount_words }}){% endif %} {{ m.basis_text }}"
-        "{% if m.each %} till var och en av {{ m.recipients_text }}{% else %} till "
-        "{{ m.recipients_text }}{% endif %}."
-        "{% if m.purpose %} Medlen avser i huvudsak {{ m.purpose }}.{% endif %}"
-        "{% if m.partial_text %} {{ m.partial_text }}{% endif %}"
-        "{% if m.basis != 'total' %} För hela avtalsperioden uppgår bidraget till "
-        "{% if m.ceiling %}högst {% endif %}{{ m.per_recipient_total|money }}"
-        "{% if m.each %} per mottagare och {% if m.ceiling %}högst {% endif %}"
-        "{{ m.total|money }} sammanlagt{% endif %}"
-        "{% if m.total_words %} ({{ m.total_words }}){% endif %}.{% endif %}",
-        "List Bullet",
-    )
-    w.tag("endfor")
-    w.prose("c.text", var="t")
-    w.tag("endfor")
-
-    w.tag("if doc.has_money")
-    w.heading("Fakturering och utbetalning")
-    w.tag("for m in doc.money_lines")
-    w.p(
-        "{{ m.name }} betalas ut av {{ m.payer }} {{ m.payment_text }}"
-        "{% if agreement.payment.on_decided_basis %}, på grundval av beslutat underlag"
-        "{% endif %}."
-        "{% if m.indexation_text %} {{ m.indexation_text }}{% endif %}"
-        "{% if m.vat_text %} {{ m.vat_text }}{% endif %}"
-    )
-    w.tag("endfor")
-    w.p(
-        "Belopp som inte kan delas jämnt i hela kronor fördelas så att de första "
-        "utbetalningarna blir en krona högre. Samtliga utbetalningar framgår av bilaga 1, "
-        "Utbetalningsplan."
-    )
-    w.prose(f"{a}.payment.text")
-    w.tag("endif")
-
-    w.tag(f"if {a}.deviations.joint_approval or {a}.deviations.text")
-    w.heading("Avvikelser")
-    w.when(
-        f"{a}.deviations.joint_approval",
-        "Om verksamheten behöver avvika från verksamhetsplan eller budget ska parterna först "
-        "föra en dialog och gemensamt godkänna förändringen innan den genomförs.",
-    )
-    w.prose(f"{a}.deviations.text")
-    w.tag("endif")
-
-    w.heading("Uppföljning och utvärdering")
-    w.p(
-        "{{ doc.reporting_parties }} upprättar varje år en årsberättelse om verksamheten under "
-        "det gångna kalenderåret och lämnar den till "
-        f"{{{{ {a}.follow_up.report_recipient }}}} senast den "
-        f"{{{{ {a}.follow_up.report_due|day_month }}}}."
-    )
-    w.tag(f"if {a}.cooperation.steering_group")
-    w.p(
-        "Styrgruppen sammanträder minst "
-        f"{{{{ {a}.cooperation.steering_group.meetings_per_year }}}} gånger under "
-        f"verksamhetsåret{{% if {a}.cooperation.steering_group.spring_meetings is not none %}}, "
-        f"varav {{{{ {a}.cooperation.steering_group.spring_meetings }}}} under våren och "
-        f"{{{{ {a}.cooperation.steering_group.autumn_meetings }}}} under hösten{{% endif %}}."
-        f"{{% if {a}.cooperation.steering_group.rotating_convener %}} Ansvaret för att kalla till "
-        "mötena växlar mellan parterna.{% endif %}"
-        f"{{% if {a}.cooperation.steering_group.any_party_may_convene %}} Varje part kan dessutom "
-        "begära ett extra möte när behov uppstår.{% endif %}"
-    )
-    w.tag("endif")
-    w.prose(f"{a}.follow_up.text")
+    w.section("Samverkan", "cooperation")
+    w.section("Verksamhetsansvar", "responsibility")
+    w.section("Parternas bidrag", "contributions")
+    w.section("{{ doc.payment_heading }}", "payment")
+    w.section("Avvikelser", "deviations")
+    w.section("Uppföljning och utvärdering", "follow_up")
 
     w.heading("Kontaktpersoner")
     table = w.doc.add_table(rows=4, cols=3)
@@ -534,64 +393,14 @@ def _contract_body(w: Writer) -> None:
     _row_props(table.rows[2])
     _merge_tag_row(table, 3, "{%tr endfor %}")
     _column_widths(table, (Cm(6), Cm(5), Cm(5)))
+    w.clauses("contacts")
 
-    w.tag("if doc.has_final_provisions")
-    w.heading("Övriga bestämmelser")
-    w.when(
-        f"{a}.final_provisions.personal_data",
-        "Varje part är personuppgiftsansvarig för den behandling av personuppgifter som parten "
-        "utför inom partnerskapet och ansvarar för att behandlingen följer "
-        "dataskyddsförordningen (EU) 2016/679. Om en part ska behandla personuppgifter för en "
-        "annan parts räkning ska parterna dessförinnan ingå ett personuppgiftsbiträdesavtal.",
-    )
-    w.when(
-        f"{a}.final_provisions.confidentiality",
-        "Parterna ska inte obehörigt röja uppgifter om enskildas personliga förhållanden eller "
-        "om en annan parts interna förhållanden som de får del av inom partnerskapet. "
-        "Skyldigheten gäller även efter att avtalet har upphört. För en offentlig part gäller "
-        "offentlighets- och sekretesslagen (2009:400).",
-    )
-    w.when(
-        f"{a}.final_provisions.insight",
-        "{% if doc.nonprofit_parties|length > 1 %}De idéburna parterna ska{% else %}Den "
-        "idéburna parten ska{% endif %} på begäran lämna "
-        "{% if doc.public_parties|length > 1 %}de offentliga parterna{% else %}den offentliga "
-        "parten{% endif %} de uppgifter som behövs för att följa upp verksamheten inom "
-        "partnerskapet och för att kunna ge allmänheten insyn i den.",
-    )
-    w.when(
-        f"{a}.final_provisions.insurance",
-        "Varje part ansvarar för att ha de försäkringar som behövs för den del av verksamheten "
-        "som parten bedriver inom partnerskapet.",
-    )
-    w.when(
-        f"{a}.final_provisions.amendments_in_writing",
-        "Ändringar av och tillägg till detta avtal gäller endast om de har gjorts skriftligen "
-        "och undertecknats av samtliga parter.",
-    )
-    w.when(
-        f"{a}.final_provisions.disputes",
-        "Parterna ska i första hand lösa en tvist om avtalets tolkning eller tillämpning genom "
-        "dialog. Om parterna inte kan enas ska tvisten avgöras av allmän domstol med "
-        "tillämpning av svensk rätt.",
-    )
-    w.when(
-        f"{a}.final_provisions.copies",
-        "Avtalet har upprättats i {{ agreement.final_provisions.copies }} likalydande exemplar, "
-        "av vilka parterna har tagit var sitt.",
-    )
-    w.prose(f"{a}.final_provisions.text")
-    w.tag("endif")
-
-    w.tag("if doc.appendices")
-    w.heading("Bilagor")
-    w.p("Följande bilagor hör till avtalet och utgör en del av det:")
-    w.bullets("doc.appendices", var="appendix")
-    w.p("Om en bilaga och avtalstexten skulle strida mot varandra gäller avtalstexten.")
-    w.tag("endif")
+    w.section("Statligt stöd", "state_aid")
+    w.section("Övriga bestämmelser", "final")
+    w.section("Bilagor", "appendices")
 
     w.heading("Underskrifter", page_break=True)
-    w.p("Parterna har genom sina behöriga företrädare undertecknat detta avtal.")
+    w.clauses("signatures")
     _signature_table(
         w,
         "s in doc.signatures",
@@ -599,12 +408,7 @@ def _contract_body(w: Writer) -> None:
     )
     w.tag("if doc.has_money")
     w.heading("Bilaga 1 – Utbetalningsplan", page_break=True, style="Appendix Heading")
-    w.p(
-        "Planen visar varje utbetalning under avtalsperioden "
-        f"{{{{ {a}.period|period }}}}, beräknad från beloppen i avtalet."
-        "{% if doc.schedule.any_ceiling %} Där avtalet anger ett belopp som ”upp till” visar "
-        "planen den högsta möjliga utbetalningen.{% endif %}"
-    )
+    w.clauses("schedule")
     _schedule_tables(w)
     w.tag("endif")
 
@@ -750,7 +554,9 @@ def _report_body(w: Writer) -> None:
         ("Arbetstimmar, anställd personal", f"{{{{ {r}.own.staff_hours }}}}"),
         ("Arbetstimmar, ideella", f"{{{{ {r}.own.volunteer_hours }}}}"),
         ("Lokaler", f"{{{{ {r}.own.premises }}}}"),
+        ("Egen insats värderad i kronor", f"{{{{ {r}.own.value }}}}"),
         ("Annan finansiering", f"{{{{ {r}.own.other_funding }}}}"),
+        ("Övriga intäkter", f"{{{{ {r}.own.other_income }}}}"),
     ):
         own.add_row()
         _cells(own, len(own.rows) - 1, (label, value))
@@ -780,6 +586,11 @@ def _report_body(w: Writer) -> None:
     w.p("Summa kostnader: [belopp]. Outnyttjade medel: [intäkt minus kostnader].", "Placeholder")
     w.tag("endif")
     w.tag("endfor")
+    w.when(
+        f"{r}.accounts",
+        "Medel som inte har använts för partnerskapets ändamål när avtalet upphör betalas "
+        "tillbaka enligt avtalets bestämmelse om återbetalning.",
+    )
 
     w.heading("Avvikelser")
     _fill(w, f"{r}.deviations", "Beskriv avvikelser från plan och budget och hur de hanterades.")
@@ -794,6 +605,12 @@ def _report_body(w: Writer) -> None:
     w.bullets(f"{r}.appendices", var="appendix")
 
     w.heading("Underskrift")
+    w.when(
+        f"{r}.has_money",
+        f"Undertecknad intygar för {{{{ {r}.reporters }}}} att det ekonomiska bidraget för "
+        "rapportperioden har använts för partnerskapets ändamål och i enlighet med avtalet, och "
+        "att uppgifterna i denna årsberättelse är riktiga och fullständiga.",
+    )
     _signature_table(
         w,
         f"s in {r}.signatures",

@@ -107,6 +107,7 @@ def render_many(
     progress: Progress | None = None,
     embed_data: bool = True,
     timeout: float | None = None,
+    clauses: str | os.PathLike[str] | bytes | None = None,
 ) -> BatchResult:
     """Render the contract of every source into ``out_dir`` (created if missing).
 
@@ -127,9 +128,11 @@ def render_many(
     Raises ``BatchError`` before rendering anything when two sources would write the same file,
     a name is not a plain file name, the folder cannot be made, or ``jobs`` or ``format`` is
     unusable; ``TemplateError`` or
-    ``TemplateSyntaxError`` when the template cannot be used.
+    ``TemplateSyntaxError`` when the template cannot be used; ``ClauseError`` when the clause
+    library ``clauses`` (your own standard wording, as for ``render_contract``) cannot be used.
     """
     from iopdocs.documents import template_environment
+    from iopdocs.documents.clauses import load_library
     from iopdocs.documents.templates import CONTRACT_TEMPLATE, load_template
     from iopdocs.word.docx import prepare_template
 
@@ -141,6 +144,9 @@ def render_many(
     tasks = _tasks(sources, folder, format)
     data = load_template(template, CONTRACT_TEMPLATE)
     prepare_template(data, template_environment(template, locale))
+    # Checked once here, then handed to the workers as the library's bytes.
+    library = None if clauses is None else load_library(clauses).source
+    setup: _Setup = (template, locale, library)
     if format == "pdf":
         from iopdocs.pdf.convert import find_soffice
 
@@ -150,7 +156,7 @@ def render_many(
     except OSError as exc:
         raise BatchError(f"cannot make the output folder {folder}: {exc.strerror}") from exc
     if format == "pdf":
-        return _render_pdfs(tasks, folder, jobs, template, locale, progress, embed_data, timeout)
+        return _render_pdfs(tasks, folder, jobs, setup, progress, embed_data, timeout)
 
     workers = min(jobs or _cores(), len(tasks))
     results: list[RenderResult | None] = [None] * len(tasks)
@@ -167,9 +173,9 @@ def render_many(
     # environment and an outside one its sandbox.
     if workers <= 1:
         for task in tasks:
-            finished(_render_and_commit(task, template, locale), task.index)
+            finished(_render_and_commit(task, setup), task.index)
     else:
-        _in_pool(tasks, workers, template, locale, finished)
+        _in_pool(tasks, workers, setup, finished)
     return BatchResult(tuple(r for r in results if r is not None), folder)
 
 
@@ -177,8 +183,7 @@ def _render_pdfs(
     tasks: list[_Task],
     folder: Path,
     jobs: int | None,
-    template: str | os.PathLike[str] | bytes | None,
-    locale: str,
+    setup: _Setup,
     progress: Progress | None,
     embed_data: bool,
     timeout: float | None,
@@ -216,9 +221,9 @@ def _render_pdfs(
 
             if workers <= 1:
                 for task in docx_tasks:
-                    rendered_one(_outcome(task, *_render(task, template, locale)), task.index)
+                    rendered_one(_outcome(task, *_render(task, setup)), task.index)
             else:
-                _in_pool(docx_tasks, workers, template, locale, rendered_one)
+                _in_pool(docx_tasks, workers, setup, rendered_one)
             free: queue.SimpleQueue[_Converter] = queue.SimpleQueue()
             try:
                 for started in starting:
@@ -371,9 +376,11 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def _render(
-    task: _Task, template: str | os.PathLike[str] | bytes | None, locale: str
-) -> tuple[str | None, str | None]:
+_Setup = tuple[str | os.PathLike[str] | bytes | None, str, bytes | None]
+"""What every contract of a batch renders with: the template, the locale, the clause library."""
+
+
+def _render(task: _Task, setup: _Setup) -> tuple[str | None, str | None]:
     """Render one source into a temporary file next to its output.
 
     Returns ``(None, temporary path)``, or ``(readable error, None)``: every failure of one
@@ -388,7 +395,8 @@ def _render(
         agreement = (
             load_agreement(task.agreement) if isinstance(task.agreement, str) else task.agreement
         )
-        data = render_contract(agreement, template=template, locale=locale)
+        template, locale, clauses = setup
+        data = render_contract(agreement, template=template, locale=locale, clauses=clauses)
         return None, str(write_temporary(task.output, data))
     except ValidationError as exc:
         from iopdocs.loading import validation_messages
@@ -413,14 +421,12 @@ def _commit(task: _Task, temporary: str) -> RenderResult:
     return RenderResult(task.source, output)
 
 
-def _render_and_commit(
-    task: _Task, template: str | os.PathLike[str] | bytes | None, locale: str
-) -> RenderResult:
+def _render_and_commit(task: _Task, setup: _Setup) -> RenderResult:
     """``_render`` and ``_commit`` in this process; Ctrl-C between the two leaves no
     temporary file behind."""
     temporary = None
     try:
-        error, temporary = _render(task, template, locale)
+        error, temporary = _render(task, setup)
         return _outcome(task, error, temporary)
     except BaseException:
         if temporary is not None:
@@ -437,7 +443,7 @@ def _outcome(task: _Task, error: str | None, temporary: str | None) -> RenderRes
 _worker: dict[str, Any] = {}
 
 
-def _start_worker(template: str | os.PathLike[str] | bytes | None, locale: str) -> None:
+def _start_worker(setup: _Setup) -> None:
     """Each process compiles the template once (already done when it was forked).
 
     Ctrl-C is for the parent alone: it stops handing out work, lets each process finish the
@@ -451,14 +457,15 @@ def _start_worker(template: str | os.PathLike[str] | bytes | None, locale: str) 
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
-    _worker.update(template=template, locale=locale)
+    _worker.update(setup=setup)
+    template, locale, _ = setup
     prepare_template(
         load_template(template, CONTRACT_TEMPLATE), template_environment(template, locale)
     )
 
 
 def _render_in_worker(task: _Task) -> tuple[str | None, str | None]:
-    return _render(task, _worker["template"], _worker["locale"])
+    return _render(task, _worker["setup"])
 
 
 # An event of the pool: a task and its finished future; for a commit, the temporary file.
@@ -474,8 +481,7 @@ def _post(
 def _in_pool(
     tasks: list[_Task],
     workers: int,
-    template: str | os.PathLike[str] | bytes | None,
-    locale: str,
+    setup: _Setup,
     finished: Callable[[RenderResult, int], None],
 ) -> None:
     """Render in ``workers`` processes; commit (fsync and rename) in threads of this one, so
@@ -488,7 +494,7 @@ def _in_pool(
     renders: list[Future[tuple[str | None, str | None]]] = []
     with (
         ProcessPoolExecutor(
-            max_workers=workers, initializer=_start_worker, initargs=(template, locale)
+            max_workers=workers, initializer=_start_worker, initargs=(setup,)
         ) as pool,
         ThreadPoolExecutor(max_workers=4, thread_name_prefix="iopdocs-commit") as disk,
     ):

@@ -76,6 +76,9 @@ def _parser() -> argparse.ArgumentParser:
         help="the .docx or .pdf file to write (the suffix decides), or a folder for several",
     )
     render.add_argument("--template", help="your own .docx template instead of the bundled one")
+    render.add_argument(
+        "--clauses", help="your own clause library (.yaml) instead of the packaged wording"
+    )
     render.add_argument("--locale", default="sv_SE", help="formatting locale (default sv_SE)")
     _pdf_arguments(render)
     render.add_argument(
@@ -165,6 +168,21 @@ def _parser() -> argparse.ArgumentParser:
         choices=["contract", "report", "review"],
         help="what it renders (default: inferred)",
     )
+    clauses = sub.add_parser(
+        "clauses", help="list, export and catalogue the clause library (the standard wording)"
+    )
+    csub = clauses.add_subparsers(dest="clauses_command", required=True, metavar="ACTION")
+    clist = csub.add_parser("list", help="each clause for an agreement: on or off, and why")
+    clist.add_argument("agreement", help="agreement file (.yaml, .yml or .json)")
+    clist.add_argument("--clauses", help="your own clause library instead of the packaged one")
+    cexport = csub.add_parser("export", help="copy the clause library into a folder to edit")
+    cexport.add_argument("directory", help="the folder to write sv.yaml into")
+    cexport.add_argument("--force", action="store_true", help="overwrite an existing file")
+    catalogue = csub.add_parser(
+        "catalogue", help="write a Word catalogue of every clause, its condition and note"
+    )
+    catalogue.add_argument("-o", "--output", required=True, help="the .docx file to write")
+    catalogue.add_argument("--clauses", help="your own clause library instead of the packaged one")
     extract = sub.add_parser(
         "extract", help="print the agreement a .docx or PDF made by iopdocs was rendered from"
     )
@@ -182,6 +200,11 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("document", help="a .docx or PDF rendered by iopdocs")
     verify.add_argument(
         "--template", help="the template it was rendered with, when not the bundled one"
+    )
+    verify.add_argument(
+        "--clauses",
+        help="the clause library a PDF was rendered with, when not the packaged one "
+        "(a .docx carries its own)",
     )
     compare = sub.add_parser(
         "diff",
@@ -219,6 +242,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args, out)
         if args.command == "templates":
             return _templates(args, out)
+        if args.command == "clauses":
+            return _clauses(args, out)
         if args.command == "extract":
             return _extract(args, out, err)
         if args.command == "verify":
@@ -300,6 +325,7 @@ def _render_pdf(args: argparse.Namespace, target: Path, out: TextIO) -> int:
             locale=args.locale,
             embed_data=not args.no_embed,
             timeout=args.timeout,
+            clauses=args.clauses,
         )
     return _write_pdf(target, data, out)
 
@@ -332,7 +358,9 @@ def _render(args: argparse.Namespace, out: TextIO) -> int:
     if args.appendix:
         raise _UsageError("--appendix needs a .pdf output: appendices are joined into the PDF")
     agreement = load_agreement(args.agreement)
-    render_contract(agreement, target, template=args.template, locale=args.locale)
+    render_contract(
+        agreement, target, template=args.template, locale=args.locale, clauses=args.clauses
+    )
     print(f"wrote {target}", file=out)
     return EXIT_OK
 
@@ -377,6 +405,7 @@ def _render_many(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             progress=progress,
             embed_data=not args.no_embed,
             timeout=args.timeout,
+            clauses=args.clauses,
         )
     except KeyboardInterrupt:
         if bar:
@@ -567,6 +596,46 @@ def _templates(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _clauses(args: argparse.Namespace, out: TextIO) -> int:
+    from iopdocs.authoring.clauses import clause_catalogue, export_library
+    from iopdocs.documents.clauses import clause_states, describe_value, load_library
+
+    if args.clauses_command == "export":
+        target = export_library(args.directory, force=args.force)
+        print(
+            f"wrote {target}; edit it, then render with: iopdocs render --clauses {target}",
+            file=out,
+        )
+        return EXIT_OK
+    library = load_library(args.clauses)
+    if args.clauses_command == "catalogue":
+        target = _output(args.output)
+        write_atomic(target, clause_catalogue(library))
+        print(f"wrote {target}", file=out)
+        return EXIT_OK
+    from iopdocs.documents.context import contract_context
+    from iopdocs.documents.formats import formats_for
+
+    agreement = load_agreement(args.agreement)
+    schedule = payment_schedule(agreement)
+    context = contract_context(agreement, schedule, formats_for("sv_SE"), library)
+    states = clause_states(library, context, overrides=agreement.clause_overrides)
+    width = max(len(s.clause.id) for s in states)
+    for state in states:
+        why = [f"{path} = {describe_value(value)}" for path, value in state.fields]
+        if state.overridden == "omit":
+            why.append("left out by the agreement's clause_overrides")
+        elif state.overridden == "text":
+            why.append("text replaced by the agreement's clause_overrides")
+        elif state.overridden == "own":
+            why.append("the agreement's own clause")
+        elif not state.clause.when:
+            why.append("always")
+        line = f"{'on ' if state.on else 'off'}  {state.clause.id:<{width}}  {'; '.join(why)}"
+        print(line.rstrip(), file=out)
+    return EXIT_OK
+
+
 def _extract(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from iopdocs.loading import dump_agreement
     from iopdocs.provenance import read_provenance
@@ -593,7 +662,7 @@ _TAMPERED = (
 def _verify(args: argparse.Namespace, out: TextIO) -> int:
     from iopdocs.provenance import verify
 
-    result = verify(args.document, template=args.template)
+    result = verify(args.document, template=args.template, clauses=args.clauses)
     record = result.provenance
     made = f"iopdocs {record.library_version}" if record.library_version else "iopdocs"
     if record.template:

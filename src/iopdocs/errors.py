@@ -33,6 +33,7 @@ __all__ = [
     "AgreementFileError",
     "AppendixError",
     "BatchError",
+    "ClauseError",
     "ConversionError",
     "ConverterMissingError",
     "IopdocsError",
@@ -91,6 +92,16 @@ class ReportError(IopdocsError, ValueError):
 class ReviewError(IopdocsError, ValueError):
     """A review cannot run with the options given: a euro rate that is not a positive number,
     or an SGEI party that is not a non-profit party of the agreement."""
+
+
+class ClauseError(IopdocsError, ValueError):
+    """A clause library (or an agreement's clause override) cannot be used: a clause that does
+    not parse, names a field the model lacks, belongs to no known section, or an override that
+    names no clause. The message starts with the clause id; ``clause_id`` holds it."""
+
+    def __init__(self, message: str, *, clause_id: str | None = None) -> None:
+        super().__init__(f"{clause_id}: {message}" if clause_id else message)
+        self.clause_id = clause_id
 
 
 class TemplateError(IopdocsError):

@@ -22,7 +22,7 @@ import json
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -93,6 +93,10 @@ class Provenance:
     party: str | None = None
     report: AnnualReport | None = None
     review: ReviewRecord | None = None
+    clauses: bytes | None = None
+    """The source of the clause library a contract was rendered with, when it carries one."""
+    clauses_sha256: str | None = None
+    """The SHA-256 of that clause library (of ``clauses``) as recorded."""
 
 
 @dataclass(frozen=True)
@@ -154,7 +158,10 @@ def extract(document: Document) -> Agreement:
 
 
 def verify(
-    document: Document, *, template: str | os.PathLike[str] | bytes | None = None
+    document: Document,
+    *,
+    template: str | os.PathLike[str] | bytes | None = None,
+    clauses: str | os.PathLike[str] | bytes | None = None,
 ) -> VerifyResult:
     """Re-render ``document`` from the data it carries and compare the texts.
 
@@ -162,13 +169,19 @@ def verify(
     tracked insertions count). A PDF is compared word by word (spacing ignored) against the
     contract, leaving out page headers and footers, a draft watermark and appendices that follow
     the contract. ``template`` is the template the document was rendered with when that was not
-    the bundled one.
+    the bundled one. A contract re-renders with the clause library it carries; ``clauses`` is
+    the library to use for one that carries none (a PDF) and was not rendered with the packaged
+    library.
 
     Raises ``NoProvenanceError`` for a document without data, and ``TemplateMismatchError`` when
     the document records another template than the one at hand (it cannot be re-rendered).
     """
     data, origin = _read(document)
     record = _provenance_of(data, origin)
+    if record.clauses is None and clauses is not None:
+        from iopdocs.documents.clauses import load_library
+
+        record = replace(record, clauses=load_library(clauses).source)
     rendered = _rerender(record, _template(record, template, origin), origin)
     if record.format == "docx":
         changes = _docx_changes(rendered, data)
@@ -259,6 +272,7 @@ def _provenance(
     blob = blobs["agreement"]
     report_blob = blobs.get("report")
     review_blob = blobs.get("review")
+    clauses = _clauses(blobs.get("clauses"), origin)
     agreement = parse_agreement(blob.decode("utf-8"), format="json", source=origin)
     report = (
         parse_report(report_blob.decode("utf-8"), format="json", source=origin)
@@ -269,6 +283,7 @@ def _provenance(
         _matches(blob, props.get("dataSha256"))
         and (report_blob is None or _matches(report_blob, props.get("reportDataSha256")))
         and (review_blob is None or _matches(review_blob, props.get("reviewDataSha256")))
+        and (clauses is None or _matches(clauses, props.get("clausesSha256")))
     )
     year = props.get("reportYear", "")
     document: DocumentKind = next(
@@ -288,7 +303,21 @@ def _provenance(
         party=props.get("reportParty") or None,
         report=report,
         review=_review_record(review_blob, origin) if review_blob is not None else None,
+        clauses=clauses,
+        clauses_sha256=props.get("clausesSha256"),
     )
+
+
+def _clauses(blob: bytes | None, origin: str) -> bytes | None:
+    """The clause library's source a contract carries, or ``None``."""
+    if blob is None:
+        return None
+    try:
+        return str(json.loads(blob)["source"]).encode("utf-8")
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ProvenanceError(
+            f"{origin}: the clause library it carries is unreadable: {exc}"
+        ) from exc
 
 
 def _review_record(blob: bytes, origin: str) -> ReviewRecord:
@@ -375,7 +404,9 @@ def _rerender(record: Provenance, template: bytes, origin: str) -> bytes:
             template=template,
             locale=record.locale,
         )
-    return render_contract(record.agreement, template=template, locale=record.locale)
+    return render_contract(
+        record.agreement, template=template, locale=record.locale, clauses=record.clauses
+    )
 
 
 # --- comparing -----------------------------------------------------------------------------------

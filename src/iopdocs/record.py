@@ -83,12 +83,14 @@ def provenance_record(
     party: str | None = None,
     report: AnnualReport | None = None,
     review: bytes | None = None,
+    clauses: bytes | None = None,
 ) -> tuple[dict[str, bytes], dict[str, str | int]]:
     """The data blobs and the properties a rendered document carries.
 
     Property names are those of ``Provenance``'s fields, in camel case, without the
     ``iopdocs.`` prefix the DOCX gives them. ``review`` is the ``review_json`` of a review
-    appendix.
+    appendix. ``clauses`` is the source of the clause library a contract was rendered with: the
+    document carries it whole, so it verifies after the standard wording has changed.
     """
     data = agreement_json(agreement)
     blobs = {"agreement": data}
@@ -109,4 +111,9 @@ def provenance_record(
     if review is not None:
         blobs["review"] = review
         properties["reviewDataSha256"] = sha256(review)
+    if clauses is not None:
+        blobs["clauses"] = json.dumps(
+            {"source": clauses.decode("utf-8")}, ensure_ascii=False
+        ).encode("utf-8")
+        properties["clausesSha256"] = sha256(clauses)
     return blobs, properties

@@ -200,9 +200,9 @@ def test_schedule_prints_a_readable_table(capsys: pytest.CaptureFixture[str]) ->
     assert code == 0
     lines = stdout.splitlines()
     assert lines[0].split() == ["Datum", "Betalare", "Mottagare", "Medelsrad", "Belopp"]
-    assert lines[2].split() == ["2024-08-01", "VGR", "GSE", "Verksamhetsbidrag", "till",
+    assert lines[2].split() == ["2024-08-01", "VGR", "GSE", "Partnerskapsbidrag", "till",
                                 "plattformarna", "25", "000", "kr"]  # fmt: skip
-    assert sum(1 for line in lines if "Verksamhetsbidrag" in line and "kr" in line) == 68 + 1
+    assert sum(1 for line in lines if "Partnerskapsbidrag" in line and "kr" in line) == 68 + 1
     assert lines[-1] == "Totalt  1 700 000 kr"
 
 
@@ -211,7 +211,7 @@ def test_schedule_as_csv(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     lines = stdout.splitlines()
     assert lines[0] == "date,payer,recipient,line,amount"
-    assert lines[1] == "2024-08-01,VGR,GSE,Verksamhetsbidrag till plattformarna,25000"
+    assert lines[1] == "2024-08-01,VGR,GSE,Partnerskapsbidrag till plattformarna,25000"
     assert len(lines) == 1 + 68
     assert sum(int(line.rsplit(",", 1)[1]) for line in lines[1:]) == 1_700_000
 

@@ -33,7 +33,7 @@ def test_changes_exit_1_with_one_swedish_line_each(capsys: pytest.CaptureFixture
     lines = stdout.splitlines()
     assert "Avtalsperiodens slutdatum: 2025-12-31 → 2026-12-31" in lines
     assert (
-        "Bidrag från VGR › Medelsrad ”Verksamhetsbidrag till plattformarna” › Belopp: "
+        "Bidrag från VGR › Medelsrad ”Partnerskapsbidrag till plattformarna” › Belopp: "
         "300 000 kr → 320 000 kr"
     ) in lines
     assert stdout == (ROOT / "tests" / "golden" / "diff-vgr-social-ekonomi-2024-v2.txt").read_text(

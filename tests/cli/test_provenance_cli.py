@@ -59,9 +59,9 @@ def test_verify_an_edited_document_exits_1_naming_the_paragraph(
     capsys: pytest.CaptureFixture[str], contract: Path
 ) -> None:
     document = Document(str(contract))
-    paragraph = next(p for p in document.paragraphs if "uppsägningstid om 6" in p.text)
+    paragraph = next(p for p in document.paragraphs if "uppsägningstid om sex" in p.text)
     for run_ in paragraph.runs:
-        run_.text = run_.text.replace("6 månader", "1 månad")
+        run_.text = run_.text.replace("sex månader", "en månad")
     document.save(str(contract))
     code, stdout, _ = run(capsys, "verify", str(contract))
     assert code == 1
@@ -71,9 +71,9 @@ def test_verify_an_edited_document_exits_1_naming_the_paragraph(
     assert lines[2].startswith("  body paragraph ")
     assert lines[2].endswith("(under 'Tidsperiod och villkor för partnerskapet')")
     assert lines[3].startswith("    now:       ")
-    assert "[1 månad.]" in lines[3]
+    assert "[en månad.]" in lines[3]
     assert lines[4].startswith("    should be: ")
-    assert "[6 månader.]" in lines[4]
+    assert "[sex månader.]" in lines[4]
 
 
 def test_verify_a_document_without_data_exits_2(

@@ -76,9 +76,9 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory, flagship: Agreement) -> dict[
     folder = tmp_path_factory.mktemp("provenance-pdf")
     contract = render_contract(flagship, folder / "avtal.docx")
     document = Document(str(contract))
-    paragraph = next(p for p in document.paragraphs if "uppsägningstid om 6" in p.text)
+    paragraph = next(p for p in document.paragraphs if "uppsägningstid om sex" in p.text)
     for run in paragraph.runs:
-        run.text = run.text.replace("6 månader", "1 månad")
+        run.text = run.text.replace("sex månader", "en månad")
     document.save(str(folder / "andrat.docx"))
     appendix = folder / "bilaga.docx"
     appendix.write_bytes(own_template("Bilaga 2 – Verksamhetsplan", "Plattformarnas plan."))
@@ -133,8 +133,8 @@ def test_a_pdf_whose_text_was_changed_is_caught_on_its_page(
     assert change.where.startswith("page ")
     assert change.expected is not None
     assert change.actual is not None
-    assert "[6 månader.]" in change.expected
-    assert "[1 månad.]" in change.actual
+    assert "[sex månader.]" in change.expected
+    assert "[en månad.]" in change.actual
     assert "uppsägningstid om" in change.actual  # a little context
 
 

@@ -31,6 +31,7 @@ def test_the_wheel_carries_the_templates_and_type_marker(wheel: Path) -> None:
     assert "iopdocs/templates/contract.docx" in names
     assert "iopdocs/templates/review.docx" in names
     assert "iopdocs/starter.yaml" in names
+    assert "iopdocs/documents/clauses/sv.yaml" in names
     assert "iopdocs/py.typed" in names
     assert not [n for n in names if n.startswith(("tests/", "templates/"))]
 

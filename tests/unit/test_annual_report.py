@@ -12,7 +12,7 @@ from docx import Document
 from pydantic import ValidationError
 
 from iopdocs import Agreement, AnnualReport, ReportError, load_agreement, render_annual_report
-from tests.conftest import ROOT, docx_text
+from tests.conftest import ROOT, compact, docx_text
 
 LAXHJALP = ROOT / "examples" / "laxhjalp-exempelkommunen-2026.yaml"
 SECTIONS = [
@@ -123,7 +123,12 @@ FILLED: dict[str, Any] = {
     ],
     "target_group": "Elever i årskurs 6–9, drygt hälften flickor.",
     "meetings": [{"date": "2026-09-14", "note": "Start"}, {"date": "2026-11-30"}],
-    "own_contribution": {"volunteer_hours": 640, "premises": "Stadsbiblioteket"},
+    "own_contribution": {
+        "volunteer_hours": 640,
+        "premises": "Stadsbiblioteket",
+        "value": "192 000",
+        "other_income": "3 500",
+    },
     "accounts": [
         {
             "line": "Bidrag till läxhjälpens samordning",
@@ -208,3 +213,24 @@ def test_golden_renderings(name: str, render: Any) -> None:
     if os.environ.get("IOPDOCS_UPDATE_GOLDEN"):
         golden.write_text(text, encoding="utf-8")
     assert text == golden.read_text(encoding="utf-8")
+
+
+def test_the_report_carries_what_issue_13_asks_of_it() -> None:
+    """A signed statement on the use of the money, the own contribution in kronor and other
+    income, unused funds by the repayment clause, in-kind contributions under their giver."""
+    agreement = load_agreement(LAXHJALP)
+    report = AnnualReport.model_validate(FILLED)
+    text = compact(docx_text(render_annual_report(agreement, 2026, party="LF", report=report)))
+    assert "Undertecknad intygar för Läxhjälpsföreningen i Exempelstad att det ekonomiska " \
+        "bidraget för rapportperioden har använts för partnerskapets ändamål" in text  # fmt: skip
+    assert "Egen insats värderad i kronor 192 000 kr" in text
+    assert "Övriga intäkter 3 500 kr" in text
+    assert "betalas tillbaka enligt avtalets bestämmelse om återbetalning" in text
+    assert (
+        "Insatser som Läxhjälpsföreningen i Exempelstad åtagit sig enligt avtalet: "
+        "Frivilliga läxhjälpare" in text
+    )
+    assert (
+        "Insatser som Exempelkommunen genom utbildningsnämnden åtagit sig enligt avtalet: "
+        "Lokal i stadsbiblioteket" in text
+    )

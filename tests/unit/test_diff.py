@@ -71,9 +71,9 @@ def test_a_later_end_date_shows_the_computed_totals_it_changes(flagship: Agreeme
 
 def test_a_changed_amount_is_written_in_kronor(flagship: Agreement) -> None:
     (change,) = fields(diff(flagship, variant(flagship, changed_amount)))
-    assert change.path == "contributions[VGR].money[Verksamhetsbidrag till plattformarna].amount"
+    assert change.path == "contributions[VGR].money[Partnerskapsbidrag till plattformarna].amount"
     assert str(change) == (
-        "Bidrag från VGR › Medelsrad ”Verksamhetsbidrag till plattformarna” › Belopp: "
+        "Bidrag från VGR › Medelsrad ”Partnerskapsbidrag till plattformarna” › Belopp: "
         "300 000 kr → 320 000 kr"
     )
 
@@ -101,7 +101,7 @@ def test_a_removed_party_is_one_removed_party_and_its_references(flagship: Agree
         (ChangeKind.REMOVED, "Bidrag från GSE, SENS, SES, SEF › Bidragande part"),
         (
             ChangeKind.REMOVED,
-            "Bidrag från VGR › Medelsrad ”Verksamhetsbidrag till plattformarna” › Mottagare",
+            "Bidrag från VGR › Medelsrad ”Partnerskapsbidrag till plattformarna” › Mottagare",
         ),
     ]
     assert changes[0].old is not None
@@ -228,7 +228,7 @@ def test_each_edit_is_exactly_one_field_change_and_the_totals_follow(
     if end != flagship.period.end:
         expected.add("period.end")
     if amount != 300_000:
-        expected.add("contributions[VGR].money[Verksamhetsbidrag till plattformarna].amount")
+        expected.add("contributions[VGR].money[Partnerskapsbidrag till plattformarna].amount")
     assert {c.path for c in fields(changes)} == expected
     total = next((c for c in changes if c.path == "schedule.total"), None)
     after = payment_schedule(new).total

@@ -80,6 +80,6 @@ def test_prose_splits_paragraphs_and_bullets() -> None:
 
 def test_every_filter_is_registered_under_its_name() -> None:
     assert set(SV.filters()) == {
-        "money", "number", "words", "date", "period", "day_month", "org_number", "and_list",
-        "blocks",
+        "money", "number", "words", "in_words", "date", "period", "day_month", "org_number",
+        "and_list", "blocks",
     }  # fmt: skip

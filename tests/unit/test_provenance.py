@@ -133,6 +133,8 @@ def test_the_templates_own_custom_xml_part_is_kept(contract: bytes) -> None:
 def test_custom_properties_record_version_template_and_data(
     contract: bytes, flagship: Agreement
 ) -> None:
+    from iopdocs.documents.clauses import packaged_library
+
     props = custom_properties(contract)
     assert props == {
         "iopdocs.version": iopdocs.__version__,
@@ -141,6 +143,7 @@ def test_custom_properties_record_version_template_and_data(
         "iopdocs.templateSha256": sha256(template_path("contract.docx").read_bytes()),
         "iopdocs.dataSha256": sha256(agreement_json(flagship)),
         "iopdocs.locale": "sv_SE",
+        "iopdocs.clausesSha256": packaged_library().sha256,
     }
 
 
@@ -321,7 +324,7 @@ def test_an_edited_header_is_caught(contract: bytes) -> None:
 
 def test_a_deleted_paragraph_is_reported_missing(contract: bytes) -> None:
     document = Document(io.BytesIO(contract))
-    paragraph = next(p for p in document.paragraphs if p.text.startswith("Verksamhetsbidrag"))
+    paragraph = next(p for p in document.paragraphs if p.text.startswith("Partnerskapsbidrag"))
     text = paragraph.text
     paragraph._p.getparent().remove(paragraph._p)
     [change] = verify(saved(document)).changes

@@ -30,10 +30,11 @@ SECTIONS = [
     "Samverkan",
     "Verksamhetsansvar",
     "Parternas bidrag",
-    "Fakturering och utbetalning",
+    "Utbetalning av bidraget",
     "Avvikelser",
     "Uppföljning och utvärdering",
     "Kontaktpersoner",
+    "Statligt stöd",
     "Övriga bestämmelser",
     "Bilagor",
     "Underskrifter",
@@ -80,11 +81,11 @@ def test_every_fact_of_the_reference_contract_is_in_the_text(flagship_text: str)
         "från och med den 1 augusti 2024 till och med den 31 december 2025",
         "2024-08-01 \u2013 2025-12-31",
         "har för avsikt att fortsätta partnerskapet",
-        "Ingen part kan drabbas av sanktioner",
+        "Ingen part kan därför åläggas vite",
         "rätt att begära att avtalet omförhandlas",
-        "uppsägningstid om 6 månader",
-        "minst 4 gånger per år",
-        "varav 2 under våren och 2 under hösten",
+        "uppsägningstid om sex månader",
+        "minst fyra gånger under verksamhetsåret",
+        "varav två under våren och två under hösten",
         "växlar mellan parterna",
         "upp till 300\u00a0000\u00a0kr per tolvmånadersperiod",
         "till var och en av GSE, SENS, SES och SEF",
@@ -206,16 +207,16 @@ class TestOptionalSectionsVanishCleanly:
         found, text = self.render(
             make_agreement(final_provisions={"amendments_in_writing": False, "disputes": False})
         )
-        for absent in ("Bakgrund", "Samverkan", "Övriga bestämmelser"):
+        for absent in ("Bakgrund", "Samverkan", "Statligt stöd"):
             assert absent not in found
-        assert "Fakturering och utbetalning" in found
+        assert "Utbetalning av bidraget" in found
         assert "\n\n\n\n\n" not in text.split("Underskrifter")[0]  # no stray empty paragraphs
 
     def test_no_money_means_no_payment_section(self, minimal_data: dict[str, Any]) -> None:
         minimal_data["contributions"][1].pop("money")
         found, text = self.render(Agreement.model_validate(minimal_data))
-        assert "Fakturering och utbetalning" not in found
-        assert " kr" not in text
+        assert "Utbetalning av bidraget" not in found
+        assert "\u00a0kr" not in text
 
     def test_no_deviation_clause(self, make_agreement: Callable[..., Agreement]) -> None:
         found, _ = self.render(make_agreement(deviations={"joint_approval": False}))

@@ -50,7 +50,7 @@ class TestTheFlagship:
             assert schedule.by_recipient[platform] == Decimal(425000)
         assert schedule.total == Decimal(1700000)
         assert schedule.by_year == {2024: Decimal(500000), 2025: Decimal(1200000)}
-        assert schedule.by_line == {"Verksamhetsbidrag till plattformarna": Decimal(1700000)}
+        assert schedule.by_line == {"Partnerskapsbidrag till plattformarna": Decimal(1700000)}
         assert {i.payer for i in schedule.instalments} == {"VGR"}
 
     def test_report_periods_and_due_dates(self, flagship: Agreement) -> None:

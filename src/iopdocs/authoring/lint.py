@@ -17,7 +17,11 @@ silently lose text:
   does not have, each with a "did you mean";
 - ``empty-table``: a table made only of ``{%tr for %}`` rows (or a row made only of
   ``{%tc for %}`` cells) over a list that may be empty and not guarded by ``{%p if … %}``: it
-  would be left with no rows (or cells), an invalid table.
+  would be left with no rows (or cells), an invalid table;
+- ``clauses-missing``: a contract template that places clauses from the clause library but
+  none of one of its sections (``doc.clauses.conditions``): the standard wording of that
+  section, protections included, would silently be left out. (A template that writes all its
+  wording itself and places no clauses is its owner's choice.)
 
 The Word-level checks are in ``iopdocs.word.tagchecks``; this module walks each tag's Jinja syntax
 tree against the shapes of the documents' contexts (``iopdocs.authoring.shapes``).
@@ -328,4 +332,26 @@ def lint_template(
         problems += word + unpaired + walker.problems
         if part.root is not None:
             problems += empty_tables(part, tags, walker.loops)
+    if kind == "contract":
+        problems += _missing_clause_sections(parts)
     return problems
+
+
+def _missing_clause_sections(parts: list[TemplatePart]) -> list[TemplateProblem]:
+    """A problem for each section of the clause library the template never places."""
+    from iopdocs.documents.clauses import SECTIONS, packaged_library
+
+    source = "".join(part.source for part in parts)
+    if "doc.clauses." not in source:
+        return []
+    used = {c.section for c in packaged_library().clauses}
+    return [
+        TemplateProblem(
+            "clauses-missing",
+            f"the template places no clauses of section '{section}'; add "
+            f"{{%p for c in doc.clauses.{section} %}} … {{%p endfor %}} where they belong",
+            "word/document.xml",
+        )
+        for section in SECTIONS
+        if section in used and not re.search(rf"doc\.clauses\.{section}\b", source)
+    ]

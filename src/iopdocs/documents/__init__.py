@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
     import jinja2
 
+    from iopdocs.documents.clauses import ClauseLibrary
     from iopdocs.model import AnnualReport
     from iopdocs.reviewing import Finding
 
@@ -51,6 +52,7 @@ def render_contract(
     *,
     template: str | os.PathLike[str] | bytes | None = None,
     locale: str = "sv_SE",
+    clauses: str | os.PathLike[str] | bytes | ClauseLibrary | None = None,
 ) -> bytes: ...
 @overload
 def render_contract(
@@ -59,6 +61,7 @@ def render_contract(
     *,
     template: str | os.PathLike[str] | bytes | None = None,
     locale: str = "sv_SE",
+    clauses: str | os.PathLike[str] | bytes | ClauseLibrary | None = None,
 ) -> Path: ...
 def render_contract(
     agreement: Agreement,
@@ -66,14 +69,19 @@ def render_contract(
     *,
     template: str | os.PathLike[str] | bytes | None = None,
     locale: str = "sv_SE",
+    clauses: str | os.PathLike[str] | bytes | ClauseLibrary | None = None,
 ) -> bytes | Path:
     """Render the contract of ``agreement`` as a Word document.
 
     Returns the .docx bytes, or, when ``path`` is given, writes them there atomically and returns
     the path. ``template`` is a path to (or the bytes of) your own .docx template; the bundled
-    contract template is used when it is ``None``. The same agreement, template and iopdocs version
-    always give byte-identical output.
+    contract template is used when it is ``None``. ``clauses`` is a clause library (a file, its
+    bytes, or a loaded ``ClauseLibrary``) to take the standard wording from instead of the packaged
+    one; it is checked first, and a ``ClauseError`` names the clause that cannot be used. The
+    same agreement, template, clause library and iopdocs version always give byte-identical
+    output.
     """
+    from iopdocs.documents.clauses import load_library
     from iopdocs.documents.context import contract_context
     from iopdocs.documents.formats import formats_for
     from iopdocs.schedule import payment_schedule
@@ -81,7 +89,8 @@ def render_contract(
 
     source = load_template(template, CONTRACT_TEMPLATE)
     formats = formats_for(locale)
-    context = contract_context(agreement, payment_schedule(agreement), formats)
+    library = load_library(clauses)
+    context = contract_context(agreement, payment_schedule(agreement), formats, library)
     data = render_docx(
         source,
         context,
@@ -91,7 +100,9 @@ def render_contract(
     )
     if context["doc"]["draft"]:
         data = _with_draft_watermark(data, agreement.document_date)
-    data = _with_provenance(data, agreement, source, template, locale, document="contract")
+    data = _with_provenance(
+        data, agreement, source, template, locale, document="contract", clauses=library.source
+    )
     if path is None:
         return data
     return write_atomic(path, data)
@@ -382,6 +393,7 @@ def _with_provenance(
     party: str | None = None,
     report: AnnualReport | None = None,
     review: bytes | None = None,
+    clauses: bytes | None = None,
 ) -> bytes:
     """``data`` carrying what it was rendered from (see ``iopdocs.provenance``)."""
     from iopdocs.record import provenance_record
@@ -403,5 +415,6 @@ def _with_provenance(
         party=party,
         report=report,
         review=review,
+        clauses=clauses,
     )
     return embed_provenance(data, blobs, properties)

@@ -15,7 +15,7 @@ lists, strings, dates and Decimals. Two names reach the template:
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from iopdocs.documents.formats import Formats
 from iopdocs.model import (
@@ -33,6 +33,9 @@ from iopdocs.model import (
     Vat,
 )
 from iopdocs.schedule import Instalment, Schedule, basis_periods, line_name
+
+if TYPE_CHECKING:
+    from iopdocs.documents.clauses import ClauseLibrary
 
 __all__ = ["appendix_titles", "contract_context", "display_name", "schedule_context"]
 
@@ -87,8 +90,33 @@ def display_name(party: Party) -> str:
     return party.name
 
 
-def contract_context(agreement: Agreement, schedule: Schedule, formats: Formats) -> dict[str, Any]:
-    """The template context for one agreement and its schedule."""
+def contract_context(
+    agreement: Agreement,
+    schedule: Schedule,
+    formats: Formats,
+    clauses: ClauseLibrary | None = None,
+) -> dict[str, Any]:
+    """The template context for one agreement and its schedule.
+
+    ``doc.clauses`` holds each section's paragraphs from the clause library (``clauses``, the
+    packaged one by default) with the agreement's overrides applied, and ``doc.clause_texts``
+    the text of every clause used, by id.
+    """
+    from iopdocs.documents.clauses import packaged_library, render_clauses
+
+    context = _context(agreement, schedule, formats)
+    sections, used = render_clauses(
+        clauses or packaged_library(),
+        context,
+        overrides=agreement.clause_overrides,
+        locale=str(formats.locale),
+    )
+    context["doc"]["clauses"] = sections
+    context["doc"]["clause_texts"] = used
+    return context
+
+
+def _context(agreement: Agreement, schedule: Schedule, formats: Formats) -> dict[str, Any]:
     # Running text names parties by the short names the contract defines at its start; tables
     # and signature blocks use the full names.
     names = {p.short_name: display_name(p) for p in agreement.parties}
@@ -113,6 +141,7 @@ def contract_context(agreement: Agreement, schedule: Schedule, formats: Formats)
         contributions.append(
             {
                 "contributors": and_list(c.parties),
+                "several": len(c.parties) > 1,
                 "in_kind": [
                     item.text
                     + (f" (värderat till {formats.money(item.value)})" if item.value else "")
@@ -145,15 +174,40 @@ def contract_context(agreement: Agreement, schedule: Schedule, formats: Formats)
             "mission_items": [_mission_item(item, formats) for item in agreement.mission.items],
             "steering_appointed_by": appointed_by or every_party,
             "responsible_parties": and_list(responsible),
+            "responsible_count": len(responsible),
             "not_responsible_parties": and_list(
                 p.short_name for p in agreement.parties if p.short_name not in responsible
             ),
             "reporting_parties": party_names(
                 agreement.follow_up.reporting_parties, agreement.nonprofit_parties
             ),
+            "reporting_count": len(
+                agreement.follow_up.reporting_parties or agreement.nonprofit_parties
+            ),
             "contributions": contributions,
             "money_lines": money_lines,
             "has_money": bool(money_lines),
+            # Not "Fakturering": the contribution is no price for a service (IOP is no procurement).
+            "payment_heading": (
+                "Rekvisition och utbetalning av bidraget"
+                if agreement.payment.on_request
+                else "Utbetalning av bidraget"
+            ),
+            "payers_text": and_list(dict.fromkeys(m["payer"] for m in money_lines)),
+            "recipients": [
+                {
+                    "short_name": p.short_name,
+                    "display_name": names[p.short_name],
+                    "payment_account": p.payment_account,
+                }
+                for p in agreement.parties
+                if any(p.short_name in m["recipients"] for m in money_lines)
+            ],
+            "recipients_text": and_list(
+                p.short_name
+                for p in agreement.parties
+                if any(p.short_name in m["recipients"] for m in money_lines)
+            ),
             "contacts": [
                 {
                     "party": names[p.short_name],
@@ -248,6 +302,7 @@ def _money_line(
         "total": total,
         "total_words": formats.words(total) if agreement.payment.amounts_in_words else None,
         "payment_text": _payment_text(line, frequency, count, instalments, formats),
+        "frequency_text": _frequency_text(line, frequency, count, formats),
         "indexation_text": _indexation_text(line.indexation, formats),
         "vat_text": _VAT_TEXT[line.vat] if line.vat else None,
     }
@@ -263,18 +318,31 @@ def _payment_text(
     if frequency is Frequency.ONCE:
         when = formats.date(instalments[0].date) if instalments else ""
         return f"vid ett tillfälle, den {when}"
+    if line.payment_day is None:
+        timing = f"i förskott den första dagen {_first_day_phrase(frequency)}"
+    elif frequency is Frequency.MONTHLY:
+        timing = f"den {line.payment_day} i varje månad"
+    else:
+        # The day falls in the first month of each period: "den 25 i den första månaden av
+        # varje kvartal", never "den första månaden i varje månad".
+        timing = f"den {line.payment_day} i den första månaden {_first_day_phrase(frequency)}"
+    return f"{_frequency_text(line, frequency, count, formats)}, {timing}"
+
+
+def _frequency_text(line: MoneyLine, frequency: Frequency, count: int, formats: Formats) -> str:
+    """How often and how much: "månadsvis med en tolftedel av årsbeloppet"."""
+    if frequency is Frequency.ONCE:
+        return "vid ett tillfälle"
     how = _HOW_OFTEN[frequency]
     if line.basis is Basis.TOTAL:
-        share = f"i {count} delbetalningar" if count > 1 else "i en enda betalning"
+        share = (
+            f"i {formats.in_words(count)} delbetalningar" if count > 1 else "i en enda betalning"
+        )
     elif frequency is Frequency.YEARLY:
         share = "med hela årsbeloppet"
     else:
         share = f"med {_SHARE_OF_YEAR[frequency]} av årsbeloppet"
-    if line.payment_day is None:
-        timing = f"i förskott den första dagen {_first_day_phrase(frequency)}"
-    else:
-        timing = f"den {line.payment_day} i den första månaden {_first_day_phrase(frequency)}"
-    return f"{how} {share}, {timing}"
+    return f"{how} {share}"
 
 
 def _first_day_phrase(frequency: Frequency) -> str:

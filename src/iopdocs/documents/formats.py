@@ -18,7 +18,7 @@ from babel.dates import format_date
 from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal
 
-from iopdocs.documents.words import amount_in_words
+from iopdocs.documents.words import amount_in_words, number_in_words
 from iopdocs.model.types import normalize_org_number
 
 __all__ = ["Block", "Formats", "prose_blocks"]
@@ -84,6 +84,17 @@ class Formats:
         """An amount in Swedish words: ``trehundratusen kronor``."""
         return amount_in_words(amount)
 
+    def in_words(self, value: int, gender: str = "en") -> str:
+        """A small number in running text as Swedish legal style writes it: one to twelve in
+        words (``6`` → ``sex``; ``1`` → ``en``, or ``ett`` with ``gender="ett"``), larger ones in
+        figures."""
+        n = int(value)
+        if n == 1:
+            return gender
+        if 2 <= n <= 12:
+            return number_in_words(n)
+        return str(n)
+
     # dates ---------------------------------------------------------------------------------------
 
     def date(self, value: dt.date, style: str = "long") -> str:
@@ -123,6 +134,7 @@ class Formats:
             "money": self.money,
             "number": self.number,
             "words": self.words,
+            "in_words": self.in_words,
             "date": self.date,
             "period": self.period,
             "day_month": self.day_month,

@@ -168,10 +168,20 @@ def report_context(
                 for i in due
             ],
             "money_due_total": sum((i.amount for i in due), Decimal(0)),
+            # In-kind contributions under the party that gives each, never one joint list.
             "in_kind": [
-                {"contributors": formats.and_list(c.parties), "items": [i.text for i in c.in_kind]}
-                for c in agreement.contributions
-                if c.in_kind
+                {
+                    "contributors": display_name(party),
+                    "items": [
+                        i.text + (f" (värderat till {formats.money(i.value)})" if i.value else "")
+                        for c in agreement.contributions
+                        if party.short_name in c.parties
+                        for i in c.in_kind
+                    ],
+                }
+                # The reporting parties' own, then what the public parties put in alongside.
+                for party in [*reporters, *agreement.public_parties]
+                if any(party.short_name in c.parties and c.in_kind for c in agreement.contributions)
             ],
             "own": {
                 "staff_hours": formats.number(own.staff_hours)
@@ -188,8 +198,13 @@ def report_context(
                     if own and own.other_funding is not None
                     else ""
                 ),
+                "value": formats.money(own.value) if own and own.value is not None else "",
+                "other_income": (
+                    formats.money(own.other_income) if own and own.other_income is not None else ""
+                ),
                 "text": own.text if own else None,
             },
+            "has_money": bool(accounts),
             "accounts": accounts,
             "deviations": report.deviations if report else None,
             "lessons": report.lessons if report else None,

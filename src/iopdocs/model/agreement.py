@@ -21,6 +21,7 @@ __all__ = [
     "Agreement",
     "Appendix",
     "Capacity",
+    "ClauseOverride",
     "Conditions",
     "Cooperation",
     "DayMonth",
@@ -35,6 +36,8 @@ __all__ = [
     "OperationalResponsibility",
     "Period",
     "Principle",
+    "StateAid",
+    "StateAidForm",
     "Status",
     "SteeringGroup",
     "Values",
@@ -102,18 +105,24 @@ class Period(StrictModel):
 
 
 class Conditions(StrictModel):
-    """Villkor för partnerskapet: sanctions, renegotiation and notice."""
+    """Villkor för partnerskapet: sanctions, renegotiation, notice, hävning and repayment."""
 
     adaptable: bool = True
     """The content of the activity may change during the period as needs change."""
     no_sanctions: bool = True
+    """No party can be penalised within the partnership (no vite, no damages for shortfalls);
+    the clause says that hävning and repayment still apply."""
     renegotiation: bool = True
     """Every party may ask to renegotiate when terms are not met or circumstances change."""
     notice_months: int | None = Field(default=None, ge=1, le=36)
     """Uppsägningstid in months; ``None`` leaves termination by notice out of the contract."""
-    termination_for_cause: bool = False
-    """Hävning: a party may end the agreement at once when another party materially breaches it
-    and does not put it right within 30 days of a written request."""
+    termination_for_cause: bool = True
+    """Hävning: each party may end the agreement at once towards a party that materially breaches
+    it (false information, money used against the agreement, a breach not put right within 30
+    days of a written request)."""
+    repayment_days: int = Field(default=30, ge=10, le=90)
+    """Återbetalning: days after a written demand within which money not used for the
+    partnership's purpose, or used against the agreement, must be repaid."""
 
 
 class Principle(StrEnum):
@@ -237,6 +246,30 @@ class SteeringGroup(StrictModel):
         return self
 
 
+class StateAidForm(StrEnum):
+    """How the contribution stands to the EU state-aid rules (statsstöd), as the public party has
+    assessed it."""
+
+    NOT_AID = "not_aid"
+    """Assessed as no state aid (no economic activity, or no effect on trade): no clause."""
+    DE_MINIMIS = "de_minimis"
+    """Stöd av mindre betydelse under kommissionens förordning (EU) 2023/2831."""
+    SGEI = "sgei"
+    """Ersättning för en tjänst av allmänt ekonomiskt intresse (TAEI) under kommissionens
+    beslut 2012/21/EU: the agreement is the act of entrustment (överlåtelseakt)."""
+
+
+class StateAid(StrictModel):
+    """Statsstöd: the state-aid form of the contribution and what the contract must say for it."""
+
+    form: StateAidForm = StateAidForm.NOT_AID
+    service: Text | None = None
+    """For SGEI: the service of general economic interest entrusted to the non-profit parties."""
+    compensation: Prose | None = None
+    """For SGEI: how the compensation is calculated (parametrar för ersättningen); the money
+    lines of the contract when not given."""
+
+
 class Cooperation(StrictModel):
     """Samverkan: how the parties work together and with others."""
 
@@ -254,6 +287,28 @@ class OperationalResponsibility(StrictModel):
     employer_responsibility: bool = True
     """The responsible parties alone carry employer responsibility for the staff."""
     text: Prose | None = None
+
+
+class ClauseOverride(StrictModel):
+    """Avtalsspecifik klausul: negotiated wording for this agreement only.
+
+    With the ``id`` of a library clause: ``text`` replaces its text, or ``omit`` leaves it out.
+    With an id of its own: a new clause, placed last in ``section``.
+    """
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+    text: Prose | None = None
+    omit: bool = False
+    section: Text | None = None
+    """The section a clause of the agreement's own goes into (``conditions``, ``final``…)."""
+
+    @model_validator(mode="after")
+    def _one_change(self) -> ClauseOverride:
+        if self.omit == (self.text is not None):
+            raise PydanticCustomError(
+                "clause_override_change", "give either a text or omit: true for a clause override"
+            )
+        return self
 
 
 class Deviations(StrictModel):
@@ -326,6 +381,15 @@ class FollowUp(StrictModel):
     """Who receives the annual report, e.g. "Kulturförvaltningen, Västra Götalandsregionen"."""
     reporting_parties: list[Text] = Field(default_factory=list)
     """Short names of the parties writing the report; empty means every non-profit party."""
+    audit: bool = True
+    """Granskning: the public party may audit the accounts and documents behind the use of
+    its money, during the period and for a time after it."""
+    separate_accounts: bool = True
+    """Särredovisning: money received is kept apart in the receiving party's accounts, so that
+    its use can be followed and any unused amount seen."""
+    operating_plan: bool = False
+    """Verksamhetsplan och budget: each non-profit party submits one for every year before the
+    year starts; the deviations clause then refers to them."""
     text: Prose | None = None
 
 
@@ -350,6 +414,24 @@ class FinalProvisions(StrictModel):
     the activity up and to inform the public (kommunallagen 10 kap. 9 §)."""
     insurance: bool = False
     """Försäkring: each party holds the insurance its own part of the activity needs."""
+    force_majeure: bool = True
+    """Befrielsegrunder: a party is excused while events beyond its control prevent it."""
+    no_transfer: bool = True
+    """Överlåtelse: no party may transfer the agreement, or pass its money on, without the
+    others' written consent."""
+    contact_changes: bool = True
+    """A contact person is changed by written notice to the other parties, not by amendment."""
+    electronic_signing: bool = False
+    """The agreement is signed electronically; otherwise in paper copies (``copies``, by default
+    one for each party)."""
+    democracy_conditions: bool = False
+    """Demokrativillkor: the non-profit parties respect democracy and human rights, as the
+    government's conditions for grants to civil society describe."""
+    criminal_record_checks: bool = False
+    """Utdrag ur belastningsregistret: where the target group includes children, people working
+    with them show a register extract; the organisation looks at it and keeps no copy."""
+    logos: bool = False
+    """Each party may use the others' names and logos to tell about the partnership."""
 
 
 class Appendix(TextOrModel):
@@ -399,9 +481,13 @@ class Agreement(StrictModel):
     payment: Payment = Field(default_factory=Payment)
     deviations: Deviations = Field(default_factory=Deviations)
     follow_up: FollowUp
+    state_aid: StateAid = Field(default_factory=StateAid)
     final_provisions: FinalProvisions = Field(default_factory=FinalProvisions)
     appendices: list[Appendix] = Field(default_factory=list)
     """The user's appendices (bilagor) to the contract, in the order they are attached."""
+    clause_overrides: list[ClauseOverride] = Field(default_factory=list)
+    """Negotiated wording for this agreement: clauses of the clause library replaced or left
+    out, or clauses of its own."""
 
     @field_validator("appendices", mode="before")
     @classmethod

@@ -169,7 +169,7 @@ class Contribution(StrictModel):
 
 
 class Payment(StrictModel):
-    """Fakturering/utbetalning: how the money lines are paid out."""
+    """Utbetalning av bidraget: how the money lines are paid out."""
 
     frequency: Frequency = Frequency.MONTHLY
     """The frequency of every money line that does not state its own."""
@@ -177,4 +177,12 @@ class Payment(StrictModel):
     """True when each payment follows a decided basis ("utifrån beslutat underlag")."""
     amounts_in_words: bool = False
     """Also write amounts in words in the contract ("trehundratusen kronor")."""
+    on_request: bool = False
+    """Rekvisition: each payment is made when the receiving party requests it in writing,
+    instead of on the public party's own schedule."""
+    request_to: Text | None = None
+    """Where a request for payment is sent, e.g. "kulturförvaltningens ekonomienhet"."""
+    budget_reservation: bool = True
+    """Förbehåll för anslag: money for budget years after the first is conditional on the
+    public party's budget decision for that year."""
     text: Prose | None = None

@@ -52,6 +52,9 @@ class Party(StrictModel):
     acting_body: Text | None = None
     """For a public party: the committee it acts through, e.g. "kulturnämnden"."""
     address: Text | None = None
+    payment_account: Text | None = None
+    """The account money to this party is paid to ("bankgiro 123-4567"); changed only by
+    written notice signed by the party's signatory."""
     contacts: list[Contact] = Field(min_length=1)
     signatories: list[Signatory] = Field(min_length=1)
 

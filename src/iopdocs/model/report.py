@@ -81,6 +81,10 @@ class OwnContribution(StrictModel):
     premises: Text | None = None
     other_funding: Money | None = None
     """Money from other funders used in the activity."""
+    value: Money | None = None
+    """The own contribution (staff, volunteers, premises) valued in kronor."""
+    other_income: Money | None = None
+    """Other income of the activity: fees, sales, gifts (not other funders' grants)."""
     text: Prose | None = None
 
 

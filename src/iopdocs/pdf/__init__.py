@@ -65,6 +65,7 @@ def render_pdf(
     embed_data: bool = True,
     timeout: float | None = None,
     converter: PdfConverter | None = None,
+    clauses: PathLike | bytes | None = None,
 ) -> bytes: ...
 @overload
 def render_pdf(
@@ -77,6 +78,7 @@ def render_pdf(
     embed_data: bool = True,
     timeout: float | None = None,
     converter: PdfConverter | None = None,
+    clauses: PathLike | bytes | None = None,
 ) -> Path: ...
 def render_pdf(
     agreement: Agreement,
@@ -88,6 +90,7 @@ def render_pdf(
     embed_data: bool = True,
     timeout: float | None = None,
     converter: PdfConverter | None = None,
+    clauses: PathLike | bytes | None = None,
 ) -> bytes | Path:
     """The signing package of ``agreement`` as one PDF/A file.
 
@@ -96,7 +99,8 @@ def render_pdf(
     ``agreement.appendices``, in the same order, each bookmarked "Bilaga N – title". A draft
     carries UTKAST on every page, appendices included. With ``embed_data`` (the default) the
     agreement is attached as JSON (``iopdocs.provenance.AGREEMENT_ATTACHMENT``) and the file is
-    PDF/A-3b; without, it is PDF/A-2b.
+    PDF/A-3b; without, it is PDF/A-2b. ``clauses`` is a clause library of your own, as for
+    ``render_contract``; the PDF does not carry it, so verify such a PDF with the same library.
 
     Returns the PDF's bytes, or writes them atomically to ``path`` and returns the path. Raises
     ``AppendixError`` when the files do not match the agreement's appendices or one is missing or
@@ -115,7 +119,7 @@ def render_pdf(
     _check_appendices(files, titles)
     # The appendices the contract lists last are the user's: "Bilaga 2 – Budget", ….
     bookmarks = appendix_titles(agreement)[-len(files) :] if files else []
-    contract = render_contract(agreement, template=template, locale=locale)
+    contract = render_contract(agreement, template=template, locale=locale, clauses=clauses)
     parts = _convert_parts(
         contract, list(zip(files, bookmarks, strict=True)), embed_data, timeout, converter
     )

@@ -27,21 +27,34 @@ import tempfile
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from iopdocs.errors import ConversionError, ConverterMissingError
-
-if TYPE_CHECKING:
-    from iopdocs.pdf.warm import PdfConverter
 
 __all__ = [
     "INSTALL_COMMAND",
     "SOFFICE_ENV",
+    "Converter",
     "convert_many",
     "convert_to_pdf",
     "find_soffice",
     "is_docx",
 ]
+
+
+class Converter(Protocol):
+    """What converts with a LibreOffice already running (``iopdocs.PdfConverter``): declared
+    here, so this module needs nothing of the converter's own."""
+
+    def convert_many(
+        self,
+        docx_files: Sequence[str | os.PathLike[str]],
+        out_dir: str | os.PathLike[str],
+        *,
+        pdfa: int | None = 2,
+        timeout: float | None = None,
+    ) -> list[Path]: ...
+
 
 SOFFICE_ENV = "IOPDOCS_SOFFICE"
 """Environment variable naming the soffice program to use instead of the one on ``PATH``."""
@@ -123,7 +136,7 @@ def convert_many(
     *,
     pdfa: int | None = 2,
     timeout: float | None = None,
-    converter: PdfConverter | None = None,
+    converter: Converter | None = None,
 ) -> list[Path]:
     """Convert many .docx files to PDF with one LibreOffice process; return the PDFs' paths.
 
@@ -199,7 +212,7 @@ def convert_to_pdf(
     *,
     pdfa: int | None = 2,
     timeout: float | None = None,
-    converter: PdfConverter | None = None,
+    converter: Converter | None = None,
 ) -> bytes:
     """Convert one .docx (a path or its bytes) to PDF and return the PDF's bytes."""
     with tempfile.TemporaryDirectory(prefix="iopdocs-pdf-") as folder:

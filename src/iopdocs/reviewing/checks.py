@@ -163,6 +163,26 @@ def procurement_vocabulary(s: Subject) -> Iterator[Note]:
                 )
 
 
+@check(
+    "money_called_operating_grant",
+    "Medlen kallas inte verksamhetsbidrag",
+    "Avtalets inre överensstämmelse: IOP-klausulen säger att partnerskapet inte är ett "
+    "ordinarie verksamhetsbidrag",
+)
+def money_not_operating_grant(s: Subject) -> Iterator[Note]:
+    for i, c in enumerate(s.agreement.contributions):
+        for k, line in enumerate(c.money):
+            if line.label and "verksamhetsbidrag" in line.label.lower():
+                yield Note(
+                    WARNING,
+                    f"contributions[{i}].money[{k}].label",
+                    "Medelsraden kallas verksamhetsbidrag, men avtalet säger att partnerskapet "
+                    "inte är ett ordinarie verksamhetsbidrag. Kalla medlen till exempel "
+                    "partnerskapsbidrag eller bidrag till partnerskapets verksamhet.",
+                    line.label,
+                )
+
+
 @check("steering_group_missing", "Parterna styr partnerskapet gemensamt", SKR)
 def steering_group(s: Subject) -> Iterator[Note]:
     if s.agreement.cooperation.steering_group is None:
@@ -470,6 +490,7 @@ CHECKS: tuple[Check, ...] = (
     surplus_reinvested,
     limited_period,
     procurement_vocabulary,
+    money_not_operating_grant,
     steering_group,
     background,
     money_stated,

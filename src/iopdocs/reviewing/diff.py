@@ -293,6 +293,7 @@ _KEYS: dict[str, Callable[[Any], str | None]] = {
     "contributions": lambda c: ", ".join(c.parties),
     "contributions.in_kind": lambda i: str(i.text),
     "contributions.money": _money_key,
+    "clause_overrides": lambda o: str(o.id),
 }
 """The identity of the items of each list of models; ``None`` falls back to the position."""
 

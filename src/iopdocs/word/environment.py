@@ -16,7 +16,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-__all__ = ["Filters", "jinja_environment", "sandboxed_jinja_environment"]
+__all__ = ["Filters", "jinja_environment", "plain_text_sandbox", "sandboxed_jinja_environment"]
 
 Filters = Mapping[str, Callable[..., Any]]
 
@@ -109,6 +109,24 @@ def sandboxed_jinja_environment(filters: Filters) -> Environment:
         undefined=StrictUndefined,
         finalize=_finalize,
         keep_trailing_newline=False,
+        loader=_RefuseFiles(),
+    )
+    env.filters.update(filters)
+    return env
+
+
+def plain_text_sandbox(filters: Filters) -> Environment:
+    """The sandbox for snippets of plain text rendered before they reach a Word template: the
+    sandbox's limits, ``StrictUndefined`` and ``finalize``, but no escaping (the Word template
+    escapes the finished text once). Line breaks are kept as written: a line holding only a tag
+    leaves an empty line, and a tag at the end of a line never glues the next line's first word
+    to it."""
+    env = _SandboxedEnvironment(
+        autoescape=False,
+        undefined=StrictUndefined,
+        finalize=_finalize,
+        keep_trailing_newline=False,
+        lstrip_blocks=True,
         loader=_RefuseFiles(),
     )
     env.filters.update(filters)

@@ -1,0 +1,378 @@
+"""The clause library: the contract's standard wording as data a legal department owns.
+
+A library is one YAML file per language (``clauses/sv.yaml`` in the package). Each clause
+(klausul) has a stable ``id`` such as ``conditions.notice``, the ``section`` of the contract it
+belongs to, an optional ``when`` (a Jinja expression over the same ``agreement`` and ``doc`` the
+Word template sees) that switches it on, its ``text`` (Jinja with the Swedish filters, rendered
+in the sandbox) and a ``note`` for lawyers. The Word template keeps layout and styles and only
+places each section's clauses; a clause that is off leaves nothing behind.
+
+Rendered text becomes paragraphs the way running text in an agreement file does: a blank line
+ends a paragraph, a line starting with ``- `` is a bullet item, and a line starting with ``# ``
+is a lead-in line ("X bidrar med följande:").
+
+An agreement may override clauses for negotiated wording (``clause_overrides``): replace one
+clause's text, omit it, or add a clause of its own to a section.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Union, get_args, get_origin
+
+from iopdocs.errors import ClauseError, TemplateError
+from iopdocs.word.snippets import evaluate, read_fields, render_text
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from iopdocs.model import ClauseOverride
+
+__all__ = [
+    "SECTIONS",
+    "Clause",
+    "ClauseLibrary",
+    "ClauseState",
+    "clause_states",
+    "describe_value",
+    "effective_clauses",
+    "load_library",
+    "packaged_library",
+    "parse_library",
+    "render_clauses",
+]
+
+# The places the contract template puts clauses, in the order of the contract.
+SECTIONS = (
+    "intro",
+    "iop_form",
+    "parties",
+    "period",
+    "conditions",
+    "values",
+    "cooperation",
+    "responsibility",
+    "contributions",
+    "payment",
+    "deviations",
+    "follow_up",
+    "contacts",
+    "state_aid",
+    "final",
+    "appendices",
+    "signatures",
+    "schedule",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """One clause (klausul) of the library: a stable id, its section, its condition and text."""
+
+    id: str
+    section: str
+    text: str
+    when: str | None = None
+    """A Jinja expression; the clause is on when it is true. ``None``: always on."""
+    note: str = ""
+    """For lawyers: what the clause is for and what it rests on. Never printed in a contract."""
+    own: bool = False
+    """Added by the agreement's ``clause_overrides``, not from the library."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseLibrary:
+    """A parsed clause library and the bytes it was parsed from (for its SHA-256)."""
+
+    clauses: tuple[Clause, ...]
+    source: bytes = field(repr=False)
+    name: str = "sv"
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.source).hexdigest()
+
+    def get(self, clause_id: str) -> Clause | None:
+        for clause in self.clauses:
+            if clause.id == clause_id:
+                return clause
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseState:
+    """Whether a clause is on for one agreement, and the fields its condition read."""
+
+    clause: Clause
+    on: bool
+    fields: tuple[tuple[str, Any], ...]
+    """Each field the condition reads, with its value for this agreement."""
+    overridden: str | None = None
+    """``"text"``, ``"omit"`` or ``"own"`` when the agreement's clause_overrides changed it."""
+
+
+def packaged_library(language: str = "sv") -> ClauseLibrary:
+    """The library shipped with iopdocs for ``language``."""
+    return _packaged(language)
+
+
+@cache
+def _packaged(language: str) -> ClauseLibrary:
+    data = resources.files("iopdocs.documents").joinpath(f"clauses/{language}.yaml").read_bytes()
+    return parse_library(data, name=language)
+
+
+def load_library(source: str | os.PathLike[str] | bytes | ClauseLibrary | None) -> ClauseLibrary:
+    """A library from a file, its bytes, or the packaged one when ``source`` is ``None``."""
+    if source is None:
+        return packaged_library()
+    if isinstance(source, ClauseLibrary):
+        return source
+    if isinstance(source, bytes):
+        return parse_library(source, name="<bytes>")
+    path = Path(source)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ClauseError(f"cannot read the clause library {path}: {exc.strerror}") from None
+    return parse_library(data, name=str(path))
+
+
+def parse_library(data: bytes, *, name: str = "<bytes>") -> ClauseLibrary:
+    """Parse and check a library: every clause parses, sits in a known section and reads only
+    fields the agreement model has. Errors name the clause id."""
+    import yaml
+
+    try:
+        raw = yaml.safe_load(data.decode("utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ClauseError(f"{name} is not a readable clause library: {exc}") from None
+    entries = raw.get("clauses") if isinstance(raw, dict) else None
+    if not isinstance(entries, list):
+        raise ClauseError(f"{name} has no list of clauses under 'clauses:'")
+    clauses: list[Clause] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(entries):
+        clause = _clause(entry, index)
+        if clause.id in seen:
+            raise ClauseError("the id is used by two clauses", clause_id=clause.id)
+        seen.add(clause.id)
+        check_clause(clause)
+        clauses.append(clause)
+    return ClauseLibrary(clauses=tuple(clauses), source=data, name=name)
+
+
+_KEYS = {"id", "section", "when", "text", "note"}
+
+
+def _clause(entry: Any, index: int) -> Clause:
+    if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+        raise ClauseError(f"clause number {index + 1} has no id")
+    clause_id = entry["id"]
+    unknown = sorted(set(entry) - _KEYS)
+    if unknown:
+        raise ClauseError(f"unknown key {', '.join(unknown)}", clause_id=clause_id)
+    for key in ("section", "text"):
+        if not isinstance(entry.get(key), str):
+            raise ClauseError(f"'{key}' is missing or not text", clause_id=clause_id)
+    when = entry.get("when")
+    if when is not None and not isinstance(when, str):
+        raise ClauseError("'when' must be an expression written as text", clause_id=clause_id)
+    return Clause(
+        id=clause_id,
+        section=entry["section"],
+        text=entry["text"],
+        when=when,
+        note=str(entry.get("note") or "").strip(),
+    )
+
+
+def check_clause(clause: Clause) -> None:
+    """Raise ``ClauseError`` naming the clause when it cannot be used in any contract."""
+    if clause.section not in SECTIONS:
+        raise ClauseError(
+            f"unknown section '{clause.section}' (known: {', '.join(SECTIONS)})",
+            clause_id=clause.id,
+        )
+    env = _environment()
+    sources = [clause.text] + (["{{ " + clause.when + " }}"] if clause.when else [])
+    for source in sources:
+        try:
+            paths = read_fields(env, source)
+        except TemplateError as exc:
+            raise ClauseError(str(exc), clause_id=clause.id) from None
+        for path in paths:
+            if path[0] == "agreement" and not _model_has(path[1:]):
+                raise ClauseError(
+                    f"the agreement has no field {'.'.join(path)}", clause_id=clause.id
+                )
+
+
+def _model_has(path: tuple[str, ...]) -> bool:
+    """Whether ``path`` names fields of ``Agreement`` (beyond a leaf value anything goes)."""
+    from pydantic import BaseModel
+
+    from iopdocs.model import Agreement
+
+    model: type[BaseModel] = Agreement
+    for name in path:
+        info = model.model_fields.get(name)
+        if info is None:
+            return False
+        inner = _model_in(info.annotation)
+        if inner is None:
+            return True
+        model = inner
+    return True
+
+
+def _model_in(annotation: Any) -> Any:
+    from pydantic import BaseModel
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = get_origin(annotation)
+    if origin is list:
+        return None  # an item of a list is reached through a loop variable, not a dotted path
+    if origin is Union or str(origin) == "<class 'types.UnionType'>":
+        for arg in get_args(annotation):
+            if isinstance(arg, type) and issubclass(arg, BaseModel):
+                return arg
+    return None
+
+
+def effective_clauses(
+    library: ClauseLibrary, overrides: Sequence[ClauseOverride] = ()
+) -> list[tuple[Clause, str | None]]:
+    """The library's clauses with one agreement's overrides applied, each with how it changed."""
+    result: list[tuple[Clause, str | None]] = [(c, None) for c in library.clauses]
+    index = {c.id: i for i, c in enumerate(library.clauses)}
+    for override in overrides:
+        if override.id in index:
+            i = index[override.id]
+            clause = result[i][0]
+            if override.omit:
+                result[i] = (clause, "omit")
+            else:
+                replaced = Clause(
+                    id=clause.id,
+                    section=override.section or clause.section,
+                    text=override.text or "",
+                    when=clause.when,
+                    note=clause.note,
+                )
+                check_clause(replaced)
+                result[i] = (replaced, "text")
+            continue
+        if override.omit or override.section is None or override.text is None:
+            raise ClauseError(
+                "the clause library has no clause with this id; an agreement's own clause "
+                "needs a section and a text",
+                clause_id=override.id,
+            )
+        own = Clause(id=override.id, section=override.section, text=override.text, own=True)
+        check_clause(own)
+        index[own.id] = len(result)
+        result.append((own, "own"))
+    return result
+
+
+def clause_states(
+    library: ClauseLibrary,
+    context: Mapping[str, Any],
+    *,
+    overrides: Sequence[ClauseOverride] = (),
+    locale: str = "sv_SE",
+) -> list[ClauseState]:
+    """For each clause: on or off for the agreement in ``context``, and what decided it."""
+    states = []
+    for clause, how in effective_clauses(library, overrides):
+        fields: list[tuple[str, Any]] = []
+        on = how != "omit"
+        if clause.when:
+            value = _evaluate(locale, clause, clause.when, context)
+            on = on and bool(value)
+            for path in _condition_fields(locale, clause.when):
+                fields.append((path, _evaluate(locale, clause, path, context)))
+        states.append(ClauseState(clause=clause, on=on, fields=tuple(fields), overridden=how))
+    return states
+
+
+def render_clauses(
+    library: ClauseLibrary,
+    context: Mapping[str, Any],
+    *,
+    overrides: Sequence[ClauseOverride] = (),
+    locale: str = "sv_SE",
+) -> tuple[dict[str, list[dict[str, Any]]], dict[str, str]]:
+    """Each section's paragraphs for the template, and the text of every clause used, by id.
+
+    Paragraphs are dicts ``{"text", "bullet", "lead"}``; every section is present, empty when
+    none of its clauses is on.
+    """
+    sections: dict[str, list[dict[str, Any]]] = {name: [] for name in SECTIONS}
+    used: dict[str, str] = {}
+    for state in clause_states(library, context, overrides=overrides, locale=locale):
+        if not state.on:
+            continue
+        clause = state.clause
+        text = _render(locale, clause, context)
+        used[clause.id] = clause.text
+        sections[clause.section] += paragraphs(text)
+    return sections, used
+
+
+def paragraphs(text: str) -> list[dict[str, Any]]:
+    """Rendered clause text as paragraphs: blank lines part them, ``- `` starts a bullet item and
+    ``# `` a lead-in line."""
+    from iopdocs.documents.formats import prose_blocks
+
+    result = []
+    for block in prose_blocks(text):
+        text, bullet = str(block["text"]), bool(block["bullet"])
+        lead = not bullet and text.startswith("# ")
+        result.append({"text": text[2:] if lead else text, "bullet": bullet, "lead": lead})
+    return result
+
+
+def _condition_fields(locale: str, when: str) -> tuple[str, ...]:
+    paths = read_fields(_environment(locale), "{{ " + when + " }}")
+    return tuple(".".join(path) for path in paths)
+
+
+def _environment(locale: str = "sv_SE") -> Environment:
+    from iopdocs.documents.environment import make_clause_environment
+
+    return make_clause_environment(locale)
+
+
+def _evaluate(locale: str, clause: Clause, expression: str, context: Mapping[str, Any]) -> Any:
+    try:
+        return evaluate(_environment(locale), expression, context)
+    except TemplateError as exc:
+        raise ClauseError(f"the condition cannot be decided: {exc}", clause_id=clause.id) from None
+
+
+def _render(locale: str, clause: Clause, context: Mapping[str, Any]) -> str:
+    try:
+        return render_text(_environment(locale), clause.text, context)
+    except TemplateError as exc:
+        raise ClauseError(f"the text cannot be rendered: {exc}", clause_id=clause.id) from None
+
+
+def describe_value(value: Any) -> str:
+    """A field's value as ``clauses list`` shows it: short, on one line."""
+    if isinstance(value, list | tuple):
+        return f"{len(value)} item{'s' if len(value) != 1 else ''}"
+    if isinstance(value, dict):
+        return "{…}"
+    if isinstance(value, str):
+        text = " ".join(value.split())
+        return repr(text if len(text) <= 40 else text[:39] + "…")
+    return str(value.value if hasattr(value, "value") else value)
