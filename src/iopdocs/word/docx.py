@@ -19,7 +19,6 @@ from jinja2.exceptions import SecurityError
 from iopdocs.errors import TemplateError, TemplateSandboxError, TemplateSyntaxError
 from iopdocs.word.fixes import CoreProperties, core_cp_prefix, restore_column_widths
 from iopdocs.word.package import normalize_zip
-from iopdocs.word.tags import describe_syntax_error, describe_undefined
 
 __all__ = [
     "prepare_template",
@@ -93,15 +92,20 @@ def render_docx_plain(
 def _template_errors(template: bytes) -> Iterator[None]:
     """Map the errors of Jinja and of a package that is not a usable .docx to ``TemplateError``,
     naming the offending tag, or the missing field, and the text around it."""
+    # The describing helpers are imported only when there is something to describe.
     try:
         yield
     except jinja2.TemplateSyntaxError as exc:
+        from iopdocs.word.tags import describe_syntax_error
+
         message, around = describe_syntax_error(exc)
         lines = [line for line in getattr(exc, "docx_context", []) if line] or around
         raise TemplateSyntaxError(f"template syntax error: {message}", context=lines) from exc
     except SecurityError as exc:
         raise TemplateSandboxError(f"the template tried something refused: {exc}") from exc
     except jinja2.UndefinedError as exc:
+        from iopdocs.word.tags import describe_undefined
+
         missing = describe_undefined(template, str(exc))
         raise TemplateError(f"the template asks for something the data lacks: {missing}") from exc
     except jinja2.TemplateError as exc:
