@@ -39,7 +39,7 @@ from iopdocs.version import __version__
 from iopdocs.word import diskcache
 from iopdocs.word.environment import environment_identity
 from iopdocs.word.fixes import CoreProperties, core_cp_prefix, restore_column_widths
-from iopdocs.word.package import StoredMember, store_member, write_zip
+from iopdocs.word.package import Parts, StoredMember, store_member
 
 __all__ = ["CACHE_SIZE", "CompiledTemplate", "clear_cache", "compiled_template"]
 
@@ -207,6 +207,13 @@ class CompiledTemplate:
 
         Jinja errors propagate as they are; ``render_docx`` maps them.
         """
+        return self.render_parts(context, properties=properties, timestamp=timestamp).to_bytes()
+
+    def render_parts(
+        self, context: Mapping[str, Any], *, properties: CoreProperties, timestamp: dt.date
+    ) -> Parts:
+        """``render``, before the zip is written: the rendered parts not yet compressed, the
+        others as stored, for steps that add or change parts before the one zip write."""
         from docx.opc.coreprops import CoreProperties as Core
         from docx.opc.oxml import serialize_part_xml
         from docx.oxml.ns import nsmap
@@ -240,10 +247,10 @@ class CompiledTemplate:
         rendered[_CORE] = serialize_part_xml(element)
 
         members = [
-            member if isinstance(member, StoredMember) else store_member(member, rendered[member])
+            member if isinstance(member, StoredMember) else (member, rendered[member])
             for member in self._members
         ]
-        return write_zip(members, timestamp)
+        return Parts.from_members(members, timestamp)
 
     def _finish(self, xml: str) -> str:
         """What docxtpl does to a part's XML after Jinja (``render_xml_part``)."""

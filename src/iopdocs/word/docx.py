@@ -18,11 +18,12 @@ from jinja2.exceptions import SecurityError
 
 from iopdocs.errors import TemplateError, TemplateSandboxError, TemplateSyntaxError
 from iopdocs.word.fixes import CoreProperties, core_cp_prefix, restore_column_widths
-from iopdocs.word.package import normalize_zip
+from iopdocs.word.package import Parts, normalize_zip
 
 __all__ = [
     "prepare_template",
     "render_docx",
+    "render_docx_parts",
     "render_docx_plain",
 ]
 
@@ -40,13 +41,29 @@ def render_docx(
     The template is parsed and compiled once per Jinja environment and kept in a small cache
     (``iopdocs.word.compiled``), so a second document from it costs a fraction of the first.
     """
+    return render_docx_parts(
+        template, context, env, properties=properties, timestamp=timestamp
+    ).to_bytes()
+
+
+def render_docx_parts(
+    template: bytes,
+    context: Mapping[str, Any],
+    env: jinja2.Environment,
+    *,
+    properties: CoreProperties,
+    timestamp: dt.date,
+) -> Parts:
+    """``render_docx`` before its zip is written, so that a caller adding parts (a watermark,
+    provenance) writes the package once; ``to_bytes()`` gives ``render_docx``'s bytes."""
     from iopdocs.word.compiled import compiled_template
 
     with _template_errors(template):
         compiled = compiled_template(template, env)
         if compiled is not None:
-            return compiled.render(context, properties=properties, timestamp=timestamp)
-    return render_docx_plain(template, context, env, properties=properties, timestamp=timestamp)
+            return compiled.render_parts(context, properties=properties, timestamp=timestamp)
+    plain = render_docx_plain(template, context, env, properties=properties, timestamp=timestamp)
+    return Parts(plain)
 
 
 def prepare_template(template: bytes, env: jinja2.Environment) -> None:
