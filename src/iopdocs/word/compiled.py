@@ -344,14 +344,16 @@ def compiled_template(template: bytes, env: jinja2.Environment) -> CompiledTempl
 
 def disk_key(digest: bytes, env: jinja2.Environment) -> str:
     """The disk cache's key: everything the compiled form depends on. The template's SHA-256,
-    this library's version, the versions of Jinja (its code generator), docxtpl and python-docx
-    (the patched XML) and Python (the bytecode), and the environment's identity (its class,
-    sandboxed or not, its options and locale)."""
+    this library's version and this module's own source (so a changed compile step in a
+    checkout never meets entries of the old one), the versions of Jinja (its code generator),
+    docxtpl and python-docx (the patched XML) and Python (the bytecode), and the environment's
+    identity (its class, sandboxed or not, its options and locale)."""
     import importlib.util
 
     parts = [
         digest.hex(),
         __version__,
+        _source_digest(),
         jinja2.__version__,
         _package_version("docxtpl"),
         _package_version("docx"),
@@ -359,6 +361,14 @@ def disk_key(digest: bytes, env: jinja2.Environment) -> str:
         environment_identity(env),
     ]
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+
+def _source_digest() -> str:
+    try:
+        with open(__file__, "rb") as source:
+            return hashlib.sha256(source.read()).hexdigest()
+    except OSError:  # run from a zip or without sources: the version has to do
+        return "?"
 
 
 def _package_version(name: str) -> str:
