@@ -181,6 +181,19 @@ def test_a_folder_others_may_write_to_is_not_used(cache: Path) -> None:
     assert not diskcache.write_entry("a" * 64, b"payload")
 
 
+def test_a_cache_folder_that_is_a_symlink_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Someone else may have pointed it at a folder of their own.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir(mode=0o700)
+    (tmp_path / "link").symlink_to(elsewhere)
+    monkeypatch.setenv(diskcache.CACHE_DIR_ENV, str(tmp_path / "link"))
+    assert not diskcache.write_entry("a" * 64, b"payload")
+    assert diskcache.read_entry("a" * 64) is None
+    assert list(elsewhere.iterdir()) == []
+
+
 def test_a_cache_folder_that_cannot_be_made_leaves_the_in_memory_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, flagship: Agreement
 ) -> None:

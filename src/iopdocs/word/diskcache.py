@@ -115,10 +115,13 @@ def _secret(folder: Path, *, create: bool) -> bytes | None:
 
 
 def _private(path: Path) -> bool:
-    """Owned by this user and writable by nobody else."""
+    """Owned by this user and writable by nobody else (where POSIX ownership exists; elsewhere,
+    Windows, the HMAC alone guards the entries)."""
     info = path.lstat()
     if stat.S_ISLNK(info.st_mode):
         return False
+    if not hasattr(os, "getuid"):
+        return True
     return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
