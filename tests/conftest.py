@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import copy
 import io
+import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,6 +15,12 @@ from typing import Any
 import pytest
 
 from iopdocs import Agreement, load_agreement
+
+# The tests (and the commands they start) keep compiled templates in a folder of their own, never
+# in the user's cache.
+_CACHE = tempfile.mkdtemp(prefix="iopdocs-test-cache-")
+os.environ["IOPDOCS_CACHE_DIR"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parent.parent
 FLAGSHIP = ROOT / "examples" / "vgr-social-ekonomi-2024.yaml"

@@ -14,30 +14,30 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
-import difflib
 import json
 import os
 import sys
 import warnings
 from collections.abc import Iterator, Sequence
-from decimal import Decimal
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from pydantic import ValidationError
 
-from iopdocs._files import write_atomic
 from iopdocs.errors import IopdocsError, TemplateSyntaxError
-from iopdocs.loading import agreement_schema, load_agreement, load_report, validation_messages
-from iopdocs.model import Agreement
-from iopdocs.reviewing import DEFAULT_EUR_RATE
-from iopdocs.schedule import Schedule, payment_schedule
+from iopdocs.loading import load_agreement, validation_messages
 from iopdocs.version import __version__
 
+# Each command imports what it needs inside its function, so ``iopdocs validate`` pays for
+# pydantic and the model, and never for Word, Jinja, babel, lxml, pypdf, the checks or the
+# schedule (tests/cli/test_cli_imports.py holds it to that).
+
 if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from iopdocs.model import Agreement
     from iopdocs.reviewing.diff import Change
+    from iopdocs.schedule import Schedule
 
 __all__ = ["format_changes", "format_schedule", "format_validation_error", "main"]
 
@@ -48,6 +48,11 @@ EXIT_CHANGED = 1
 EXIT_SOME_FAILED = 1
 EXIT_INTERRUPTED = 130  # the shell's status for Ctrl-C
 EXIT_BROKEN_PIPE = 141  # the shell's status for a filter whose reader went away (SIGPIPE)
+
+
+# iopdocs.reviewing.DEFAULT_EUR_RATE, written out so that building the parser does not import the
+# checks; a test keeps the two equal.
+_DEFAULT_EUR_RATE = "11.00"
 
 
 class _UsageError(Exception):
@@ -144,7 +149,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     review.add_argument(
         "--eur-rate",
-        help=f"kronor per euro for the de minimis comparison (default {DEFAULT_EUR_RATE})",
+        help=f"kronor per euro for the de minimis comparison (default {_DEFAULT_EUR_RATE})",
     )
     review.add_argument(
         "--sgei",
@@ -267,6 +272,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
 
 
+def _write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
+    from iopdocs._files import write_atomic
+
+    return write_atomic(path, data)
+
+
 def _output(path: str) -> Path:
     target = Path(path)
     if target.is_dir():
@@ -332,7 +343,7 @@ def _render_pdf(args: argparse.Namespace, target: Path, out: TextIO) -> int:
 
 def _write_pdf(target: Path, data: bytes, out: TextIO) -> int:
     try:
-        write_atomic(target, data)
+        _write_atomic(target, data)
     except OSError as exc:
         raise _UsageError(f"{target}: cannot write the PDF: {exc.strerror or exc}") from exc
     print(f"wrote {target}", file=out)
@@ -431,9 +442,11 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _schema(args: argparse.Namespace, out: TextIO) -> int:
+    from iopdocs.loading import agreement_schema
+
     text = json.dumps(agreement_schema(), ensure_ascii=False, indent=2) + "\n"
     if args.output:
-        write_atomic(_output(args.output), text.encode("utf-8"))
+        _write_atomic(_output(args.output), text.encode("utf-8"))
         print(f"wrote {args.output}", file=out)
     else:
         out.write(text)
@@ -441,6 +454,10 @@ def _schema(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _schedule(args: argparse.Namespace, out: TextIO) -> int:
+    import csv
+
+    from iopdocs.schedule import payment_schedule
+
     schedule = payment_schedule(load_agreement(args.agreement))
     if args.csv:
         writer = csv.writer(out, lineterminator="\n")
@@ -485,6 +502,7 @@ def format_schedule(schedule: Schedule) -> str:
 
 def _report(args: argparse.Namespace, out: TextIO) -> int:
     from iopdocs.documents import render_annual_report
+    from iopdocs.loading import load_report
 
     target = _output(args.output)
     agreement = load_agreement(args.agreement)
@@ -518,17 +536,19 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _new(args: argparse.Namespace, out: TextIO) -> int:
+    from importlib import resources
+
     target = _output(args.output)
     if target.exists() and not args.force:
         raise _UsageError(f"{args.output}: already exists; use --force to overwrite it")
     starter = resources.files("iopdocs").joinpath("starter.yaml").read_bytes()
-    write_atomic(target, starter)
+    _write_atomic(target, starter)
     print(f"wrote {target}; fill it in, then run: iopdocs validate {target}", file=out)
     return EXIT_OK
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
-    from iopdocs.reviewing import passed_checks, review
+    from iopdocs.reviewing import DEFAULT_EUR_RATE, passed_checks, review
     from iopdocs.reviewing.output import review_json, review_markdown, review_text
 
     if args.template and not args.docx:
@@ -599,6 +619,7 @@ def _templates(args: argparse.Namespace, out: TextIO) -> int:
 def _clauses(args: argparse.Namespace, out: TextIO) -> int:
     from iopdocs.authoring.clauses import clause_catalogue, export_library
     from iopdocs.documents.clauses import clause_states, describe_value, load_library
+    from iopdocs.schedule import payment_schedule
 
     if args.clauses_command == "export":
         target = export_library(args.directory, force=args.force)
@@ -610,7 +631,7 @@ def _clauses(args: argparse.Namespace, out: TextIO) -> int:
     library = load_library(args.clauses)
     if args.clauses_command == "catalogue":
         target = _output(args.output)
-        write_atomic(target, clause_catalogue(library))
+        _write_atomic(target, clause_catalogue(library))
         print(f"wrote {target}", file=out)
         return EXIT_OK
     from iopdocs.documents.context import contract_context
@@ -648,7 +669,7 @@ def _extract(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if target is None:
         out.write(text)
     else:
-        write_atomic(target, text.encode("utf-8"))
+        _write_atomic(target, text.encode("utf-8"))
         print(f"wrote {target}", file=out)
     return EXIT_OK
 
@@ -700,6 +721,8 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
 
 def _marked(actual: str | None, expected: str | None) -> tuple[str, str]:
     """The two texts with the words that differ in [brackets]; "(nothing)" for a missing one."""
+    import difflib
+
     if actual is None or expected is None:
         return actual or "(nothing)", expected or "(nothing)"
     old, new = expected.split(), actual.split()
@@ -755,6 +778,10 @@ def format_changes(changes: Sequence[Change], style: str, old: str, new: str) ->
 def run() -> None:
     """The console-script entry point: ``main`` with the real streams, and quiet about a reader
     that went away (``iopdocs schema | head``)."""
+    # pydantic looks for plugins (observability hooks) through importlib.metadata at the first
+    # validation, which costs a command about 50 ms of scanning installed packages; a user who
+    # wants them sets PYDANTIC_DISABLE_PLUGINS to "" (or anything else) and gets them.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         status = main()
         sys.stdout.flush()  # a closed pipe shows here, not at exit where it cannot be caught

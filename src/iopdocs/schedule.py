@@ -40,7 +40,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from fractions import Fraction
+from math import lcm
 
 from iopdocs.errors import ReportError, ScheduleError
 from iopdocs.model import Agreement, Basis, Frequency, MoneyLine
@@ -93,12 +93,16 @@ class Schedule:
         return [i for i in self.instalments if start <= i.date <= end]
 
 
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     """``day`` moved ``months`` calendar months on, kept within the target month (31 Jan + 1 →
     28/29 Feb)."""
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
+    # calendar.monthrange would also work out the weekday: a third of a schedule's time.
+    last = 29 if month == 1 and calendar.isleap(year) else _MONTH_DAYS[month]
     return dt.date(year, month + 1, min(day.day, last))
 
 
@@ -167,33 +171,40 @@ def payment_schedule(agreement: Agreement) -> Schedule:
 
 @dataclass(frozen=True, slots=True)
 class _Part:
-    """An instalment period as cut by the agreement period, with its weight."""
+    """An instalment period as cut by the agreement period, with its weight: the ``days`` it
+    covers out of the ``whole`` days of the instalment period.
+
+    Weights are kept as these two integers and summed over a common denominator, so the
+    arithmetic stays exact without ``Fraction`` (whose normalising gcd per operation cost
+    most of a schedule's time).
+    """
 
     start: dt.date
     end: dt.date
-    weight: Fraction
+    days: int
+    whole: int
 
 
 def _spans(
     anchor: dt.date, months: int, start: dt.date, end: dt.date
 ) -> Iterator[tuple[dt.date, dt.date]]:
     """Consecutive whole spans of ``months`` from ``anchor`` that overlap ``start`` … ``end``."""
-    step = 0
-    while True:
-        span_start = add_months(anchor, months * step)
-        span_end = add_months(anchor, months * (step + 1)) - dt.timedelta(days=1)
-        step += 1
-        if span_start > end:
-            return
+    step = 1
+    span_start = anchor
+    while span_start <= end:
+        following = add_months(anchor, months * step)  # each span's end is the next's start
+        span_end = following - dt.timedelta(days=1)
         if span_end >= start:
             yield span_start, span_end
+        span_start = following
+        step += 1
 
 
 def _cut(span: tuple[dt.date, dt.date], start: dt.date, end: dt.date) -> _Part:
     whole = (span[1] - span[0]).days + 1
     cut_start, cut_end = max(span[0], start), min(span[1], end)
     inside = (cut_end - cut_start).days + 1
-    return _Part(cut_start, cut_end, Fraction(inside, whole))
+    return _Part(cut_start, cut_end, inside, whole)
 
 
 def basis_periods(agreement: Agreement, basis: Basis) -> list[tuple[dt.date, dt.date, bool]]:
@@ -234,7 +245,7 @@ def _line_instalments(
                 f"{where}.frequency: a single payment ('once') cannot pay an amount given "
                 f"{line.basis.value}; use basis 'total' or a yearly frequency"
             )
-        yield _Part(start, end, Fraction(1)), line.amount
+        yield _Part(start, end, 1, 1), line.amount
         return
     if add_months(start, months) - dt.timedelta(days=1) > end:
         raise ScheduleError(
@@ -247,25 +258,30 @@ def _line_instalments(
         parts = [
             _cut(s, basis_start, basis_end) for s in _spans(anchor, months, basis_start, basis_end)
         ]
-        weights = sum((p.weight for p in parts), Fraction(0))
+        # Each weight days/whole as a numerator over the common denominator of them all.
+        denominator = lcm(*(p.whole for p in parts))
+        weights = [p.days * (denominator // p.whole) for p in parts]
         if line.basis is Basis.TOTAL:
             budget = int(line.amount)
         else:
-            budget = _floor(Fraction(int(line.amount)) * weights / per_basis)
-        yield from zip(parts, _split(budget, [p.weight for p in parts]), strict=True)
+            # amount × (sum of weights) / per_basis, rounded down, in integers.
+            budget = int(line.amount) * sum(weights) // (denominator * per_basis)
+        yield from zip(parts, _split(budget, weights), strict=True)
 
 
-def _floor(value: Fraction) -> int:
-    return value.numerator // value.denominator
-
-
-def _split(total: int, weights: list[Fraction]) -> list[Decimal]:
-    """``total`` whole kronor split in proportion to ``weights`` by the largest remainder."""
-    whole = sum(weights, Fraction(0))
-    exact = [Fraction(total) * w / whole for w in weights]
-    shares = [_floor(x) for x in exact]
+def _split(total: int, weights: list[int]) -> list[Decimal]:
+    """``total`` whole kronor split in proportion to ``weights`` (numerators over one common
+    denominator) by the largest remainder: share i is ``total × w_i / W`` rounded down, and the
+    kronor left go to the largest remainders ``total × w_i mod W``, the earliest first on a tie
+    (the same comparison as of the exact fractions, all over ``W``)."""
+    whole = sum(weights)
+    shares, remainders = [], []
+    for weight in weights:
+        share, remainder = divmod(total * weight, whole)
+        shares.append(share)
+        remainders.append(remainder)
     left = total - sum(shares)
-    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - shares[i]), i))
+    order = sorted(range(len(weights)), key=lambda i: (-remainders[i], i))
     for i in order[:left]:
         shares[i] += 1
     return [Decimal(s) for s in shares]

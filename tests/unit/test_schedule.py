@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -318,3 +320,44 @@ def test_each_money_line_has_its_own_name(minimal_data: dict[str, Any]) -> None:
     assert [(e["loc"], e["type"]) for e in info.value.errors()] == [
         (("contributions", 2, "money", 0, "label"), "money_label_repeated")
     ]
+
+
+def _split_by_fractions(total: int, weights: list[Fraction]) -> list[int]:
+    """The largest-remainder split as the rules state it, in exact fractions: the reference the
+    integer arithmetic of ``schedule._split`` must equal."""
+    whole = sum(weights, Fraction(0))
+    exact = [total * w / whole for w in weights]
+    shares = [math.floor(x) for x in exact]
+    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - shares[i]), i))
+    for i in order[: total - sum(shares)]:
+        shares[i] += 1
+    return shares
+
+
+@given(
+    st.integers(0, 10**9),
+    st.lists(st.tuples(st.integers(1, 366), st.integers(1, 366)), min_size=1, max_size=40),
+)
+def test_the_integer_split_equals_the_split_in_exact_fractions(
+    total: int, cuts: list[tuple[int, int]]
+) -> None:
+    from iopdocs.schedule import _split
+
+    # Weights as the schedule makes them: days covered out of the days of the whole period.
+    days_whole = [(min(a, b), max(a, b)) for a, b in cuts]
+    denominator = math.lcm(*(whole for _, whole in days_whole))
+    numerators = [days * (denominator // whole) for days, whole in days_whole]
+    fractions = [Fraction(days, whole) for days, whole in days_whole]
+    assert [int(s) for s in _split(total, numerators)] == _split_by_fractions(total, fractions)
+
+
+@given(st.dates(dt.date(1900, 1, 1), dt.date(2200, 12, 31)), st.integers(-1200, 1200))
+def test_add_months_keeps_the_day_within_the_target_month(day: dt.date, months: int) -> None:
+    import calendar
+
+    from iopdocs.schedule import add_months
+
+    index = day.year * 12 + day.month - 1 + months
+    year, month = index // 12, index % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    assert add_months(day, months) == dt.date(year, month, min(day.day, last))

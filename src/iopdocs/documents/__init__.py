@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from iopdocs.documents.clauses import ClauseLibrary
     from iopdocs.model import AnnualReport
     from iopdocs.reviewing import Finding
+    from iopdocs.word.package import Parts
 
 __all__ = [
     "render_annual_report",
@@ -85,13 +86,15 @@ def render_contract(
     from iopdocs.documents.context import contract_context
     from iopdocs.documents.formats import formats_for
     from iopdocs.schedule import payment_schedule
-    from iopdocs.word.docx import render_docx
+    from iopdocs.word.docx import render_docx_parts
 
     source = load_template(template, CONTRACT_TEMPLATE)
     formats = formats_for(locale)
     library = load_library(clauses)
     context = contract_context(agreement, payment_schedule(agreement), formats, library)
-    data = render_docx(
+    # Rendering, the watermark and the provenance parts change the package in memory; it is
+    # zipped once, at the end.
+    parts = render_docx_parts(
         source,
         context,
         template_environment(template, locale),
@@ -99,10 +102,11 @@ def render_contract(
         timestamp=agreement.document_date,
     )
     if context["doc"]["draft"]:
-        data = _with_draft_watermark(data, agreement.document_date)
-    data = _with_provenance(
-        data, agreement, source, template, locale, document="contract", clauses=library.source
+        _add_draft_watermark(parts)
+    _add_provenance(
+        parts, agreement, source, template, locale, document="contract", clauses=library.source
     )
+    data = parts.to_bytes()
     if path is None:
         return data
     return write_atomic(path, data)
@@ -120,11 +124,11 @@ def template_environment(
     return make_sandboxed_environment(locale)
 
 
-def _with_draft_watermark(data: bytes, timestamp: dt.date) -> bytes:
+def _add_draft_watermark(parts: Parts) -> None:
     """A draft contract carries UTKAST across every page, not only in its header line."""
-    from iopdocs.word.watermark import add_draft_watermark
+    from iopdocs.word.watermark import add_draft_watermark_parts
 
-    return add_draft_watermark(data, timestamp)
+    add_draft_watermark_parts(parts)
 
 
 def _core_properties(agreement: Agreement) -> dict[str, object]:
@@ -198,7 +202,7 @@ def render_annual_report(
     from iopdocs.documents.report import report_context, reporting_parties
     from iopdocs.errors import ReportError
     from iopdocs.schedule import payment_schedule, report_period
-    from iopdocs.word.docx import render_docx
+    from iopdocs.word.docx import render_docx_parts
 
     period = report_period(agreement, year)
     reporters = reporting_parties(agreement, party)
@@ -223,15 +227,15 @@ def render_annual_report(
     properties = _core_properties(agreement)
     properties["title"] = f"Årsberättelse {year}: {agreement.metadata.title}"
     properties["content_status"] = "Ifylld" if report is not None else "Mall"
-    data = render_docx(
+    parts = render_docx_parts(
         source,
         context,
         template_environment(template, locale),
         properties=properties,
         timestamp=period.end,
     )
-    data = _with_provenance(
-        data,
+    _add_provenance(
+        parts,
         agreement,
         source,
         template,
@@ -241,6 +245,7 @@ def render_annual_report(
         party=party,
         report=report,
     )
+    data = parts.to_bytes()
     if path is None:
         return data
     return write_atomic(path, data)
@@ -291,7 +296,7 @@ def render_review(
     from iopdocs.documents.review import review_context
     from iopdocs.record import review_json
     from iopdocs.reviewing import DEFAULT_EUR_RATE, passed_checks, review, review_options
-    from iopdocs.word.docx import render_docx
+    from iopdocs.word.docx import render_docx_parts
 
     rate = DEFAULT_EUR_RATE if eur_rate is None else eur_rate
     options = review_options(agreement, eur_rate=rate, sgei=sgei)
@@ -304,15 +309,15 @@ def render_review(
     properties = _core_properties(agreement)
     properties["title"] = f"Granskningsunderlag: {agreement.metadata.title}"
     properties["content_status"] = "Granskningsunderlag"
-    data = render_docx(
+    parts = render_docx_parts(
         source,
         context,
         template_environment(template, locale),
         properties=properties,
         timestamp=agreement.document_date,
     )
-    data = _with_provenance(
-        data,
+    _add_provenance(
+        parts,
         agreement,
         source,
         template,
@@ -320,6 +325,7 @@ def render_review(
         document="review",
         review=review_json(findings, options),
     )
+    data = parts.to_bytes()
     if path is None:
         return data
     return write_atomic(path, data)
@@ -381,8 +387,8 @@ def render_redline(
     return write_atomic(path, data)
 
 
-def _with_provenance(
-    data: bytes,
+def _add_provenance(
+    parts: Parts,
     agreement: Agreement,
     source: bytes,
     template: str | os.PathLike[str] | bytes | None,
@@ -394,10 +400,10 @@ def _with_provenance(
     report: AnnualReport | None = None,
     review: bytes | None = None,
     clauses: bytes | None = None,
-) -> bytes:
-    """``data`` carrying what it was rendered from (see ``iopdocs.provenance``)."""
+) -> None:
+    """``parts`` made to carry what they were rendered from (see ``iopdocs.provenance``)."""
     from iopdocs.record import provenance_record
-    from iopdocs.word.customxml import embed_provenance
+    from iopdocs.word.customxml import embed_provenance_parts
 
     if template is None:
         name = default_template(document)
@@ -417,4 +423,4 @@ def _with_provenance(
         review=review,
         clauses=clauses,
     )
-    return embed_provenance(data, blobs, properties)
+    embed_provenance_parts(parts, blobs, properties)

@@ -23,14 +23,16 @@ __all__ = ["make_clause_environment", "make_environment", "make_sandboxed_enviro
 @cache
 def make_environment(locale: str = "sv_SE") -> Environment:
     """A Jinja environment with the safe defaults and the filters of ``locale``."""
-    return jinja_environment(formats_for(locale).filters())
+    return jinja_environment(formats_for(locale).filters(), identity=f"iopdocs {locale}")
 
 
 @cache
 def make_sandboxed_environment(locale: str = "sv_SE") -> Environment:
     """``make_environment`` inside Jinja's immutable sandbox, for templates from outside the
     package (see ``iopdocs.word.environment.sandboxed_jinja_environment``)."""
-    return sandboxed_jinja_environment(formats_for(locale).filters())
+    return sandboxed_jinja_environment(
+        formats_for(locale).filters(), identity=f"iopdocs {locale} sandboxed"
+    )
 
 
 @cache

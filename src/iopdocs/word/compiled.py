@@ -11,6 +11,11 @@ zip, copying the unchanged parts as stored compressed bytes. The result is byte 
 A template using something this path does not reproduce (Jinja tags in footnotes, a header part
 shared by two sections) is rendered by plain docxtpl instead: ``compiled_template`` returns
 ``None`` for it.
+
+Two caches keep the compiled form: an LRU in memory, and a per-user folder on disk
+(``iopdocs.word.diskcache``) so that a new process (a command-line call) skips Jinja's compile
+and docxtpl's patching. An entry there is the marshalled state of a ``CompiledTemplate`` (Jinja's
+code objects, the package's members), keyed by everything the compiled code depends on.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import hashlib
+import marshal
 import re
 import threading
 import zipfile
@@ -29,8 +35,11 @@ from typing import Any
 
 import jinja2
 
+from iopdocs.version import __version__
+from iopdocs.word import diskcache
+from iopdocs.word.environment import environment_identity
 from iopdocs.word.fixes import CoreProperties, core_cp_prefix, restore_column_widths
-from iopdocs.word.package import StoredMember, store_member, write_zip
+from iopdocs.word.package import Parts, StoredMember, store_member
 
 __all__ = ["CACHE_SIZE", "CompiledTemplate", "clear_cache", "compiled_template"]
 
@@ -64,10 +73,39 @@ class CompiledTemplate:
     """One .docx template with its parts read, patched and compiled for one Jinja environment.
 
     Holds bytes and compiled templates only, never a document being rendered, so one instance
-    serves any number of renders, from any thread.
+    serves any number of renders, from any thread. ``compile`` builds one from a template;
+    ``from_payload`` restores one that ``payload`` saved.
     """
 
-    def __init__(self, template: bytes, env: jinja2.Environment) -> None:
+    def __init__(
+        self,
+        template: bytes,
+        env: jinja2.Environment,
+        codes: dict[str, Any],
+        shell: bytes,
+        body_index: int,
+        core_xml: bytes,
+        members: tuple[StoredMember | str, ...],
+    ) -> None:
+        def load(code: Any) -> jinja2.Template:
+            return env.template_class.from_code(env, code, env.make_globals(None), None)
+
+        self._template = template
+        self._codes = codes
+        self._helper_instance: Any = None
+        self._body = load(codes["body"])
+        self._parts = tuple(
+            _RenderedPart(name, load(code), encoding) for name, code, encoding in codes["parts"]
+        )
+        self._properties = tuple((name, load(code)) for name, code in codes["properties"])
+        self._shell = shell
+        self._body_index = body_index
+        self._core_xml = core_xml
+        self._members = members
+
+    @classmethod
+    def compile(cls, template: bytes, env: jinja2.Environment) -> CompiledTemplate:
+        """Read, patch and compile ``template`` (``_UnsupportedError`` if plain docxtpl must)."""
         from docx.opc.oxml import serialize_part_xml
         from docxtpl import DocxTemplate
 
@@ -78,34 +116,29 @@ class CompiledTemplate:
             if part.content_type == _FOOTNOTES and b"{" in part.blob:
                 raise _UnsupportedError("Jinja tags in footnotes")
 
-        self._helper = DocxTemplate(BytesIO(template))  # for docxtpl's stateless XML helpers
-        self._body = _compile(env, _mark_paragraphs(tpl.patch_xml(tpl.get_xml())))
+        body = _compile(env, _mark_paragraphs(tpl.patch_xml(tpl.get_xml())))
         parts = []
         for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
             for _, part in tpl.get_headers_footers(uri):
                 xml = tpl.get_part_xml(part)
                 compiled = _compile(env, _mark_paragraphs(tpl.patch_xml(xml)))
                 encoding = tpl.get_headers_footers_encoding(xml)
-                parts.append(_RenderedPart(part.partname.membername, compiled, encoding))
-        names = [p.name for p in parts]
+                parts.append((part.partname.membername, compiled, encoding))
+        names = [name for name, _, _ in parts]
         if len(set(names)) != len(names):
             raise _UnsupportedError("a header or footer part used by more than one section")
-        self._parts = tuple(parts)
 
         core = document.core_properties  # created here if the template has none, as docxtpl does
-        self._properties = tuple(
-            (name, env.from_string(getattr(core, name))) for name in _TEMPLATED_PROPERTIES
-        )
+        properties = [(name, _compile(env, getattr(core, name))) for name in _TEMPLATED_PROPERTIES]
         # Tag-free footnotes come out of docxtpl's rendering the same for every context.
         tpl.render_footnotes({}, env)
 
         # The document element without its body, as bytes: each render parses its own copy, so
         # no lxml tree is shared between threads.
         root = document.element
-        self._body_index = root.index(root.body)
+        body_index = root.index(root.body)
         shell = copy.deepcopy(root)
-        shell.remove(shell[self._body_index])
-        self._shell = serialize_part_xml(shell)
+        shell.remove(shell[body_index])
 
         rendered = {_DOCUMENT, _CORE, *names}
         saved = BytesIO()
@@ -118,8 +151,54 @@ class CompiledTemplate:
                 else:
                     data = package.read(info.filename)
                     members.append(store_member(info.filename, data))
-            self._core_xml = package.read(_CORE)
-        self._members = tuple(members)
+            core_xml = package.read(_CORE)
+        codes = {"body": body, "parts": parts, "properties": properties}
+        return cls(
+            template,
+            env,
+            codes,
+            serialize_part_xml(shell),
+            body_index,
+            core_xml,
+            tuple(members),
+        )
+
+    def payload(self) -> bytes:
+        """This compiled template as bytes for the disk cache (marshal: code objects, bytes)."""
+        members = [
+            m if isinstance(m, str) else (m.name, m.compressed, m.crc, m.size)
+            for m in self._members
+        ]
+        state = (self._codes, self._shell, self._body_index, self._core_xml, members)
+        return marshal.dumps(state)
+
+    @classmethod
+    def from_payload(
+        cls, payload: bytes, template: bytes, env: jinja2.Environment
+    ) -> CompiledTemplate:
+        """Restore what ``payload`` saved. Only ever called with bytes whose HMAC was checked:
+        unmarshalling runs no code, but the code objects it returns are run by every render."""
+        codes, shell, body_index, core_xml, members = marshal.loads(payload)
+        return cls(
+            template,
+            env,
+            codes,
+            shell,
+            body_index,
+            core_xml,
+            tuple(m if isinstance(m, str) else StoredMember(*m) for m in members),
+        )
+
+    @property
+    def _helper(self) -> Any:
+        """A DocxTemplate for docxtpl's stateless XML helpers, made when first needed: most
+        renders need none, and a process started from the disk cache then never imports
+        docxtpl."""
+        if self._helper_instance is None:
+            from docxtpl import DocxTemplate
+
+            self._helper_instance = DocxTemplate(BytesIO(self._template))
+        return self._helper_instance
 
     def render(
         self, context: Mapping[str, Any], *, properties: CoreProperties, timestamp: dt.date
@@ -128,6 +207,13 @@ class CompiledTemplate:
 
         Jinja errors propagate as they are; ``render_docx`` maps them.
         """
+        return self.render_parts(context, properties=properties, timestamp=timestamp).to_bytes()
+
+    def render_parts(
+        self, context: Mapping[str, Any], *, properties: CoreProperties, timestamp: dt.date
+    ) -> Parts:
+        """``render``, before the zip is written: the rendered parts not yet compressed, the
+        others as stored, for steps that add or change parts before the one zip write."""
         from docx.opc.coreprops import CoreProperties as Core
         from docx.opc.oxml import serialize_part_xml
         from docx.oxml.ns import nsmap
@@ -161,10 +247,10 @@ class CompiledTemplate:
         rendered[_CORE] = serialize_part_xml(element)
 
         members = [
-            member if isinstance(member, StoredMember) else store_member(member, rendered[member])
+            member if isinstance(member, StoredMember) else (member, rendered[member])
             for member in self._members
         ]
-        return write_zip(members, timestamp)
+        return Parts.from_members(members, timestamp)
 
     def _finish(self, xml: str) -> str:
         """What docxtpl does to a part's XML after Jinja (``render_xml_part``)."""
@@ -208,9 +294,10 @@ def _mark_paragraphs(xml: str) -> str:
     return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
 
 
-def _compile(env: jinja2.Environment, source: str) -> jinja2.Template:
+def _compile(env: jinja2.Environment, source: str) -> Any:
+    """Jinja's code object for ``source`` (what ``env.from_string`` would load)."""
     try:
-        return env.from_string(source)
+        return env.compile(source)
     except jinja2.TemplateError as exc:
         lineno = getattr(exc, "lineno", None)
         if lineno is not None:
@@ -233,21 +320,81 @@ def compiled_template(template: bytes, env: jinja2.Environment) -> CompiledTempl
     sandbox) is compiled afresh. Two threads missing the cache at once both compile; one result
     is kept.
     """
-    key = (hashlib.sha256(template).digest(), env)
+    digest = hashlib.sha256(template).digest()
+    key = (digest, env)
     with _lock:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    try:
-        compiled: CompiledTemplate | None = CompiledTemplate(template, env)
-    except _UnsupportedError:
-        compiled = None
+    compiled = _from_disk(digest, template, env)
+    if compiled is None:
+        try:
+            compiled = CompiledTemplate.compile(template, env)
+        except _UnsupportedError:
+            pass  # None: rendered by plain docxtpl (rare, and not worth a disk entry)
+        else:
+            diskcache.write_entry(disk_key(digest, env), compiled.payload())
     with _lock:
         _cache[key] = compiled
         _cache.move_to_end(key)
         while len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)
     return compiled
+
+
+def disk_key(digest: bytes, env: jinja2.Environment) -> str:
+    """The disk cache's key: everything the compiled form depends on. The template's SHA-256,
+    this library's version and this module's own source (so a changed compile step in a
+    checkout never meets entries of the old one), the versions of Jinja (its code generator),
+    docxtpl and python-docx (the patched XML) and Python (the bytecode), and the environment's
+    identity (its class, sandboxed or not, its options and locale)."""
+    import importlib.util
+
+    parts = [
+        digest.hex(),
+        __version__,
+        _source_digest(),
+        jinja2.__version__,
+        _package_version("docxtpl"),
+        _package_version("docx"),
+        importlib.util.MAGIC_NUMBER.hex(),
+        environment_identity(env),
+    ]
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+
+def _source_digest() -> str:
+    try:
+        with open(__file__, "rb") as source:
+            return hashlib.sha256(source.read()).hexdigest()
+    except OSError:  # run from a zip or without sources: the version has to do
+        return "?"
+
+
+def _package_version(name: str) -> str:
+    """A package's ``__version__`` line read from its source, without importing it (importing
+    docxtpl is what a process started from the disk cache saves; importlib.metadata is slow)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.origin is None:
+        return "?"
+    try:
+        with open(spec.origin, encoding="utf-8") as source:
+            match = re.search(r"^__version__\s*=\s*['\"]([^'\"]+)", source.read(), re.MULTILINE)
+    except OSError:
+        return "?"
+    return match.group(1) if match else spec.origin
+
+
+def _from_disk(digest: bytes, template: bytes, env: jinja2.Environment) -> CompiledTemplate | None:
+    payload = diskcache.read_entry(disk_key(digest, env))
+    if payload is None:
+        return None
+    try:
+        return CompiledTemplate.from_payload(payload, template, env)
+    except (ValueError, TypeError, EOFError, KeyError):
+        return None  # a payload this code cannot read: compiled afresh and written again
 
 
 def clear_cache() -> None:

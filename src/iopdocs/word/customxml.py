@@ -24,9 +24,12 @@ import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from io import BytesIO
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from iopdocs.errors import ProvenanceError
+
+if TYPE_CHECKING:
+    from iopdocs.word.package import Parts
 
 __all__ = [
     "PROVENANCE_NS",
@@ -35,6 +38,7 @@ __all__ = [
     "docx_paragraphs",
     "docx_repeated_rows",
     "embed_provenance",
+    "embed_provenance_parts",
     "read_docx_provenance",
 ]
 
@@ -88,6 +92,15 @@ def embed_provenance(
     from iopdocs.word.package import Parts
 
     entries = Parts(docx)
+    embed_provenance_parts(entries, data, properties)
+    return entries.to_bytes()
+
+
+def embed_provenance_parts(
+    entries: Parts, data: Mapping[str, bytes], properties: Mapping[str, str | int]
+) -> None:
+    """``embed_provenance`` on a package's parts, before they are written: rendering, watermark
+    and provenance then cost one zip write."""
     item = _provenance_item(entries.names, entries.__getitem__) or _free_item(entries.names)
     props = item.replace("item", "itemProps")
     entries[f"customXml/{item}"] = _provenance_xml(data)
@@ -112,7 +125,6 @@ def embed_provenance(
             f"/{_PROPERTIES_PART}": _CUSTOM_PROPERTIES_TYPE,
         },
     )
-    return entries.to_bytes()
 
 
 def read_docx_provenance(docx: bytes) -> DocxProvenance | None:

@@ -18,12 +18,12 @@ from jinja2.exceptions import SecurityError
 
 from iopdocs.errors import TemplateError, TemplateSandboxError, TemplateSyntaxError
 from iopdocs.word.fixes import CoreProperties, core_cp_prefix, restore_column_widths
-from iopdocs.word.package import normalize_zip
-from iopdocs.word.tags import describe_syntax_error, describe_undefined
+from iopdocs.word.package import Parts, normalize_zip
 
 __all__ = [
     "prepare_template",
     "render_docx",
+    "render_docx_parts",
     "render_docx_plain",
 ]
 
@@ -41,13 +41,29 @@ def render_docx(
     The template is parsed and compiled once per Jinja environment and kept in a small cache
     (``iopdocs.word.compiled``), so a second document from it costs a fraction of the first.
     """
+    return render_docx_parts(
+        template, context, env, properties=properties, timestamp=timestamp
+    ).to_bytes()
+
+
+def render_docx_parts(
+    template: bytes,
+    context: Mapping[str, Any],
+    env: jinja2.Environment,
+    *,
+    properties: CoreProperties,
+    timestamp: dt.date,
+) -> Parts:
+    """``render_docx`` before its zip is written, so that a caller adding parts (a watermark,
+    provenance) writes the package once; ``to_bytes()`` gives ``render_docx``'s bytes."""
     from iopdocs.word.compiled import compiled_template
 
     with _template_errors(template):
         compiled = compiled_template(template, env)
         if compiled is not None:
-            return compiled.render(context, properties=properties, timestamp=timestamp)
-    return render_docx_plain(template, context, env, properties=properties, timestamp=timestamp)
+            return compiled.render_parts(context, properties=properties, timestamp=timestamp)
+    plain = render_docx_plain(template, context, env, properties=properties, timestamp=timestamp)
+    return Parts(plain)
 
 
 def prepare_template(template: bytes, env: jinja2.Environment) -> None:
@@ -93,15 +109,20 @@ def render_docx_plain(
 def _template_errors(template: bytes) -> Iterator[None]:
     """Map the errors of Jinja and of a package that is not a usable .docx to ``TemplateError``,
     naming the offending tag, or the missing field, and the text around it."""
+    # The describing helpers are imported only when there is something to describe.
     try:
         yield
     except jinja2.TemplateSyntaxError as exc:
+        from iopdocs.word.tags import describe_syntax_error
+
         message, around = describe_syntax_error(exc)
         lines = [line for line in getattr(exc, "docx_context", []) if line] or around
         raise TemplateSyntaxError(f"template syntax error: {message}", context=lines) from exc
     except SecurityError as exc:
         raise TemplateSandboxError(f"the template tried something refused: {exc}") from exc
     except jinja2.UndefinedError as exc:
+        from iopdocs.word.tags import describe_undefined
+
         missing = describe_undefined(template, str(exc))
         raise TemplateError(f"the template asks for something the data lacks: {missing}") from exc
     except jinja2.TemplateError as exc:

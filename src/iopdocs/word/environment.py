@@ -16,7 +16,13 @@ from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-__all__ = ["Filters", "jinja_environment", "plain_text_sandbox", "sandboxed_jinja_environment"]
+__all__ = [
+    "Filters",
+    "environment_identity",
+    "jinja_environment",
+    "plain_text_sandbox",
+    "sandboxed_jinja_environment",
+]
 
 Filters = Mapping[str, Callable[..., Any]]
 
@@ -28,14 +34,18 @@ def _finalize(value: Any) -> Any:
 class _Environment(Environment):
     """Looks keys up before attributes: ``agreement.values`` is the field, not ``dict.values``."""
 
+    identity = ""
+    """What the caller says sets this environment apart (its locale): part of the disk key."""
+
     def getattr(self, obj: Any, attribute: str) -> Any:
         if isinstance(obj, dict) and attribute in obj:
             return obj[attribute]
         return super().getattr(obj, attribute)
 
 
-def jinja_environment(filters: Filters) -> Environment:
-    """A Jinja environment with the safe defaults and ``filters``."""
+def jinja_environment(filters: Filters, *, identity: str = "") -> Environment:
+    """A Jinja environment with the safe defaults and ``filters``; ``identity`` names what sets
+    it apart for the disk cache of compiled templates (say, the locale of the filters)."""
     env = _Environment(
         autoescape=True,
         undefined=StrictUndefined,
@@ -43,7 +53,44 @@ def jinja_environment(filters: Filters) -> Environment:
         keep_trailing_newline=False,
     )
     env.filters.update(filters)
+    env.identity = identity
     return env
+
+
+def environment_identity(env: Environment) -> str:
+    """Everything about ``env`` that Jinja's compiled code depends on, as text: its class
+    (sandboxed or not), its syntax and options, the names of its filters and tests (compiling
+    checks them), and the identity its maker gave it."""
+
+    def name(value: object) -> str:
+        if callable(value):
+            return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', value)}"
+        return repr(value)
+
+    kind = type(env)
+    options = (
+        env.block_start_string,
+        env.block_end_string,
+        env.variable_start_string,
+        env.variable_end_string,
+        env.comment_start_string,
+        env.comment_end_string,
+        env.line_statement_prefix,
+        env.line_comment_prefix,
+        env.trim_blocks,
+        env.lstrip_blocks,
+        env.newline_sequence,
+        env.keep_trailing_newline,
+        env.optimized,
+        env.is_async,
+        name(env.autoescape),
+        name(env.finalize),
+        name(env.undefined),
+        sorted(env.extensions),
+        sorted(env.filters),
+        sorted(env.tests),
+    )
+    return repr((f"{kind.__module__}.{kind.__qualname__}", options, getattr(env, "identity", "")))
 
 
 # Limits on what one expression of an outside template may build: big enough for any contract,
@@ -63,6 +110,7 @@ class _SandboxedEnvironment(ImmutableSandboxedEnvironment):
     """The sandbox for templates from outside the package, with the keys-first lookup."""
 
     intercepted_binops = frozenset({"*", "**"})
+    identity = ""
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if isinstance(obj, dict) and attribute in obj:
@@ -96,7 +144,7 @@ def _too_long_repeat(left: Any, right: Any) -> bool:
     return False
 
 
-def sandboxed_jinja_environment(filters: Filters) -> Environment:
+def sandboxed_jinja_environment(filters: Filters, *, identity: str = "") -> Environment:
     """The environment for templates from outside the package: ``jinja_environment``'s defaults
     and ``filters`` inside Jinja's immutable sandbox.
 
@@ -112,6 +160,7 @@ def sandboxed_jinja_environment(filters: Filters) -> Environment:
         loader=_RefuseFiles(),
     )
     env.filters.update(filters)
+    env.identity = identity
     return env
 
 

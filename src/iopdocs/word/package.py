@@ -10,6 +10,7 @@ import datetime as dt
 import struct
 import zipfile
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -70,19 +71,40 @@ def write_zip(members: list[StoredMember], timestamp: dt.date) -> bytes:
 
 
 class Parts:
-    """The parts of a finished .docx, read on demand and written back by ``to_bytes``.
+    """The parts of a .docx, read on demand and written back by ``to_bytes``.
 
     Steps that change a few parts of a rendered document (the draft watermark, the provenance
     parts) set just those; every other part is copied as the compressed bytes it already has,
-    instead of being inflated and deflated again.
+    instead of being inflated and deflated again. Made from finished bytes (``Parts(data)``),
+    or by a renderer straight from its members (``Parts.from_members``), so that rendering,
+    watermark and provenance end in a single zip write.
     """
 
     def __init__(self, data: bytes) -> None:
         self._data = data
-        self._zip = zipfile.ZipFile(BytesIO(data))
+        self._zip: zipfile.ZipFile | None = zipfile.ZipFile(BytesIO(data))
         self._infos = {info.filename: info for info in self._zip.infolist()}
+        self._stored: dict[str, StoredMember] = {}
         self._names = list(self._infos)
         self._changed: dict[str, bytes] = {}
+        infos = self._zip.infolist()
+        self._date = dt.date(*infos[0].date_time[:3]) if infos else dt.date(1980, 1, 1)
+
+    @classmethod
+    def from_members(
+        cls, members: Sequence[StoredMember | tuple[str, bytes]], date: dt.date
+    ) -> Parts:
+        """A package of ``members`` (compressed, or ``(name, bytes)`` not yet compressed) in
+        this order, its entries dated ``date``."""
+        parts = cls.__new__(cls)
+        parts._data = b""
+        parts._zip = None
+        parts._infos = {}
+        parts._stored = {m.name: m for m in members if isinstance(m, StoredMember)}
+        parts._changed = {m[0]: m[1] for m in members if not isinstance(m, StoredMember)}
+        parts._names = [m.name if isinstance(m, StoredMember) else m[0] for m in members]
+        parts._date = date
+        return parts
 
     @property
     def names(self) -> list[str]:
@@ -92,15 +114,18 @@ class Parts:
     @property
     def date(self) -> dt.date:
         """The date the package's entries carry (every entry of a rendered document has it)."""
-        year, month, day = self._zip.infolist()[0].date_time[:3]
-        return dt.date(year, month, day)
+        return self._date
 
     def __contains__(self, name: object) -> bool:
-        return name in self._changed or name in self._infos
+        return name in self._changed or name in self._stored or name in self._infos
 
     def __getitem__(self, name: str) -> bytes:
         if name in self._changed:
             return self._changed[name]
+        if name in self._stored:
+            return zlib.decompress(self._stored[name].compressed, -15)
+        if self._zip is None:
+            raise KeyError(name)
         return self._zip.read(self._infos[name])
 
     def get(self, name: str) -> bytes | None:
@@ -109,7 +134,7 @@ class Parts:
         return None
 
     def __setitem__(self, name: str, data: bytes) -> None:
-        if name not in self._infos and name not in self._changed:
+        if name not in self:
             self._names.append(name)
         self._changed[name] = data
 
@@ -123,6 +148,9 @@ class Parts:
         return write_zip(members, timestamp or self.date)
 
     def _raw(self, name: str) -> StoredMember:
+        if name in self._stored:
+            return self._stored[name]
+        assert self._zip is not None  # every name is changed, stored or in the zip
         info = self._infos[name]
         if info.compress_type != zipfile.ZIP_DEFLATED:
             return store_member(name, self._zip.read(info))

@@ -70,11 +70,17 @@ def _watermark_run(number: int) -> str:
 def add_draft_watermark(docx: bytes, timestamp: dt.date | None = None) -> bytes:
     """``docx`` with the UTKAST watermark in every page header, its zip entries dated
     ``timestamp`` (by default the date they had); only the headers are compressed anew."""
-    from lxml import etree
-
     from iopdocs.word.package import Parts
 
     parts = Parts(docx)
+    add_draft_watermark_parts(parts)
+    return parts.to_bytes(timestamp)
+
+
+def add_draft_watermark_parts(parts: Parts) -> None:
+    """``add_draft_watermark`` on a package's parts, before they are written."""
+    from lxml import etree
+
     names = parts.names
     headers = sorted(n for n in names if re.fullmatch(r"word/header\d*\.xml", n))
     if not headers:
@@ -88,7 +94,6 @@ def add_draft_watermark(docx: bytes, timestamp: dt.date | None = None) -> bytes:
         run = etree.fromstring(_watermark_run(number))
         paragraph.insert(0 if properties is None else 1, run)
         parts[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    return parts.to_bytes(timestamp)
 
 
 def has_draft_watermark(docx: bytes) -> bool:
