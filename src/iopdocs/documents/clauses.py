@@ -289,17 +289,21 @@ def clause_states(
     *,
     overrides: Sequence[ClauseOverride] = (),
     locale: str = "sv_SE",
+    explain: bool = True,
 ) -> list[ClauseState]:
-    """For each clause: on or off for the agreement in ``context``, and what decided it."""
+    """For each clause: on or off for the agreement in ``context``, and what decided it (the
+    value of each field its condition reads; left out with ``explain=False``, as rendering needs
+    only on or off)."""
     states = []
     for clause, how in effective_clauses(library, overrides):
         fields: list[tuple[str, Any]] = []
         on = how != "omit"
-        if clause.when:
+        if clause.when and (on or explain):
             value = _evaluate(locale, clause, clause.when, context)
             on = on and bool(value)
-            for path in _condition_fields(locale, clause.when):
-                fields.append((path, _evaluate(locale, clause, path, context)))
+            if explain:
+                for path in _condition_fields(locale, clause.when):
+                    fields.append((path, _evaluate(locale, clause, path, context)))
         states.append(ClauseState(clause=clause, on=on, fields=tuple(fields), overridden=how))
     return states
 
@@ -318,7 +322,8 @@ def render_clauses(
     """
     sections: dict[str, list[dict[str, Any]]] = {name: [] for name in SECTIONS}
     used: dict[str, str] = {}
-    for state in clause_states(library, context, overrides=overrides, locale=locale):
+    states = clause_states(library, context, overrides=overrides, locale=locale, explain=False)
+    for state in states:
         if not state.on:
             continue
         clause = state.clause
