@@ -142,11 +142,19 @@ def available_cores(jobs: int) -> float:
 # --- Probes: the public API only, so that any commit's tree can be timed the same way ----------
 
 
+def tree_flagship() -> Path:
+    """The flagship file of the tree whose iopdocs this process imported: each commit is timed
+    on its own example, which its own model accepts."""
+    import iopdocs
+
+    return Path(iopdocs.__file__).resolve().parents[2] / "examples" / FLAGSHIP.name
+
+
 def probe_contract(runs: int) -> dict[str, Any]:
     """Per-contract time of ``render_contract`` (flagship) in a warm process."""
     import iopdocs
 
-    agreement = iopdocs.load_agreement(FLAGSHIP)
+    agreement = iopdocs.load_agreement(tree_flagship())
     iopdocs.render_contract(agreement)
     wall, cpu = [], []
     for _ in range(runs):
@@ -165,7 +173,7 @@ def probe_batch(count: int, jobs: int) -> dict[str, Any]:
         sources = []
         for n in range(count):
             source = Path(tmp) / f"avtal-{n:04d}.yaml"
-            shutil.copyfile(FLAGSHIP, source)
+            shutil.copyfile(tree_flagship(), source)
             sources.append(source)
         memory = TreeMemory()
         memory.start()
@@ -223,13 +231,13 @@ def command_line(
     trees: dict[str, Path], runs: int, out: str
 ) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
     """Wall and CPU times of cold processes, every command of every tree once per round."""
-    flagship = str(FLAGSHIP)
     commands: dict[str, tuple[list[str], dict[str, str]]] = {
         "bare": ([sys.executable, "-c", "pass"], ENV),
         "import docx": ([sys.executable, "-c", "import docx"], ENV),
     }
     for name, tree in trees.items():
         env = {**ENV, "PYTHONPATH": str(tree / "src")}
+        flagship = str(tree / "examples" / FLAGSHIP.name)  # each tree's own, which it accepts
         launch = [sys.executable, "-c", LAUNCH]
         commands[f"{name} validate"] = ([*launch, "validate", flagship], env)
         commands[f"{name} render"] = ([*launch, "render", flagship, "-o", out], env)

@@ -214,3 +214,22 @@ def test_diff_names_a_changed_override_by_its_clause_id(flagship: Agreement) -> 
     lines = [str(c) for c in diff(before, after)]
     assert any("Klausul final.press" in line for line in lines), lines
     assert not any("final.logos" in line for line in lines), lines
+
+
+def test_deciding_every_condition_at_once_agrees_with_deciding_each_alone(
+    flagship: Agreement,
+) -> None:
+    # Rendering decides all conditions in one evaluation; clauses list reads them one by one.
+    seen = context(flagship)
+    together = clause_states(packaged_library(), seen, explain=False)
+    alone = clause_states(packaged_library(), seen)
+    assert [(s.clause.id, s.on) for s in together] == [(s.clause.id, s.on) for s in alone]
+    assert any(s.on for s in together)
+    assert not all(s.on for s in together)
+
+
+def test_a_condition_that_fails_at_render_time_names_its_clause(flagship: Agreement) -> None:
+    # Passes the load-time check (the field exists) but cannot be decided for this agreement.
+    bad = ONE + "  when: agreement.period.start.no_such_attribute > 1\n"
+    with pytest.raises(ClauseError, match=r"^final\.extra: the condition cannot be decided"):
+        render_contract(flagship, clauses=library(bad))
