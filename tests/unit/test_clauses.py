@@ -233,3 +233,10 @@ def test_a_condition_that_fails_at_render_time_names_its_clause(flagship: Agreem
     bad = ONE + "  when: agreement.period.start.no_such_attribute > 1\n"
     with pytest.raises(ClauseError, match=r"^final\.extra: the condition cannot be decided"):
         render_contract(flagship, clauses=library(bad))
+
+
+def test_the_packaged_library_passes_every_check_a_library_from_outside_gets() -> None:
+    # A new process loads the packaged library without checking each clause again; this is
+    # the check it relies on.
+    checked = parse_library(packaged_library().source, name="sv")
+    assert checked.clauses == packaged_library().clauses
