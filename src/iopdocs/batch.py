@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal
 
 from iopdocs._files import commit_temporary, write_temporary
 from iopdocs.errors import BatchError, ConverterMissingError, IopdocsError
@@ -25,6 +25,8 @@ from iopdocs.model import Agreement
 if TYPE_CHECKING:
     import queue
     from concurrent.futures import Future
+
+    from iopdocs.pdf.convert import Converter
 
 
 __all__ = ["BatchResult", "RenderResult", "render_many"]
@@ -224,7 +226,7 @@ def _render_pdfs(
                     rendered_one(_outcome(task, *_render(task, setup)), task.index)
             else:
                 _in_pool(docx_tasks, workers, setup, rendered_one)
-            free: queue.SimpleQueue[_Converter] = queue.SimpleQueue()
+            free: queue.SimpleQueue[Converter] = queue.SimpleQueue()
             try:
                 for started in starting:
                     started.result()
@@ -282,17 +284,6 @@ def _render_pdfs(
         for converter in converters:
             converter.close()
         shutil.rmtree(work, ignore_errors=True)
-
-
-class _Converter(Protocol):
-    def convert_many(
-        self,
-        docx_files: Sequence[str | os.PathLike[str]],
-        out_dir: str | os.PathLike[str],
-        *,
-        pdfa: int | None = 2,
-        timeout: float | None = None,
-    ) -> list[Path]: ...
 
 
 @dataclass(frozen=True)
