@@ -17,10 +17,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from iopdocs.documents.formats import Formats
+from iopdocs.documents.formats import NBSP, Formats
 from iopdocs.model import (
     Agreement,
     Basis,
+    Contact,
     Contribution,
     Frequency,
     Indexation,
@@ -37,7 +38,13 @@ from iopdocs.schedule import Instalment, Schedule, basis_periods, line_name
 if TYPE_CHECKING:
     from iopdocs.documents.clauses import ClauseLibrary
 
-__all__ = ["appendix_titles", "contract_context", "display_name", "schedule_context"]
+__all__ = [
+    "appendix_titles",
+    "contact_reach",
+    "contract_context",
+    "display_name",
+    "schedule_context",
+]
 
 _KIND_LABEL = {PartyKind.PUBLIC: "offentlig part", PartyKind.NONPROFIT: "idéburen part"}
 
@@ -81,6 +88,13 @@ _VAT_TEXT = {
         "tillämpningsområde."
     ),
 }
+
+
+def contact_reach(contact: Contact) -> str:
+    """How to reach a contact person: e-mail and phone, each on a line of its own (the template
+    breaks the line), the phone number never split."""
+    phone = contact.phone.replace(" ", NBSP) if contact.phone else None
+    return "\n".join(x for x in (contact.email, phone) if x)
 
 
 def display_name(party: Party) -> str:
@@ -213,7 +227,7 @@ def _context(agreement: Agreement, schedule: Schedule, formats: Formats) -> dict
                     "party": names[p.short_name],
                     "name": c.name,
                     "title": c.title,
-                    "reach": ", ".join(x for x in (c.email, c.phone) if x),
+                    "reach": contact_reach(c),
                 }
                 for p in agreement.parties
                 for c in p.contacts

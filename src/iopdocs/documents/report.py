@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from iopdocs.documents.context import display_name
+from iopdocs.documents.context import contact_reach, display_name
 from iopdocs.documents.formats import Formats
 from iopdocs.errors import ReportError
 from iopdocs.model import Agreement, AnnualReport, Party
@@ -140,7 +140,7 @@ def report_context(
                     "party": p.short_name,
                     "name": c.name,
                     "title": c.title,
-                    "reach": ", ".join(x for x in (c.email, c.phone) if x),
+                    "reach": contact_reach(c),
                 }
                 for p in reporters
                 for c in p.contacts
