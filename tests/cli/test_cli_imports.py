@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from iopdocs.cli import _DEFAULT_EUR_RATE
+from iopdocs.cli.common import DEFAULT_EUR_RATE as CLI_EUR_RATE
 from iopdocs.reviewing import DEFAULT_EUR_RATE
 from tests.conftest import FLAGSHIP
 
@@ -63,4 +63,4 @@ def test_render_from_a_warm_cache_does_not_import_docxtpl(tmp_path: Path) -> Non
 
 
 def test_the_help_text_states_the_checks_own_default_euro_rate() -> None:
-    assert str(DEFAULT_EUR_RATE) == _DEFAULT_EUR_RATE
+    assert str(DEFAULT_EUR_RATE) == CLI_EUR_RATE

@@ -1,0 +1,117 @@
+"""``iopdocs templates`` and ``iopdocs clauses``: what template and clause authors use."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TextIO
+
+from iopdocs.cli.common import EXIT_OK, EXIT_PROBLEMS, output_path, write_atomic
+from iopdocs.loading import load_agreement
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add this module's commands to the ``iopdocs`` parser."""
+    templates = sub.add_parser("templates", help="list, export and check Word templates")
+    tsub = templates.add_subparsers(dest="templates_command", required=True, metavar="ACTION")
+    tsub.add_parser("list", help="the bundled templates, what each is for and the names it sees")
+    export = tsub.add_parser("export", help="copy a bundled template to edit in Word")
+    export.add_argument("name", help="the template, e.g. contract or annual_report")
+    export.add_argument("directory", help="the folder to copy it into")
+    export.add_argument("--force", action="store_true", help="overwrite an existing file")
+    lint = tsub.add_parser("lint", help="check a template; exit 1 when it has problems")
+    lint.add_argument("template", help="the .docx template to check")
+    lint.add_argument(
+        "--kind",
+        choices=["contract", "report", "review"],
+        help="what it renders (default: inferred)",
+    )
+    templates.set_defaults(handler=_templates)
+    clauses = sub.add_parser(
+        "clauses", help="list, export and catalogue the clause library (the standard wording)"
+    )
+    csub = clauses.add_subparsers(dest="clauses_command", required=True, metavar="ACTION")
+    clist = csub.add_parser("list", help="each clause for an agreement: on or off, and why")
+    clist.add_argument("agreement", help="agreement file (.yaml, .yml or .json)")
+    clist.add_argument("--clauses", help="your own clause library instead of the packaged one")
+    cexport = csub.add_parser("export", help="copy the clause library into a folder to edit")
+    cexport.add_argument("directory", help="the folder to write sv.yaml into")
+    cexport.add_argument("--force", action="store_true", help="overwrite an existing file")
+    catalogue = csub.add_parser(
+        "catalogue", help="write a Word catalogue of every clause, its condition and note"
+    )
+    catalogue.add_argument("-o", "--output", required=True, help="the .docx file to write")
+    catalogue.add_argument("--clauses", help="your own clause library instead of the packaged one")
+    clauses.set_defaults(handler=_clauses)
+
+
+def _templates(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from iopdocs.authoring.lint import lint_template
+    from iopdocs.authoring.templates import export_template, list_templates
+
+    if args.templates_command == "list":
+        for info in list_templates():
+            use = {
+                "contract": "iopdocs render",
+                "report": "iopdocs report",
+                "review": "iopdocs check --docx",
+            }.get(info.kind or "")
+            print(f"{info.name.removesuffix('.docx')}: {info.description or info.title}", file=out)
+            print(
+                f"  names: {', '.join(info.names)}" + (f"; used by {use}" if use else ""), file=out
+            )
+        return EXIT_OK
+    if args.templates_command == "export":
+        target = export_template(args.name, args.directory, force=args.force)
+        print(
+            f"wrote {target}; edit it in Word, then run: iopdocs templates lint {target}", file=out
+        )
+        return EXIT_OK
+    problems = lint_template(args.template, args.kind)
+    for problem in problems:
+        print(f"{args.template}: {problem}", file=out)
+    if problems:
+        print(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} found", file=out)
+        return EXIT_PROBLEMS
+    print(f"ok: {args.template}: no problems found", file=out)
+    return EXIT_OK
+
+
+def _clauses(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from iopdocs.authoring.clauses import clause_catalogue, export_library
+    from iopdocs.documents.clauses import clause_states, describe_value, load_library
+    from iopdocs.schedule import payment_schedule
+
+    if args.clauses_command == "export":
+        target = export_library(args.directory, force=args.force)
+        print(
+            f"wrote {target}; edit it, then render with: iopdocs render --clauses {target}",
+            file=out,
+        )
+        return EXIT_OK
+    library = load_library(args.clauses)
+    if args.clauses_command == "catalogue":
+        target = output_path(args.output)
+        write_atomic(target, clause_catalogue(library))
+        print(f"wrote {target}", file=out)
+        return EXIT_OK
+    from iopdocs.documents.context import contract_context
+    from iopdocs.documents.formats import formats_for
+
+    agreement = load_agreement(args.agreement)
+    schedule = payment_schedule(agreement)
+    context = contract_context(agreement, schedule, formats_for("sv_SE"), library)
+    states = clause_states(library, context, overrides=agreement.clause_overrides)
+    width = max(len(s.clause.id) for s in states)
+    for state in states:
+        why = [f"{path} = {describe_value(value)}" for path, value in state.fields]
+        if state.overridden == "omit":
+            why.append("left out by the agreement's clause_overrides")
+        elif state.overridden == "text":
+            why.append("text replaced by the agreement's clause_overrides")
+        elif state.overridden == "own":
+            why.append("the agreement's own clause")
+        elif not state.clause.when:
+            why.append("always")
+        line = f"{'on ' if state.on else 'off'}  {state.clause.id:<{width}}  {'; '.join(why)}"
+        print(line.rstrip(), file=out)
+    return EXIT_OK

@@ -1,0 +1,115 @@
+"""What every command shares: exit statuses, usage errors and careful output."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+__all__ = [
+    "DEFAULT_EUR_RATE",
+    "EXIT_BAD_INPUT",
+    "EXIT_BROKEN_PIPE",
+    "EXIT_CHANGED",
+    "EXIT_CHANGES",
+    "EXIT_FINDINGS",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_PROBLEMS",
+    "EXIT_SOME_FAILED",
+    "UsageError",
+    "is_pdf_output",
+    "output_path",
+    "pdf_arguments",
+    "printing_warnings",
+    "writable",
+    "write_atomic",
+    "write_pdf",
+]
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1  # check: errors in the agreement
+EXIT_PROBLEMS = 1  # templates lint: problems in the template
+EXIT_CHANGED = 1  # verify: the document was changed
+EXIT_CHANGES = 1  # diff: the two versions differ
+EXIT_SOME_FAILED = 1  # render into a folder: some agreements failed
+EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130  # the shell's status for Ctrl-C
+EXIT_BROKEN_PIPE = 141  # the shell's status for a filter whose reader went away (SIGPIPE)
+
+# iopdocs.reviewing.DEFAULT_EUR_RATE, written out so that building the parser does not import the
+# checks; a test keeps the two equal.
+DEFAULT_EUR_RATE = "11.00"
+
+
+class UsageError(Exception):
+    """A problem with the command line itself (an output folder that does not exist, …)."""
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write through a temporary file and a rename, so a reader never sees half a file."""
+    from iopdocs._files import write_atomic as write
+
+    return write(path, data)
+
+
+def output_path(path: str) -> Path:
+    """The file an ``-o`` names, refused when it is a folder or its folder does not exist."""
+    target = Path(path)
+    if target.is_dir():
+        raise UsageError(f"{path}: is a directory; give a file name")
+    if not target.parent.is_dir():
+        raise UsageError(f"{path}: the folder {str(target.parent)!r} does not exist")
+    return target
+
+
+def pdf_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of a command that can write a PDF."""
+    parser.add_argument(
+        "--no-embed",
+        action="store_true",
+        help="for a PDF: do not attach the agreement data (PDF/A-2b instead of PDF/A-3b)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help="for a PDF: stop LibreOffice after this long (default: a minute or more; in a "
+        "batch, for each document: 30 s)",
+    )
+
+
+def is_pdf_output(target: Path) -> bool:
+    """Whether the suffix of an output asks for a PDF."""
+    return target.suffix.lower() == ".pdf"
+
+
+def writable(target: Path) -> Path:
+    """Refuse an output folder we may not write to before a slow conversion, not after."""
+    if not os.access(target.parent, os.W_OK):
+        raise UsageError(f"{target}: cannot write to the folder {str(target.parent)!r}")
+    return target
+
+
+@contextlib.contextmanager
+def printing_warnings(err: TextIO) -> Iterator[None]:
+    """Show library warnings (an appendix that is not PDF/A) as one ``warning:`` line each."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for warning in caught:
+        print(f"warning: {warning.message}", file=err)
+
+
+def write_pdf(target: Path, data: bytes, out: TextIO) -> int:
+    """Write a finished PDF and say so; a failed write is a usage error, not a traceback."""
+    try:
+        write_atomic(target, data)
+    except OSError as exc:
+        raise UsageError(f"{target}: cannot write the PDF: {exc.strerror or exc}") from exc
+    print(f"wrote {target}", file=out)
+    return EXIT_OK

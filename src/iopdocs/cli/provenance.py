@@ -1,0 +1,118 @@
+"""``iopdocs extract`` and ``iopdocs verify``: what a rendered document carries."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TextIO
+
+from iopdocs.cli.common import EXIT_CHANGED, EXIT_OK, output_path, write_atomic
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add this module's commands to the ``iopdocs`` parser."""
+    extract = sub.add_parser(
+        "extract", help="print the agreement a .docx or PDF made by iopdocs was rendered from"
+    )
+    extract.add_argument("document", help="a .docx or PDF rendered by iopdocs")
+    extract.add_argument(
+        "--format", choices=["yaml", "json"], default="yaml", help="output format (default yaml)"
+    )
+    extract.add_argument("-o", "--output", help="write the agreement to this file instead")
+    extract.set_defaults(handler=_extract)
+    verify = sub.add_parser(
+        "verify",
+        help="tell whether a document's text was changed after iopdocs produced it "
+        "(exit 0 unchanged, 1 changed, 2 no data or bad input)",
+    )
+    verify.add_argument("document", help="a .docx or PDF rendered by iopdocs")
+    verify.add_argument(
+        "--template", help="the template it was rendered with, when not the bundled one"
+    )
+    verify.add_argument(
+        "--clauses",
+        help="the clause library a PDF was rendered with, when not the packaged one "
+        "(a .docx carries its own)",
+    )
+    verify.set_defaults(handler=_verify)
+
+
+def _extract(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from iopdocs.loading import dump_agreement
+    from iopdocs.provenance import read_provenance
+
+    target = output_path(args.output) if args.output else None
+    record = read_provenance(args.document)
+    if not record.data_intact:
+        print(f"warning: {args.document}: {_TAMPERED}", file=err)
+    text = dump_agreement(record.agreement, format=args.format)
+    if target is None:
+        out.write(text)
+    else:
+        write_atomic(target, text.encode("utf-8"))
+        print(f"wrote {target}", file=out)
+    return EXIT_OK
+
+
+_TAMPERED = (
+    "the embedded agreement data no longer matches the SHA-256 recorded when the document was "
+    "produced: the data was changed afterwards"
+)
+
+
+def _verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from iopdocs.provenance import verify
+
+    result = verify(args.document, template=args.template, clauses=args.clauses)
+    record = result.provenance
+    made = f"iopdocs {record.library_version}" if record.library_version else "iopdocs"
+    if record.template:
+        made += f" with {record.template}"
+    if record.template_sha256:
+        made += f" (template SHA-256 {record.template_sha256})"
+    if result.unchanged:
+        print(f"unchanged: {args.document}: its text is as rendered from its data", file=out)
+        print(f"  rendered by {made}", file=out)
+        return EXIT_OK
+    print(f"changed: {args.document}: rendered by {made}", file=out)
+    if not record.data_intact:
+        print(f"  {_TAMPERED}", file=out)
+    if result.changes:
+        unit = "passage" if record.format == "pdf" else "paragraph"
+        count = len(result.changes)
+        verb = f"{unit}s differ" if count != 1 else f"{unit} differs"
+        print(f"  {count} {verb} from the rendering of its data:", file=out)
+    for change in result.changes:
+        if record.format == "pdf":  # PDF passages come with the differing words marked
+            now, should = change.actual or "(nothing)", change.expected or "(nothing)"
+        else:
+            now, should = _marked(change.actual, change.expected)
+        print(f"  {change.where}", file=out)
+        print(f"    now:       {now}", file=out)
+        print(f"    should be: {should}", file=out)
+    if result.version_differs:
+        print(
+            f"  note: rendered by iopdocs {record.library_version}, verified with iopdocs "
+            f"{result.library_version}; a difference may come from the library, not an edit",
+            file=out,
+        )
+    return EXIT_CHANGED
+
+
+def _marked(actual: str | None, expected: str | None) -> tuple[str, str]:
+    """The two texts with the words that differ in [brackets]; "(nothing)" for a missing one."""
+    import difflib
+
+    if actual is None or expected is None:
+        return actual or "(nothing)", expected or "(nothing)"
+    old, new = expected.split(), actual.split()
+    marked_old: list[str] = []
+    marked_new: list[str] = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            marked_old += old[i1:i2]
+            marked_new += new[j1:j2]
+        else:
+            marked_old.append(f"[{' '.join(old[i1:i2])}]")
+            marked_new.append(f"[{' '.join(new[j1:j2])}]")
+    return " ".join(marked_new), " ".join(marked_old)

@@ -1,0 +1,159 @@
+"""``iopdocs render``: one agreement to .docx or .pdf, or several into a folder."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from iopdocs.cli.common import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    UsageError,
+    is_pdf_output,
+    output_path,
+    pdf_arguments,
+    printing_warnings,
+    writable,
+    write_pdf,
+)
+from iopdocs.loading import load_agreement
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add this module's commands to the ``iopdocs`` parser."""
+    render = sub.add_parser("render", help="render the contract of an agreement to .docx or .pdf")
+    render.add_argument("agreement", help="agreement file (.yaml, .yml or .json)")
+    render.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        help="the .docx or .pdf file to write (the suffix decides), or a folder for several",
+    )
+    render.add_argument("--template", help="your own .docx template instead of the bundled one")
+    render.add_argument(
+        "--clauses", help="your own clause library (.yaml) instead of the packaged wording"
+    )
+    render.add_argument("--locale", default="sv_SE", help="formatting locale (default sv_SE)")
+    pdf_arguments(render)
+    render.add_argument(
+        "--appendix",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="an appendix (PDF or .docx) for a PDF, one per entry of the agreement's "
+        "'appendices', in order",
+    )
+    render.add_argument(
+        "more", nargs="*", metavar="AGREEMENT", help="more agreement files: -o is then a folder"
+    )
+    render.add_argument(
+        "--jobs", type=int, help="processes rendering in parallel (default: one per core)"
+    )
+    render.add_argument(
+        "--format",
+        choices=["docx", "pdf"],
+        help="what to write when -o is a folder (default docx); for a file, its suffix decides",
+    )
+    render.set_defaults(handler=_render)
+
+
+def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from iopdocs.documents import render_contract
+
+    if args.more or args.output.endswith(("/", os.sep)) or Path(args.output).is_dir():
+        return _render_many(args, out, sys.stderr)
+    if args.jobs is not None:
+        raise UsageError("--jobs is for several agreements rendered into a folder")
+    suffix_format = "pdf" if Path(args.output).suffix.lower() == ".pdf" else "docx"
+    if args.format not in (None, suffix_format):
+        raise UsageError(
+            f"--format {args.format} does not match {args.output}; give a folder to -o, "
+            f"or a file ending in .{args.format}"
+        )
+    target = output_path(args.output)
+    if is_pdf_output(target):
+        return _render_pdf(args, target, out)
+    if args.appendix:
+        raise UsageError("--appendix needs a .pdf output: appendices are joined into the PDF")
+    agreement = load_agreement(args.agreement)
+    render_contract(
+        agreement, target, template=args.template, locale=args.locale, clauses=args.clauses
+    )
+    print(f"wrote {target}", file=out)
+    return EXIT_OK
+
+
+def _render_pdf(args: argparse.Namespace, target: Path, out: TextIO) -> int:
+    from iopdocs.pdf import render_pdf
+
+    agreement = load_agreement(args.agreement)
+    writable(target)
+    with printing_warnings(sys.stderr):
+        data = render_pdf(
+            agreement,
+            appendices=args.appendix,
+            template=args.template,
+            locale=args.locale,
+            embed_data=not args.no_embed,
+            timeout=args.timeout,
+            clauses=args.clauses,
+        )
+    return write_pdf(target, data, out)
+
+
+def _render_many(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``render A.yaml B.yaml … -o DIR/``: one file per agreement, failures reported as they
+    come, a summary at the end; a progress line on stderr when it is a terminal."""
+    from iopdocs.batch import RenderResult, render_many
+
+    folder = Path(args.output)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{args.output}: is a file; give a folder for several agreements")
+    if not folder.parent.is_dir():
+        raise UsageError(f"{args.output}: the folder {str(folder.parent)!r} does not exist")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, not {args.jobs}")
+    if args.appendix:
+        raise UsageError("--appendix is for one agreement rendered to one .pdf file")
+    bar = err.isatty()
+    counted = [0]
+
+    def progress(done: int, total: int, result: RenderResult) -> None:
+        counted[0] = done
+        if bar:
+            err.write("\r\033[K")
+        if result.error is not None:
+            for line in result.error.splitlines():
+                print(f"error: {line}", file=err)
+        if bar:
+            err.write(f"[{done}/{total}] {result.source}")
+        err.flush()
+
+    sources = [args.agreement, *args.more]
+    try:
+        result = render_many(
+            sources,
+            folder,
+            jobs=args.jobs,
+            format=args.format or "docx",
+            template=args.template,
+            locale=args.locale,
+            progress=progress,
+            embed_data=not args.no_embed,
+            timeout=args.timeout,
+            clauses=args.clauses,
+        )
+    except KeyboardInterrupt:
+        if bar:
+            err.write("\r\033[K")
+        print(f"interrupted after {counted[0]} of {len(sources)} agreements", file=err)
+        return EXIT_INTERRUPTED
+    if bar:
+        err.write("\r\033[K")
+        err.flush()
+    print(result.summary(), file=out)
+    return EXIT_OK if result.ok else EXIT_SOME_FAILED
