@@ -11,7 +11,9 @@ finish in.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -110,6 +112,7 @@ def render_many(
     embed_data: bool = True,
     timeout: float | None = None,
     clauses: str | os.PathLike[str] | bytes | None = None,
+    converter: Converter | None = None,
 ) -> BatchResult:
     """Render the contract of every source into ``out_dir`` (created if missing).
 
@@ -125,7 +128,15 @@ def render_many(
     attached, as ``render_pdf`` makes them; PDF/A-2b without it when ``embed_data`` is false).
     ``timeout`` bounds each document's conversion in seconds (default 30). A document LibreOffice
     cannot convert, or that makes it crash or hang, fails alone; LibreOffice is restarted for the
-    next one.
+    next one. A hanging document costs one ``timeout``: it fails, and only it.
+    ``converter`` (a running ``iopdocs.PdfConverter``) converts instead of processes of the
+    batch's own, and stays running afterwards: a notebook rendering batch after batch starts
+    LibreOffice once.
+
+    A batch cleans up after itself: its processes end with it, even when it is killed (on
+    Linux), and on SIGTERM it removes its temporary files and stops LibreOffice before the
+    process ends. Temporary files and folders a batch killed outright left in ``out_dir`` are
+    removed by the next batch into that folder.
 
     Raises ``BatchError`` before rendering anything when two sources would write the same file,
     a name is not a plain file name, the folder cannot be made, or ``jobs`` or ``format`` is
@@ -157,9 +168,21 @@ def render_many(
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BatchError(f"cannot make the output folder {folder}: {exc.strerror}") from exc
-    if format == "pdf":
-        return _render_pdfs(tasks, folder, jobs, setup, progress, embed_data, timeout)
+    with _terminate_cleanly(), _claim_folder(folder):
+        if format == "pdf":
+            return _render_pdfs(
+                tasks, folder, jobs, setup, progress, embed_data, timeout, converter
+            )
+        return _render_docx(tasks, folder, jobs, setup, progress)
 
+
+def _render_docx(
+    tasks: list[_Task],
+    folder: Path,
+    jobs: int | None,
+    setup: _Setup,
+    progress: Progress | None,
+) -> BatchResult:
     workers = min(jobs or _cores(), len(tasks))
     results: list[RenderResult | None] = [None] * len(tasks)
     done = 0
@@ -189,9 +212,10 @@ def _render_pdfs(
     progress: Progress | None,
     embed_data: bool,
     timeout: float | None,
+    given: Converter | None = None,
 ) -> BatchResult:
     """Render every contract to .docx in a private folder, then convert, attach each agreement
-    and move each PDF into place, one warm LibreOffice per worker.
+    and move each PDF into place, one warm LibreOffice per worker (or the ``given`` one).
 
     LibreOffice starts (about 1.5 s) while the .docx files are rendered; each process then takes
     the next document as soon as it is done with one, so a document LibreOffice cannot convert
@@ -204,13 +228,14 @@ def _render_pdfs(
 
     from iopdocs.pdf.warm import PdfConverter
 
-    work = Path(tempfile.mkdtemp(prefix=".iopdocs-batch-", dir=folder))
+    work = Path(tempfile.mkdtemp(prefix=_WORK_PREFIX, dir=folder))
     workers = min(jobs or _cores(), len(tasks))
-    converters = [PdfConverter(timeout=timeout) for _ in range(workers)]
+    converters = [PdfConverter(timeout=timeout) for _ in range(workers)] if given is None else []
+    converting = 1 if given is not None else workers
     try:
         # Twice as many threads as LibreOffice processes: while one thread attaches and writes
         # a converted PDF, another already hands its LibreOffice the next document.
-        with ThreadPoolExecutor(2 * workers, thread_name_prefix="iopdocs-pdf") as threads:
+        with ThreadPoolExecutor(2 * converting, thread_name_prefix="iopdocs-pdf") as threads:
             starting = [threads.submit(converter.start) for converter in converters]
             docx_tasks = [
                 _Task(t.index, t.source, t.agreement, str(work / f"{Path(t.output).stem}.docx"))
@@ -245,6 +270,8 @@ def _render_pdfs(
             else:
                 for converter in converters:
                     free.put(converter)
+            if given is not None:
+                free.put(given)
 
             def finish(task: _Task, docx_task: _Task) -> RenderResult:
                 outcome = outcomes[task.index]
@@ -275,9 +302,12 @@ def _render_pdfs(
                     if progress is not None:
                         progress(done, len(tasks), result)
             except BaseException:
-                # Ctrl-C: what has not begun is not begun; each worker ends the document in hand.
+                # Ctrl-C or SIGTERM: what has not begun is not begun, and the batch's own
+                # LibreOffice processes stop now, failing the documents in hand.
                 for future in futures:
                     future.cancel()
+                for converter in converters:
+                    converter.kill()
                 raise
         return BatchResult(tuple(r for r in results if r is not None), folder)
     finally:
@@ -360,6 +390,147 @@ def _tasks(
     return tasks
 
 
+_WORK_PREFIX = ".iopdocs-batch-"
+"""A PDF batch's private folder in the output folder: its .docx files and conversions."""
+_STALE_FOLDERS = (_WORK_PREFIX, ".iopdocs-convert-")
+_STALE_SUFFIXES = (".docx", ".pdf")
+
+
+class _Terminated(BaseException):
+    """SIGTERM arrived during a batch: unwind it like Ctrl-C, then end as SIGTERM asked."""
+
+
+@contextlib.contextmanager
+def _terminate_cleanly() -> Iterator[None]:
+    """While a batch runs in the main thread, SIGTERM first cleans up (stops the processes,
+    removes temporary files) and then ends the process, as SIGTERM would have.
+
+    Left alone when the program has its own SIGTERM handler, or outside the main thread (where
+    Python cannot handle signals).
+    """
+    import signal
+    import threading
+
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+    ):
+        yield
+        return
+
+    def terminated(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once: let the clean-up finish
+        raise _Terminated
+
+    signal.signal(signal.SIGTERM, terminated)
+    try:
+        yield
+    except _Terminated:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
+        raise  # only if the signal could not end the process
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+@contextlib.contextmanager
+def _claim_folder(folder: Path) -> Iterator[None]:
+    """Hold the output folder for the batch; the first batch into a folder no other batch is
+    using removes what batches killed outright left there (``.NAME.docx.*.tmp``,
+    ``.NAME.pdf.*.tmp``, work folders).
+
+    The claim is a shared ``flock`` on the folder itself: the kernel drops it when its holder
+    dies, however it dies, and it leaves no file behind. Batches into one folder run side by
+    side; a batch sweeps only when it can hold the folder alone. Without ``flock`` (Windows)
+    nothing is swept.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    try:
+        descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # another batch is writing here: its files are not stale
+            pass
+        else:
+            _sweep(folder)
+        fcntl.flock(descriptor, fcntl.LOCK_SH)
+        yield
+    finally:
+        os.close(descriptor)
+
+
+def _sweep(folder: Path) -> None:
+    """Remove the temporary files and work folders of batches that were killed."""
+    import shutil
+
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            name = entry.name
+            if not name.startswith("."):
+                continue
+            with contextlib.suppress(OSError):
+                if entry.is_dir(follow_symlinks=False):
+                    if name.startswith(_STALE_FOLDERS):
+                        shutil.rmtree(entry.path, ignore_errors=True)
+                elif name.endswith(".tmp") and entry.is_file(follow_symlinks=False):
+                    # write_temporary's names: "." + output name + "." + random + ".tmp"
+                    stem = name[1:].rsplit(".", 2)[0]
+                    if stem.endswith(_STALE_SUFFIXES):
+                        os.unlink(entry.path)
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this worker process when the batch's process ends, even by kill -9: otherwise it
+    would wait forever on a queue nobody writes to.
+
+    Linux: the kernel's parent-death signal. Other POSIX systems: a thread that watches for
+    the process being handed to a new parent.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+        # The parent may have died between the fork and the line above.
+        if os.getppid() != parent and not _alive(parent):
+            os._exit(1)
+        return
+    if os.name != "posix":  # pragma: no cover - Windows ends a pool's workers itself
+        return
+    import threading
+    import time
+
+    first = os.getppid()  # the batch, or the process a pool starts workers from
+
+    def watch() -> None:
+        while os.getppid() == first:
+            time.sleep(0.5)
+        os._exit(1)  # the parent is gone: this process was handed to another one
+
+    threading.Thread(target=watch, name="iopdocs-parent-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process ``pid`` exists (POSIX: signal 0 only checks)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
 def _cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -434,7 +605,7 @@ def _outcome(task: _Task, error: str | None, temporary: str | None) -> RenderRes
 _worker: dict[str, Any] = {}
 
 
-def _start_worker(setup: _Setup) -> None:
+def _start_worker(setup: _Setup, parent: int) -> None:
     """Each process compiles the template once (already done when it was forked).
 
     Ctrl-C is for the parent alone: it stops handing out work, lets each process finish the
@@ -447,6 +618,8 @@ def _start_worker(setup: _Setup) -> None:
     from iopdocs.word.docx import prepare_template
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's clean-up handler
+    _die_with_parent(parent)
 
     _worker.update(setup=setup)
     template, locale, _ = setup
@@ -485,7 +658,7 @@ def _in_pool(
     renders: list[Future[tuple[str | None, str | None]]] = []
     with (
         ProcessPoolExecutor(
-            max_workers=workers, initializer=_start_worker, initargs=(setup,)
+            max_workers=workers, initializer=_start_worker, initargs=(setup, os.getpid())
         ) as pool,
         ThreadPoolExecutor(max_workers=4, thread_name_prefix="iopdocs-commit") as disk,
     ):

@@ -13,8 +13,9 @@ one JSON line::
     -> {"ok": true}  |  {"error": "...", "fatal": false}
 
 ``fatal`` means LibreOffice itself is gone (crashed or killed): this process then exits and the
-caller starts a new pair. When stdin closes, even because the caller was killed, it stops the
-soffice process group, so no LibreOffice outlives the program that wanted it.
+caller starts a new pair. When stdin closes, or this bridge is handed to a new parent, the caller
+was killed: it stops the soffice process group and removes the profile folder, so no LibreOffice
+outlives the program that wanted it.
 
 Only the standard library and ``uno`` are imported here: it runs outside the package.
 """
@@ -24,8 +25,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -126,7 +129,27 @@ def _stop(group: int) -> None:
         os.killpg(group, signal.SIGKILL)
 
 
+def _watch_parent(group: int, folder: str, parent: int) -> None:
+    """When the program that started this bridge ends, even by kill -9, stop LibreOffice and
+    remove the profile at once: stdin may stay open a while longer (a process forked from the
+    caller holds it), and an orphaned LibreOffice would run on.
+
+    The bridge notices by being handed to a new parent; a thread polls for it.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        _stop(group)
+        shutil.rmtree(folder, ignore_errors=True)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def main(pipe: str, group: int, start_timeout: float, folder: str) -> None:
+    parent = os.getppid()
+    _watch_parent(group, folder, parent)
     try:
         desktop = _connect(pipe, time.monotonic() + start_timeout)
     except Exception as exc:
@@ -154,9 +177,16 @@ def main(pipe: str, group: int, start_timeout: float, folder: str) -> None:
                     _say({"error": f"{type(exc).__name__}: {exc}".strip(), "fatal": fatal})
                 if fatal:
                     return
-    finally:
-        # stdin closed (the caller is done, or was killed), or LibreOffice is gone: stop it all.
+        # stdin closed: the caller died (alive, it kills this bridge before it closes stdin),
+        # so nobody else will remove the profile.
         _stop(group)
+        shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        # LibreOffice is gone, or this bridge failed: stop it all. If the caller died meanwhile
+        # (the watch stopped LibreOffice mid-conversion), remove its profile before ending.
+        _stop(group)
+        if os.getppid() != parent:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -228,32 +228,39 @@ def convert_to_pdf(
 
 
 def _run(command: list[str], timeout: float) -> str:
-    """Run soffice in a new process group; kill the group on timeout or interruption."""
-    try:
-        process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
-    except OSError as exc:
-        raise ConverterMissingError(f"cannot start {command[0]}: {exc}") from exc
-    try:
-        _, err = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired as exc:
+    """Run soffice in a new process group; kill the group on timeout or interruption.
+
+    Its output goes to a file, not a pipe: a child of soffice that left the group (its own
+    session) and kept the pipe open would otherwise hold this call past the timeout.
+    """
+    with tempfile.TemporaryFile() as log:
+        try:
+            process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+                start_new_session=True,
+            )
+        except OSError as exc:
+            raise ConverterMissingError(f"cannot start {command[0]}: {exc}") from exc
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired as exc:
+            _kill_group(process)
+            process.wait()
+            raise ConversionError(
+                f"LibreOffice did not finish within {timeout:g} s and was stopped; "
+                "nothing was written"
+            ) from exc
+        except BaseException:
+            _kill_group(process)
+            process.wait()
+            raise
+        # A helper soffice left running would hold the profile and its files: stop the group.
         _kill_group(process)
-        process.communicate()
-        raise ConversionError(
-            f"LibreOffice did not finish within {timeout:g} s and was stopped; nothing was written"
-        ) from exc
-    except BaseException:
-        _kill_group(process)
-        process.communicate()
-        raise
-    # A helper soffice left running would hold the profile and its files: stop the whole group.
-    _kill_group(process)
-    return err.decode("utf-8", "replace")
+        log.seek(0)
+        return log.read(1 << 20).decode("utf-8", "replace")
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:

@@ -109,14 +109,21 @@ class _Processes:
             and self.bridge.poll() is None
         )
 
-    def stop(self) -> None:
-        """Kill LibreOffice's process group and the bridge's, and wait for both."""
+    def kill(self) -> None:
+        """Kill LibreOffice's process group and the bridge's; change nothing else, so another
+        thread waiting on them sees them end."""
         if os.getpid() != self.owner:
             return
         for process in (self.bridge, self.soffice):
             if process is not None:
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.killpg(process.pid, signal.SIGKILL)
+
+    def stop(self) -> None:
+        """Kill LibreOffice's process group and the bridge's, and wait for both."""
+        if os.getpid() != self.owner:
+            return
+        self.kill()
         for process in (self.bridge, self.soffice):
             if process is not None:
                 with contextlib.suppress(OSError, ValueError):
@@ -199,6 +206,12 @@ class PdfConverter:
         with self._lock:
             self._closed = True
             self._finalizer()
+
+    def kill(self) -> None:
+        """Stop LibreOffice now, even in the middle of a conversion another thread waits for
+        (that conversion fails). The converter is closed; ``close`` still removes the profile."""
+        self._closed = True
+        self._processes.kill()
 
     def convert(self, docx: str | os.PathLike[str] | bytes, *, pdfa: int | None = 2) -> bytes:
         """One .docx (a path or its bytes) as PDF bytes: PDF/A-``pdfa`` (2 or 3, part B, or
