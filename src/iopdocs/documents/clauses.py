@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union, get_args, get_origin
 
 from iopdocs.errors import ClauseError, TemplateError
-from iopdocs.word.snippets import evaluate, read_fields, render_text
+from iopdocs.word.snippets import evaluate, preload, read_fields, render_text
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -327,12 +327,16 @@ def _decide_all(
     error names its clause."""
     if not clauses:
         return {}
-    expression = "[" + ", ".join(f"({c.when})" for c in clauses) + "]"
+    expression = _decide_expression(clauses)
     try:
         values = evaluate(_environment(locale), expression, context)
     except TemplateError:
         return None
     return {c.id: bool(v) for c, v in zip(clauses, values, strict=True)}
+
+
+def _decide_expression(clauses: Sequence[Clause]) -> str:
+    return "[" + ", ".join(f"({c.when})" for c in clauses) + "]"
 
 
 def render_clauses(
@@ -347,6 +351,13 @@ def render_clauses(
     Paragraphs are dicts ``{"text", "bullet", "lead"}``; every section is present, empty when
     none of its clauses is on.
     """
+    # A new process reads the library's compiled texts and conditions from the disk cache.
+    conditioned = [c for c in library.clauses if c.when]
+    preload(
+        _environment(locale),
+        [c.text for c in library.clauses],
+        [_decide_expression(conditioned)] if conditioned else [],
+    )
     sections: dict[str, list[dict[str, Any]]] = {name: [] for name in SECTIONS}
     used: dict[str, str] = {}
     states = clause_states(library, context, overrides=overrides, locale=locale, explain=False)

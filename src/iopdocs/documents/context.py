@@ -139,16 +139,22 @@ def _context(agreement: Agreement, schedule: Schedule, formats: Formats) -> dict
     def party_names(short_names: list[str], default: list[Party]) -> str:
         return and_list(short_names or [p.short_name for p in default])
 
+    # One dump of the whole agreement; the parts below are its pieces (each model_dump of a
+    # part would build that model's serializer again in a new process).
+    dumped = agreement.model_dump()
     parties = [
-        {**p.model_dump(), "display_name": names[p.short_name], "kind_label": _KIND_LABEL[p.kind]}
-        for p in agreement.parties
+        {**d, "display_name": names[p.short_name], "kind_label": _KIND_LABEL[p.kind]}
+        for p, d in zip(agreement.parties, dumped["parties"], strict=True)
     ]
 
     money_lines = []
     contributions = []
     for ci, c in enumerate(agreement.contributions):
         lines = [
-            _money_line(agreement, schedule, formats, line, line_name(agreement, ci, li), c)
+            {
+                **dumped["contributions"][ci]["money"][li],
+                **_money_line(agreement, schedule, formats, line, line_name(agreement, ci, li), c),
+            }
             for li, line in enumerate(c.money)
         ]
         money_lines += lines
@@ -175,7 +181,7 @@ def _context(agreement: Agreement, schedule: Schedule, formats: Formats) -> dict
     ]
     provisions = agreement.final_provisions
     return {
-        "agreement": agreement.model_dump(),
+        "agreement": dumped,
         "doc": {
             "title": agreement.metadata.title,
             "draft": agreement.metadata.status is Status.DRAFT,
@@ -185,7 +191,10 @@ def _context(agreement: Agreement, schedule: Schedule, formats: Formats) -> dict
             "nonprofit_parties": [p for p in parties if p["kind"] is PartyKind.NONPROFIT],
             "parties_text": and_list(f"{p['display_name']} ({p['short_name']})" for p in parties),
             "principles": [str(p).capitalize() for p in agreement.values.principles],
-            "mission_items": [_mission_item(item, formats) for item in agreement.mission.items],
+            "mission_items": [
+                {**dumped["mission"]["items"][i], **_mission_item(item, formats)}
+                for i, item in enumerate(agreement.mission.items)
+            ],
             "steering_appointed_by": appointed_by or every_party,
             "responsible_parties": and_list(responsible),
             "responsible_count": len(responsible),
@@ -301,8 +310,7 @@ def _money_line(
     partial = line.basis is not Basis.TOTAL and not all(
         whole for _, _, whole in basis_periods(agreement, line.basis)
     )
-    return {
-        **line.model_dump(),
+    return {  # after the line's own fields (model_dump), in the caller
         "name": name,
         "payer": contribution.parties[0],
         "recipients_text": formats.and_list(line.recipients),
@@ -394,8 +402,7 @@ def _mission_item(item: MissionItem, formats: Formats) -> dict[str, Any]:
             unit = f" {indicator.unit}" if indicator.unit else ""
             text += f" (mål: {formats.number(indicator.target)}{unit})"
         indicators.append(text)
-    return {
-        **item.model_dump(),
+    return {  # after the item's own fields (model_dump), in the caller
         "parties_text": formats.and_list(item.parties),
         "capacities_text": formats.and_list(capacities),
         "indicator_texts": indicators,

@@ -398,6 +398,9 @@ def _from_disk(digest: bytes, template: bytes, env: jinja2.Environment) -> Compi
 
 
 def clear_cache() -> None:
-    """Forget every compiled template (they are rebuilt on the next render)."""
+    """Forget every compiled template and snippet (they are rebuilt on the next render)."""
+    from iopdocs.word import snippets
+
     with _lock:
         _cache.clear()
+    snippets.clear_cache()

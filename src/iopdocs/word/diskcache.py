@@ -51,8 +51,10 @@ def cache_folder() -> Path | None:
     return Path(base) / "iopdocs"
 
 
-def read_entry(key: str) -> bytes | None:
-    """The payload stored under ``key``, if it is there and its HMAC is right; else ``None``."""
+def read_entry(key: str, suffix: str = _SUFFIX) -> bytes | None:
+    """The payload stored under ``key``, if it is there and its HMAC is right; else ``None``.
+    ``suffix`` names the kind of entry (``.tpl`` compiled templates); each kind is pruned on
+    its own."""
     folder = cache_folder()
     if folder is None:
         return None
@@ -60,7 +62,7 @@ def read_entry(key: str) -> bytes | None:
         secret = _secret(folder, create=False)
         if secret is None:
             return None
-        data = (folder / f"{key}{_SUFFIX}").read_bytes()
+        data = (folder / f"{key}{suffix}").read_bytes()
     except OSError:
         return None
     size = len(_MAGIC) + hashlib.sha256().digest_size
@@ -72,7 +74,7 @@ def read_entry(key: str) -> bytes | None:
     return payload
 
 
-def write_entry(key: str, payload: bytes) -> bool:
+def write_entry(key: str, payload: bytes, suffix: str = _SUFFIX) -> bool:
     """Store ``payload`` under ``key``; ``False`` (and nothing else) when it cannot be stored."""
     folder = cache_folder()
     if folder is None:
@@ -81,8 +83,8 @@ def write_entry(key: str, payload: bytes) -> bool:
         secret = _secret(folder, create=True)
         if secret is None:
             return False
-        _write_atomically(folder / f"{key}{_SUFFIX}", _MAGIC + _mac(secret, key, payload) + payload)
-        _prune(folder)
+        _write_atomically(folder / f"{key}{suffix}", _MAGIC + _mac(secret, key, payload) + payload)
+        _prune(folder, suffix)
     except OSError:
         return False
     return True
@@ -136,9 +138,9 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def _prune(folder: Path) -> None:
+def _prune(folder: Path, suffix: str) -> None:
     entries = []
-    for path in folder.glob(f"*{_SUFFIX}"):
+    for path in folder.glob(f"*{suffix}"):
         try:
             entries.append((path.stat().st_mtime, path))
         except FileNotFoundError:  # pruned by another process meanwhile
