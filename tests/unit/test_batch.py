@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -173,3 +174,44 @@ def test_an_interrupted_batch_removes_every_temporary_file_no_commit_moved(
     cancelled.cancel()
     _discard([*renders, cancelled])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.docx"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the stand-in programs are POSIX scripts")
+def test_a_pdf_batch_converts_with_the_callers_converter_and_leaves_it_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``render_many(converter=pdf)`` converts with the caller's LibreOffice (here a stand-in):
+    no other is started, and it still runs after the batch, for the next one."""
+    from pypdf import PdfWriter
+
+    from iopdocs import PdfConverter, load_agreement
+    from iopdocs.pdf.convert import SOFFICE_ENV
+    from iopdocs.pdf.warm import UNO_PYTHON_ENV
+    from tests.hostile.test_batch_faults import FAKE_BRIDGE, executable
+
+    blank = tmp_path / "blank.pdf"
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.write(blank)
+    soffice = executable(tmp_path / "soffice", "import time\ntime.sleep(600)")
+    monkeypatch.setenv(SOFFICE_ENV, str(soffice))
+    monkeypatch.setenv(UNO_PYTHON_ENV, str(executable(tmp_path / "uno-python", FAKE_BRIDGE)))
+    monkeypatch.setenv("FAKE_PDF", str(blank))
+    monkeypatch.setenv("FAKE_HUNG", str(tmp_path / "hung"))
+    agreement = load_agreement(FLAGSHIP)
+    with PdfConverter() as pdf:
+        for batch in ("ett", "två"):
+            result = render_many(
+                {"avtal-a": agreement, "avtal-b": agreement},
+                tmp_path / batch,
+                format="pdf",
+                converter=pdf,
+                embed_data=False,
+            )
+            assert result.ok
+            assert sorted(p.name for p in (tmp_path / batch).iterdir()) == [
+                "avtal-a.pdf",
+                "avtal-b.pdf",
+            ]
+            assert pdf.pid is not None  # still running
+        assert pdf.starts == 1
