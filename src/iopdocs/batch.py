@@ -133,10 +133,10 @@ def render_many(
     batch's own, and stays running afterwards: a notebook rendering batch after batch starts
     LibreOffice once.
 
-    A batch cleans up after itself: its processes end with it, even when it is killed (on
-    Linux), and on SIGTERM it removes its temporary files and stops LibreOffice before the
-    process ends. Temporary files and folders a batch killed outright left in ``out_dir`` are
-    removed by the next batch into that folder.
+    A batch cleans up after itself: its processes end with it, even when it is killed, and on
+    SIGTERM it removes its temporary files and stops LibreOffice before the process ends. The
+    work folders a batch killed outright left in ``out_dir``, and its temporary files of the
+    outputs the next batch writes, are removed by that next batch.
 
     Raises ``BatchError`` before rendering anything when two sources would write the same file,
     a name is not a plain file name, the folder cannot be made, or ``jobs`` or ``format`` is
@@ -168,7 +168,7 @@ def render_many(
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BatchError(f"cannot make the output folder {folder}: {exc.strerror}") from exc
-    with _terminate_cleanly(), _claim_folder(folder):
+    with _terminate_cleanly(), _claim_folder(folder, {Path(t.output).stem for t in tasks}):
         if format == "pdf":
             return _render_pdfs(
                 tasks, folder, jobs, setup, progress, embed_data, timeout, converter
@@ -392,7 +392,6 @@ def _tasks(
 
 _WORK_PREFIX = ".iopdocs-batch-"
 """A PDF batch's private folder in the output folder: its .docx files and conversions."""
-_STALE_FOLDERS = (_WORK_PREFIX, ".iopdocs-convert-")
 _STALE_SUFFIXES = (".docx", ".pdf")
 
 
@@ -434,10 +433,12 @@ def _terminate_cleanly() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _claim_folder(folder: Path) -> Iterator[None]:
-    """Hold the output folder for the batch; the first batch into a folder no other batch is
-    using removes what batches killed outright left there (``.NAME.docx.*.tmp``,
-    ``.NAME.pdf.*.tmp``, work folders).
+def _claim_folder(folder: Path, stems: set[str]) -> Iterator[None]:
+    """Hold the output folder for the batch; a batch into a folder no other batch is using
+    removes what batches killed outright left there: their work folders, and the temporary
+    files of the outputs it writes itself (``.NAME.docx.*.tmp``, ``.NAME.pdf.*.tmp`` for each
+    NAME in ``stems``; the temporary file of another output may be a single render's, in
+    progress).
 
     The claim is a shared ``flock`` on the folder itself: the kernel drops it when its holder
     dies, however it dies, and it leaves no file behind. Batches into one folder run side by
@@ -460,15 +461,16 @@ def _claim_folder(folder: Path) -> Iterator[None]:
         except OSError:  # another batch is writing here: its files are not stale
             pass
         else:
-            _sweep(folder)
+            _sweep(folder, stems)
         fcntl.flock(descriptor, fcntl.LOCK_SH)
         yield
     finally:
         os.close(descriptor)
 
 
-def _sweep(folder: Path) -> None:
-    """Remove the temporary files and work folders of batches that were killed."""
+def _sweep(folder: Path, stems: set[str]) -> None:
+    """Remove the work folders of batches that were killed, and their temporary files of the
+    outputs named ``stems``."""
     import shutil
 
     with contextlib.suppress(OSError), os.scandir(folder) as entries:
@@ -478,12 +480,13 @@ def _sweep(folder: Path) -> None:
                 continue
             with contextlib.suppress(OSError):
                 if entry.is_dir(follow_symlinks=False):
-                    if name.startswith(_STALE_FOLDERS):
+                    if name.startswith(_WORK_PREFIX):
                         shutil.rmtree(entry.path, ignore_errors=True)
                 elif name.endswith(".tmp") and entry.is_file(follow_symlinks=False):
                     # write_temporary's names: "." + output name + "." + random + ".tmp"
-                    stem = name[1:].rsplit(".", 2)[0]
-                    if stem.endswith(_STALE_SUFFIXES):
+                    output = name[1:].rsplit(".", 2)[0]
+                    stem, dot, suffix = output.rpartition(".")
+                    if dot and f".{suffix}" in _STALE_SUFFIXES and stem in stems:
                         os.unlink(entry.path)
 
 

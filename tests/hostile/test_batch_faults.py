@@ -164,8 +164,10 @@ def test_the_workers_of_a_docx_batch_end_with_it(tmp_path: Path, signum: int) ->
 def test_the_next_batch_removes_what_a_killed_batch_left_and_nothing_else(
     tmp_path: Path,
 ) -> None:
-    """Temporary files (``.NAME.docx.*.tmp``) and work folders of a killed batch are removed by
-    the next batch into that folder; the user's own files, hidden or not, stay."""
+    """Work folders of a killed batch are removed by the next batch into that folder, and so
+    are the temporary files (``.NAME.docx.*.tmp``, ``.NAME.pdf.*.tmp``) of the outputs it writes;
+    the user's own files, hidden or not, stay, and so does the temporary file of another output
+    (a single render into the folder may be writing it)."""
     out = tmp_path / "ut"
     out.mkdir()
     left = [
@@ -176,14 +178,21 @@ def test_the_next_batch_removes_what_a_killed_batch_left_and_nothing_else(
         path.write_bytes(b"half a contract")
     (out / ".iopdocs-batch-q1w2e3" / ".iopdocs-convert-r4t5").mkdir(parents=True)
     (out / ".iopdocs-batch-q1w2e3" / "avtal-003.docx").write_bytes(b"PK")
-    kept = [out / ".mina-anteckningar.tmp", out / ".git", out / "avtal.docx.tmp"]
+    kept = [
+        out / ".mina-anteckningar.tmp",
+        out / ".git",
+        out / "avtal.docx.tmp",
+        out / ".annat-avtal.docx.q9z8x7.tmp",
+    ]
     kept[0].write_text("mine")
     kept[1].mkdir()
     kept[2].write_text("mine too")
-    result = render_many([FLAGSHIP], out, jobs=1)
+    kept[3].write_bytes(b"being written by a single render")
+    agreement = load_agreement(FLAGSHIP)
+    result = render_many({"avtal-001": agreement, "avtal-002": agreement}, out, jobs=1)
     assert result.ok
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        [result.written[0].name, *(p.name for p in kept)]
+        [*(p.name for p in result.written), *(p.name for p in kept)]
     )
 
 
@@ -196,14 +205,15 @@ def test_a_folder_another_batch_is_writing_to_is_not_swept(tmp_path: Path) -> No
     out.mkdir()
     in_progress = out / ".avtal-001.docx.k2j4l1.tmp"
     in_progress.write_bytes(b"being written")
+    agreement = load_agreement(FLAGSHIP)
     holder = os.open(out, os.O_RDONLY)
     try:
         fcntl.flock(holder, fcntl.LOCK_SH)  # what a running batch holds
-        assert render_many([FLAGSHIP], out, jobs=1).ok
+        assert render_many({"avtal-001": agreement}, out, jobs=1).ok
         assert in_progress.exists()
     finally:
         os.close(holder)
-    assert render_many([FLAGSHIP], out, jobs=1).ok
+    assert render_many({"avtal-001": agreement}, out, jobs=1).ok
     assert not in_progress.exists()
 
 
@@ -222,7 +232,8 @@ def test_no_libreoffice_nor_its_profile_outlives_a_pdf_batch(tmp_path: Path, sig
     assert [p.name for p in (tmp_path / "tmp").glob("iopdocs-*")] == []  # profiles
     if signum == signal.SIGTERM:
         assert hidden(out) == []
-    assert render_many([FLAGSHIP], out, jobs=1).ok
+    agreement = load_agreement(FLAGSHIP)  # the same batch again, to .docx: quick
+    assert render_many([(f"avtal-{i:03}", agreement) for i in range(12)], out, jobs=1).ok
     assert hidden(out) == []
 
 
