@@ -40,7 +40,7 @@ def _extract(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from iopdocs.loading import dump_agreement
     from iopdocs.provenance import read_provenance
 
-    target = output_path(args.output) if args.output else None
+    target = output_path(args.output, args) if args.output else None
     record = read_provenance(args.document)
     if not record.data_intact:
         print(f"warning: {args.document}: {_TAMPERED}", file=err)

@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
-from iopdocs._files import write_atomic
+from iopdocs._files import input_clash, is_special_file, write_atomic
 from iopdocs.documents.templates import (
     CONTRACT_TEMPLATE,
     REPORT_TEMPLATE,
@@ -109,7 +109,7 @@ def render_contract(
     data = parts.to_bytes()
     if path is None:
         return data
-    return write_atomic(path, data)
+    return _write(path, data, template, clauses)
 
 
 def template_environment(
@@ -248,7 +248,7 @@ def render_annual_report(
     data = parts.to_bytes()
     if path is None:
         return data
-    return write_atomic(path, data)
+    return _write(path, data, template)
 
 
 @overload
@@ -328,7 +328,7 @@ def render_review(
     data = parts.to_bytes()
     if path is None:
         return data
-    return write_atomic(path, data)
+    return _write(path, data, template)
 
 
 @overload
@@ -384,7 +384,7 @@ def render_redline(
     data = normalize_zip(data, new.document_date)
     if path is None:
         return data
-    return write_atomic(path, data)
+    return _write(path, data, template)
 
 
 def _add_provenance(
@@ -424,3 +424,16 @@ def _add_provenance(
         clauses=clauses,
     )
     embed_provenance_parts(parts, blobs, properties)
+
+
+def _write(path: str | os.PathLike[str], data: bytes, *inputs: object) -> Path:
+    """Write ``data`` atomically to ``path``, refused with an ``OutputError`` when ``path`` is
+    one of ``inputs`` (a template or clause library given as a path): writing would destroy it."""
+    from iopdocs.errors import OutputError
+
+    clash = input_clash(path, inputs)
+    if clash is not None:
+        raise OutputError(f"{os.fspath(path)}: is the input {clash}; choose another output file")
+    if is_special_file(path):
+        raise OutputError(f"{os.fspath(path)}: is a device, pipe or socket, not a file to write")
+    return write_atomic(path, data)
