@@ -10,8 +10,8 @@ from pathlib import Path
 
 __all__ = [
     "MAX_DATA_FILE",
-    "FileLimitError",
     "MAX_DOCUMENT_FILE",
+    "FileLimitError",
     "commit_temporary",
     "input_clash",
     "is_special_file",
@@ -90,9 +90,7 @@ def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
     return (one.st_dev, one.st_ino) == (other.st_dev, other.st_ino)
 
 
-def input_clash(
-    target: str | os.PathLike[str], inputs: Iterable[object]
-) -> str | None:
+def input_clash(target: str | os.PathLike[str], inputs: Iterable[object]) -> str | None:
     """The first of ``inputs`` (paths; anything else, such as bytes or ``None``, is skipped) that
     is the same file as ``target``, as the caller wrote it; ``None`` when there is none."""
     for each in inputs:

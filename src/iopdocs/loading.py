@@ -269,9 +269,7 @@ def _parse(text: str, format: Format, source: str) -> Any:
     return bounded_yaml(text, source=source, loader=_Loader)
 
 
-def bounded_yaml(
-    text: str, *, source: str, loader: type[yaml.SafeLoader] = _SafeLoader
-) -> Any:
+def bounded_yaml(text: str, *, source: str, loader: type[yaml.SafeLoader] = _SafeLoader) -> Any:
     """The YAML document ``text`` read with ``loader`` (a safe loader), refused with an
     ``AgreementFileError`` naming the limit when it nests deeper than ``MAX_DEPTH``, expands
     (through aliases) beyond ``MAX_NODES`` values or ``MAX_TEXT`` characters, or holds a

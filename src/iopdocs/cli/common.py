@@ -113,8 +113,15 @@ def output_path(path: str, args: argparse.Namespace | None = None) -> Path:
 # C0 and C1 control characters (escape sequences start with ESC or CSI), DEL, and the Unicode
 # marks that reorder or hide text on a terminal; tab is kept, newline is not (one line each).
 _CONTROL = frozenset(
-    [*range(0x00, 0x09), *range(0x0A, 0x20), *range(0x7F, 0xA0), 0x200E, 0x200F]
-    + [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+    [
+        *range(0x00, 0x09),
+        *range(0x0A, 0x20),
+        *range(0x7F, 0xA0),
+        0x200E,
+        0x200F,
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+    ]
 )
 
 
@@ -123,9 +130,7 @@ def printable(text: str) -> str:
     returns, bidirectional overrides) shown as ``\\x1b``-style escapes, never sent raw."""
     if text.isprintable():
         return text
-    return "".join(
-        ch if ch == "\t" or ord(ch) not in _CONTROL else ascii(ch)[1:-1] for ch in text
-    )
+    return "".join(ch if ch == "\t" or ord(ch) not in _CONTROL else ascii(ch)[1:-1] for ch in text)
 
 
 def pdf_arguments(parser: argparse.ArgumentParser) -> None:

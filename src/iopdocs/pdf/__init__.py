@@ -13,6 +13,7 @@ import os
 import tempfile
 import warnings
 from collections.abc import Sequence
+from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
@@ -124,7 +125,11 @@ def render_pdf(
         contract, list(zip(files, bookmarks, strict=True)), embed_data, timeout, converter
     )
     data = _assemble(
-        parts, agreement, draft=agreement.metadata.status is Status.DRAFT, embed=embed_data
+        parts,
+        agreement,
+        draft=agreement.metadata.status is Status.DRAFT,
+        embed=embed_data,
+        document=contract,
     )
     if path is None:
         return data
@@ -184,7 +189,7 @@ def render_annual_report_pdf(
         agreement, year, party=party, report=report, template=template, locale=locale
     )
     parts = _convert_parts(document, [], embed_data, timeout, converter)
-    data = _assemble(parts, agreement, draft=False, embed=embed_data)
+    data = _assemble(parts, agreement, draft=False, embed=embed_data, document=document)
     if path is None:
         return data
     return write_atomic(path, data)
@@ -299,13 +304,44 @@ def _convert_parts(
     return parts
 
 
-def _assemble(parts: list[Part], agreement: Agreement, *, draft: bool, embed: bool) -> bytes:
-    from iopdocs.pdf.package import assemble
-    from iopdocs.record import AGREEMENT_ATTACHMENT, agreement_json
+def _assemble(
+    parts: list[Part],
+    agreement: Agreement,
+    *,
+    draft: bool,
+    embed: bool,
+    document: bytes | None = None,
+) -> bytes:
+    from iopdocs.pdf.package import assemble, attach
+    from iopdocs.record import AGREEMENT_ATTACHMENT, RECORD_ATTACHMENT, agreement_json
 
     attachment = (
         (AGREEMENT_ATTACHMENT, agreement_json(agreement), _ATTACHMENT_DESCRIPTION)
         if embed
         else None
     )
-    return assemble(parts, draft=draft, attachment=attachment)
+    data = assemble(parts, draft=draft, attachment=attachment)
+    if not embed or document is None:
+        return data
+    return attach(data, RECORD_ATTACHMENT, _record(document, parts), _RECORD_DESCRIPTION)
+
+
+_RECORD_DESCRIPTION = "Hur dokumentet skapades: mall, kontrollsummor och sidantal (JSON)"
+
+
+def _record(document: bytes, parts: list[Part]) -> bytes:
+    """The record a PDF carries beside its data: the properties of the .docx it was converted
+    from (iopdocs version, template and its SHA-256, data SHA-256, locale, kind) and its page
+    counts, so ``verify`` can say the template differs and find pages appended afterwards."""
+    import json
+
+    from pypdf import PdfReader
+
+    from iopdocs.word.customxml import read_docx_provenance
+
+    found = read_docx_provenance(document)
+    record: dict[str, str | int] = dict(found.properties) if found is not None else {}
+    counts = [len(PdfReader(BytesIO(part.pdf)).pages) for part in parts]
+    record["pages"] = counts[0]
+    record["totalPages"] = sum(counts)
+    return (json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
