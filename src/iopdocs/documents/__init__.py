@@ -10,9 +10,11 @@ package (and ``iopdocs``) stays cheap for callers that only validate.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, ParamSpec, TypeVar, overload
 
 from iopdocs._files import input_clash, is_special_file, write_atomic
 from iopdocs.documents.templates import (
@@ -46,6 +48,24 @@ __all__ = [
 ]
 
 
+_Params = ParamSpec("_Params")
+_Result = TypeVar("_Result")
+
+
+def _bounded(function: Callable[_Params, _Result]) -> Callable[_Params, _Result]:
+    """One sandbox budget for a whole document (its template parts and its clauses together):
+    ``iopdocs.word.environment.MAX_SECONDS`` of rendering, not that much per part."""
+
+    @functools.wraps(function)
+    def bounded(*args: _Params.args, **kwargs: _Params.kwargs) -> _Result:
+        from iopdocs.word.environment import render_budget
+
+        with render_budget():
+            return function(*args, **kwargs)
+
+    return bounded
+
+
 @overload
 def render_contract(
     agreement: Agreement,
@@ -64,6 +84,7 @@ def render_contract(
     locale: str = "sv_SE",
     clauses: str | os.PathLike[str] | bytes | ClauseLibrary | None = None,
 ) -> Path: ...
+@_bounded
 def render_contract(
     agreement: Agreement,
     path: str | os.PathLike[str] | None = None,
@@ -175,6 +196,7 @@ def render_annual_report(
     template: str | os.PathLike[str] | bytes | None = None,
     locale: str = "sv_SE",
 ) -> Path: ...
+@_bounded
 def render_annual_report(
     agreement: Agreement,
     year: int,
@@ -273,6 +295,7 @@ def render_review(
     template: str | os.PathLike[str] | bytes | None = None,
     locale: str = "sv_SE",
 ) -> Path: ...
+@_bounded
 def render_review(
     agreement: Agreement,
     path: str | os.PathLike[str] | None = None,
