@@ -17,15 +17,18 @@ the PDF side reads the attachment and the page text with pypdf, whose errors are
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
+
+from pydantic import ValidationError
 
 from iopdocs.errors import NoProvenanceError, ProvenanceError, TemplateMismatchError
 from iopdocs.model import Agreement, AnnualReport
@@ -164,7 +167,8 @@ def _provenance_of(data: bytes, origin: str) -> Provenance:
             check_package(data, origin)
         except zipfile.BadZipFile as exc:
             raise ProvenanceError(f"{origin}: not a Word document (.docx): {exc}") from exc
-        return _docx_provenance(data, origin)
+        with _docx_failures(origin):
+            return _docx_provenance(data, origin)
     raise ProvenanceError(f"{origin}: neither a Word document (.docx) nor a PDF")
 
 
@@ -213,12 +217,13 @@ def verify(
     if record.format == "docx":
         from iopdocs.word.visible import unverifiable
 
-        return VerifyResult(
-            provenance=record,
-            changes=_docx_changes(rendered, data),
-            library_version=__version__,
-            unverifiable=unverifiable(data, rendered),
-        )
+        with _docx_failures(origin):
+            return VerifyResult(
+                provenance=record,
+                changes=_docx_changes(rendered, data),
+                library_version=__version__,
+                unverifiable=unverifiable(data, rendered),
+            )
     changes, appended = _pdf_changes(
         rendered,
         data,
@@ -258,6 +263,31 @@ def _read(document: Document) -> tuple[bytes, str]:
         raise ProvenanceError(f"{path}: {exc}") from exc
     except OSError as exc:
         raise ProvenanceError(f"{path}: {exc.strerror or exc}") from exc
+
+
+@contextlib.contextmanager
+def _docx_failures(origin: str) -> Iterator[None]:
+    """Map what zipfile, zlib and lxml raise on a damaged .docx to ``ProvenanceError``; our own
+    errors and pydantic's ``ValidationError`` pass through."""
+    import zipfile
+    import zlib
+
+    try:
+        yield
+    except (ProvenanceError, ValidationError):
+        raise
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        KeyError,
+        ValueError,
+        NotImplementedError,
+        RecursionError,
+        SyntaxError,  # lxml's XMLSyntaxError
+        UnicodeError,
+    ) as exc:
+        raise ProvenanceError(f"{origin}: a damaged Word document: {exc}") from exc
 
 
 def _no_data(origin: str) -> NoProvenanceError:

@@ -348,7 +348,10 @@ class _SandboxedEnvironment(ImmutableSandboxedEnvironment):
         if operator == "*" and _too_long_repeat(left, right):
             raise SecurityError("repeating a text or list this many times is refused in templates")
         if operator == "%" and isinstance(left, str) and _wide_format(left, percent=True):
-            raise SecurityError("a format width this large is refused in templates")
+            raise SecurityError(
+                f"a format width or precision over {10**_MAX_WIDTH_DIGITS - 1} (or *) is "
+                "refused in templates"
+            )
         if operator == "+" and _size(left) + _size(right) > MAX_TEXT:
             raise SecurityError(f"joining these would build a value over {MAX_TEXT} characters")
         return super().call_binop(context, operator, left, right)

@@ -266,6 +266,14 @@ def check_package(data: bytes, origin: str) -> None:
 
 @functools.lru_cache(maxsize=16)
 def _check_package(data: bytes, origin: str) -> None:
+    try:
+        _check_members(data, origin)
+    except (zlib.error, EOFError, ValueError, NotImplementedError, OSError) as exc:
+        # A damaged member (bad deflate data, an unknown compression): not a usable zip.
+        raise zipfile.BadZipFile(str(exc)) from exc
+
+
+def _check_members(data: bytes, origin: str) -> None:
     with zipfile.ZipFile(BytesIO(data)) as package:
         infos = package.infolist()
         if len(infos) > MAX_MEMBERS:
