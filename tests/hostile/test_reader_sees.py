@@ -13,6 +13,7 @@ from iopdocs.provenance import verify
 from tests.hostile.conftest import iopdocs, replace_part
 
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+NOTICE_RUN = rb"<w:r>(<w:rPr>.*?</w:rPr>)?(<w:t[^>]*>[^<]*upps\xc3\xa4gningstid[^<]*</w:t>)</w:r>"
 
 
 def _document(docx: bytes) -> bytes:
@@ -83,7 +84,8 @@ def _field(xml: bytes) -> bytes:
 def _white(xml: bytes) -> bytes:
     return xml.replace(
         b"</w:body>",
-        b'<w:p><w:r><w:rPr><w:color w:val="FFFFFF"/></w:rPr><w:t>Kommunen betalar 10 000 000 kr.</w:t></w:r></w:p></w:body>',
+        b'<w:p><w:r><w:rPr><w:color w:val="FFFFFF"/></w:rPr>'
+        b"<w:t>Kommunen betalar 10 000 000 kr.</w:t></w:r></w:p></w:body>",
     )
 
 
