@@ -12,7 +12,7 @@ import pytest
 from iopdocs.word.package import MAX_MEMBER_SIZE
 from tests.hostile.conftest import docx_with_text, iopdocs, refused, replace_part
 
-BOMB_SIZE = 300 * 1024 * 1024  # unpacked; about 300 KB on disk
+BOMB_SIZE = 100 * 1024 * 1024  # unpacked; about 100 KB on disk
 
 
 def zip_bomb(docx: bytes, target: Path) -> Path:
@@ -39,7 +39,7 @@ def zip_bomb(docx: bytes, target: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def bomb(tmp_path_factory: pytest.TempPathFactory, contract_docx: bytes) -> Path:
-    """The flagship contract as a zip bomb: its document.xml unpacks to 300 MB."""
+    """The flagship contract as a zip bomb: its document.xml unpacks to 100 MB."""
     return zip_bomb(contract_docx, tmp_path_factory.mktemp("bomb") / "bomb.docx")
 
 

@@ -195,16 +195,18 @@ def render_annual_report_pdf(
     return write_atomic(path, data)
 
 
-def attach_agreement(pdf: bytes, agreement: Agreement) -> bytes:
+def attach_agreement(pdf: bytes, agreement: Agreement, *, document: bytes | None = None) -> bytes:
     """``pdf`` (a contract converted to PDF/A-3 by ``convert_many(..., pdfa=3)``) with
     ``agreement`` attached as its source data, as ``render_pdf`` attaches it.
 
     For batch rendering: render the .docx files, convert them in one LibreOffice run, then
-    finish each PDF with this.
+    finish each PDF with this. ``document`` is the .docx the PDF was converted from: given, the
+    PDF also carries its record (template, hashes, page count) as ``render_pdf``'s do, so
+    ``verify`` can tell a different template and pages appended later.
     """
     from iopdocs.pdf.package import Part
 
-    return _assemble([Part(pdf)], agreement, draft=False, embed=True)
+    return _assemble([Part(pdf)], agreement, draft=False, embed=True, document=document)
 
 
 def _check_appendices(files: list[Path], titles: list[str]) -> None:
