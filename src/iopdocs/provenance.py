@@ -643,6 +643,10 @@ def _pdf_changes(
                 page_words += [(w, number) for w in text.split() if w != _WATERMARK]
     except _pdf_failures() as exc:
         raise ProvenanceError(f"the PDF's text cannot be read: {exc}") from exc
+    if pages is not None and (total_pages is None or not appendices):
+        # An agreement without appendices has no pages after its own: a record claiming more
+        # (edited to hide appended pages) is not believed.
+        total_pages = pages
     appended = list(range(total_pages + 1, count + 1)) if total_pages is not None else []
     words, word_pages = _joined_with_pages(page_words)
     opcodes = _opcodes(expected, words)

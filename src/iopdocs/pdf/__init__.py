@@ -217,9 +217,16 @@ def _check_appendices(files: list[Path], titles: list[str]) -> None:
             f"{_count(len(files), 'file was', 'files were')} given; list each appendix under "
             "'appendices' in the agreement and give one file per entry, in the same order"
         )
+    from iopdocs._files import MAX_DOCUMENT_FILE
+
     for file, title in zip(files, titles, strict=True):
         if not file.is_file():
             raise AppendixError(f"{file}: the appendix '{title}' does not exist")
+        if file.stat().st_size > MAX_DOCUMENT_FILE:
+            raise AppendixError(
+                f"{file}: the appendix '{title}' is larger than the limit of "
+                f"{MAX_DOCUMENT_FILE // (1024 * 1024)} MiB"
+            )
         if _is_encrypted_pdf(file):
             raise AppendixError(
                 f"{file}: the appendix '{title}' is an encrypted PDF; PDF/A forbids encryption, "
@@ -227,6 +234,21 @@ def _check_appendices(files: list[Path], titles: list[str]) -> None:
             )
         if not (_is_pdf(file) or is_docx(file)):
             raise AppendixError(f"{file}: the appendix '{title}' is neither a PDF nor a .docx")
+        if is_docx(file):
+            _check_docx_appendix(file, title)
+
+
+def _check_docx_appendix(file: Path, title: str) -> None:
+    """A .docx appendix is bounded like any .docx from outside before LibreOffice opens it."""
+    import zipfile
+
+    from iopdocs.errors import LimitError
+    from iopdocs.word.package import check_package
+
+    try:
+        check_package(file.read_bytes(), f"{file}")
+    except (LimitError, zipfile.BadZipFile) as exc:
+        raise AppendixError(f"{file}: the appendix '{title}' cannot be used: {exc}") from exc
 
 
 def _count(number: int, one: str, many: str) -> str:
@@ -242,7 +264,7 @@ def _is_encrypted_pdf(path: Path) -> bool:
             if not handle.read(1024).lstrip().startswith(b"%PDF-"):
                 return False
         return PdfReader(path).is_encrypted
-    except (OSError, PyPdfError, ValueError):
+    except (OSError, PyPdfError, ValueError, KeyError, TypeError, RecursionError):
         return False
 
 
@@ -255,7 +277,7 @@ def _is_pdf(path: Path) -> bool:
             if not handle.read(1024).lstrip().startswith(b"%PDF-"):
                 return False
         return len(PdfReader(path).pages) > 0
-    except (OSError, PyPdfError, ValueError):
+    except (OSError, PyPdfError, ValueError, KeyError, TypeError, RecursionError):
         return False
 
 
