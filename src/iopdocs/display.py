@@ -124,7 +124,7 @@ def agreement_html(agreement: Agreement) -> str:
             "Avtalsperiod",
             f"{agreement.period.start.isoformat()} – {agreement.period.end.isoformat()}",
         ),
-        ("Uppsägningstid", f"{notice} månader" if notice else "–"),
+        ("Uppsägningstid", f"{notice} {'månad' if notice == 1 else 'månader'}" if notice else "–"),
         (
             "Årsberättelse",
             f"senast {due.day} {SWEDISH_MONTHS[due.month - 1]} till "

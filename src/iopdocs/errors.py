@@ -15,6 +15,8 @@ Every error of iopdocs' own derives from one root, so a caller can catch them al
      │    └── TemplateMismatchError verify lacks the template the document was rendered with
      ├── ConversionError       LibreOffice could not turn a .docx into a PDF (or timed out)
      │    └── ConverterMissingError   LibreOffice (soffice) is not installed
+     ├── OutputError           an output path names one of the inputs (also a ValueError)
+     ├── LimitError            an input exceeds a stated bound: size, nesting, expansion
      ├── AppendixError         an appendix file is missing, unusable or not the one listed
      └── BatchError            a batch cannot start: two sources for one output file, … (also a
                                ValueError)
@@ -37,7 +39,9 @@ __all__ = [
     "ConversionError",
     "ConverterMissingError",
     "IopdocsError",
+    "LimitError",
     "NoProvenanceError",
+    "OutputError",
     "ProvenanceError",
     "ReportError",
     "ReviewError",
@@ -152,6 +156,18 @@ class ConversionError(IopdocsError):
 
 class ConverterMissingError(ConversionError):
     """LibreOffice (``soffice``) is not installed or not where ``IOPDOCS_SOFFICE`` points."""
+
+
+class OutputError(IopdocsError, ValueError):
+    """An output path resolves to one of the command's inputs (the agreement, a template, a
+    clause library, an appendix, report data), through a symlink or a hard link too. Nothing is
+    written: writing would destroy the input."""
+
+
+class LimitError(IopdocsError):
+    """An input is larger, deeper or more expansive than iopdocs reads: a file over the size
+    limit, a zip member that would unpack too large, an XML part with a DTD, a YAML alias
+    expansion, a template that builds a huge text. The message names the limit."""
 
 
 class AppendixError(IopdocsError, ValueError):

@@ -22,11 +22,13 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from iopdocs._files import MAX_DATA_FILE, FileLimitError, read_limited
 from iopdocs.errors import AgreementFileError
 from iopdocs.model import Agreement, AnnualReport
 
 __all__ = [
     "agreement_schema",
+    "bounded_yaml",
     "dump_agreement",
     "load_agreement",
     "load_report",
@@ -48,16 +50,33 @@ class _Loader(_SafeLoader):  # type: ignore[valid-type,misc]
 
 
 def _construct_decimal(loader: _Loader, node: yaml.ScalarNode) -> Decimal:
-    text = str(loader.construct_scalar(node)).replace("_", "")
-    return Decimal(text)
+    text = str(loader.construct_scalar(node)).replace("_", "").lower()
+    # YAML's .inf and .nan become Decimal's; the check after loading refuses them by field.
+    text = {".inf": "inf", "+.inf": "inf", "-.inf": "-inf", ".nan": "nan"}.get(text, text)
+    try:
+        return Decimal(text)
+    except ArithmeticError as exc:  # decimal.InvalidOperation: not a number Decimal reads
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{text!r} is not a number", node.start_mark
+        ) from exc
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict[Any, Any]:
+    written = sum(1 for key_node, _ in node.value if key_node.tag != _MERGE_TAG)
     loader.flatten_mapping(node)
+    # flatten_mapping puts the pairs a merge key (``<<: *defaults``) brings in first; a key
+    # written in the mapping itself overrides those, and is a duplicate only of another
+    # written key.
+    merged = len(node.value) - written
     result: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
+    from_merge: set[Any] = set()
+    for index, (key_node, value_node) in enumerate(node.value):
         key = loader.construct_object(key_node, deep=True)
-        if key in result:
+        if index < merged:
+            from_merge.add(key)
+        elif key in from_merge:
+            from_merge.discard(key)
+        elif key in result:
             raise yaml.constructor.ConstructorError(
                 "while reading a mapping",
                 node.start_mark,
@@ -68,6 +87,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict[Any, Any
     return result
 
 
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 _Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
@@ -113,13 +133,15 @@ def load_report(path: str | os.PathLike[str]) -> AnnualReport:
 def _read(path: str | os.PathLike[str]) -> tuple[str, Format]:
     file = Path(path)
     try:
-        text = file.read_text(encoding="utf-8")
+        text = read_limited(file, MAX_DATA_FILE).decode("utf-8")
     except FileNotFoundError as exc:
         raise AgreementFileError("no such file", path=str(file)) from exc
     except IsADirectoryError as exc:
         raise AgreementFileError("is a directory, not a data file", path=str(file)) from exc
     except UnicodeDecodeError as exc:
         raise AgreementFileError("is not UTF-8 text", path=str(file)) from exc
+    except FileLimitError as exc:
+        raise AgreementFileError(str(exc), path=str(file)) from exc
     except OSError as exc:
         raise AgreementFileError(exc.strerror or str(exc), path=str(file)) from exc
     return text, ("json" if file.suffix.lower() == ".json" else "yaml")
@@ -217,16 +239,49 @@ def _module_docstrings(module_name: str) -> dict[str, dict[str, str]]:
     return classes
 
 
+MAX_DEPTH = 40
+"""How deeply sections, lists and mappings of a data file may nest (an agreement needs 8)."""
+MAX_NODES = 200_000
+"""How many values a data file may hold once YAML aliases are expanded (an agreement has some
+hundreds); a billion-laughs alias bomb is refused before it is built."""
+MAX_TEXT = 20_000_000
+"""How many characters of text a data file may hold once YAML aliases are expanded."""
+MAX_NUMBER_DIGITS = 30
+"""The largest power of ten a number in a data file may have (``1e400`` is refused)."""
+
+
 def _parse(text: str, format: Format, source: str) -> Any:
     if format == "json":
         try:
-            return json.loads(text, parse_float=Decimal)
+            data = json.loads(text, parse_float=Decimal, parse_constant=Decimal)
         except json.JSONDecodeError as exc:
             raise AgreementFileError(
                 f"not valid JSON: {exc.msg}", path=source, line=exc.lineno, column=exc.colno
             ) from exc
+        except RecursionError as exc:
+            raise AgreementFileError(
+                f"nested more than {MAX_DEPTH} levels deep (the limit)", path=source
+            ) from exc
+        except ValueError as exc:  # an integer of more digits than Python converts
+            raise AgreementFileError(f"not valid JSON: {exc}", path=source) from exc
+        _check_values(data, source)
+        return data
+    return bounded_yaml(text, source=source, loader=_Loader)
+
+
+def bounded_yaml(text: str, *, source: str, loader: type[yaml.SafeLoader] = _SafeLoader) -> Any:
+    """The YAML document ``text`` read with ``loader`` (a safe loader), refused with an
+    ``AgreementFileError`` naming the limit when it nests deeper than ``MAX_DEPTH``, expands
+    (through aliases) beyond ``MAX_NODES`` values or ``MAX_TEXT`` characters, or holds a
+    number no contract has (infinity, not-a-number, ``1e400``). The checks run on the parsed
+    nodes, before a single value is built."""
+    reader = loader(text)
     try:
-        return yaml.load(text, Loader=_Loader)
+        node = reader.get_single_node()
+        if node is None:
+            return None
+        _check_nodes(node, source)
+        data = reader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         problem = exc.problem or "syntax error"
@@ -238,6 +293,111 @@ def _parse(text: str, format: Format, source: str) -> Any:
         ) from exc
     except yaml.YAMLError as exc:
         raise AgreementFileError(f"not valid YAML: {exc}", path=source) from exc
+    except (ValueError, RecursionError) as exc:  # an integer of more digits than Python converts
+        raise AgreementFileError(f"not valid YAML: {exc}", path=source) from exc
+    finally:
+        reader.dispose()
+    _check_values(data, source)
+    return data
+
+
+def _check_nodes(root: yaml.Node, source: str) -> None:
+    """Refuse a YAML document nested deeper than ``MAX_DEPTH`` or holding more than
+    ``MAX_NODES`` values or ``MAX_TEXT`` characters once its aliases are expanded, before
+    anything is built from it.
+
+    Each node's expanded size is counted once (an alias reuses the count), so a bomb of nine
+    levels of ten aliases each costs nine steps here, not a billion.
+    """
+    sizes: dict[int, tuple[int, int]] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    while stack:
+        node, depth, done = stack.pop()
+        key = id(node)
+        if done:
+            open_nodes.discard(key)
+            own = len(node.value) if isinstance(node, yaml.ScalarNode) else 0
+            count = 1 + sum(sizes[id(child)][0] for child in _children(node))
+            text = own + sum(sizes[id(child)][1] for child in _children(node))
+            sizes[key] = (count, text)
+            if count > MAX_NODES or text > MAX_TEXT:
+                raise AgreementFileError(
+                    f"holds more than {MAX_NODES} values or {MAX_TEXT // 1_000_000} million "
+                    "characters once its aliases (*name) are expanded (the limit)",
+                    path=source,
+                    line=node.start_mark.line + 1,
+                )
+            continue
+        if key in sizes:
+            continue
+        if key in open_nodes:
+            raise AgreementFileError(
+                "an alias (*name) refers to the mapping or list it is in",
+                path=source,
+                line=node.start_mark.line + 1,
+            )
+        if depth > MAX_DEPTH:
+            raise AgreementFileError(
+                f"nested more than {MAX_DEPTH} levels deep (the limit)",
+                path=source,
+                line=node.start_mark.line + 1,
+            )
+        open_nodes.add(key)
+        stack.append((node, depth, True))
+        stack += [(child, depth + 1, False) for child in _children(node) if id(child) not in sizes]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [each for pair in node.value for each in pair]
+    return []
+
+
+def _check_values(data: Any, source: str) -> None:
+    """Refuse data nested deeper than ``MAX_DEPTH`` and numbers no contract has: infinity,
+    not-a-number, or beyond ``MAX_NUMBER_DIGITS`` digits (``1e400``); the message names the
+    field."""
+    stack: list[tuple[Any, tuple[int | str, ...]]] = [(data, ())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, dict):
+            if len(path) >= MAX_DEPTH:
+                raise AgreementFileError(
+                    f"{_field_path(path)}: nested more than {MAX_DEPTH} levels deep (the limit)",
+                    path=source,
+                )
+            stack += [(v, (*path, str(k))) for k, v in value.items()]
+        elif isinstance(value, list):
+            if len(path) >= MAX_DEPTH:
+                raise AgreementFileError(
+                    f"{_field_path(path)}: nested more than {MAX_DEPTH} levels deep (the limit)",
+                    path=source,
+                )
+            stack += [(v, (*path, i)) for i, v in enumerate(value)]
+        elif isinstance(value, Decimal) and not _usable_number(value):
+            raise AgreementFileError(
+                f"{_field_path(path) or '(top level)'}: {value} is not a usable number "
+                f"(infinity, not-a-number and numbers beyond {MAX_NUMBER_DIGITS} digits are "
+                "refused)",
+                path=source,
+            )
+        elif (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and abs(value) >= 10**MAX_NUMBER_DIGITS
+        ):
+            raise AgreementFileError(
+                f"{_field_path(path) or '(top level)'}: the number has more than "
+                f"{MAX_NUMBER_DIGITS} digits (the limit)",
+                path=source,
+            )
+
+
+def _usable_number(value: Decimal) -> bool:
+    return value.is_finite() and -MAX_NUMBER_DIGITS <= value.adjusted() <= MAX_NUMBER_DIGITS
 
 
 def validation_messages(error: ValidationError, source: str | None = None) -> list[str]:

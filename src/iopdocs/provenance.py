@@ -17,21 +17,25 @@ the PDF side reads the attachment and the page text with pypdf, whose errors are
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
+
+from pydantic import ValidationError
 
 from iopdocs.errors import NoProvenanceError, ProvenanceError, TemplateMismatchError
 from iopdocs.model import Agreement, AnnualReport
 from iopdocs.record import (
     AGREEMENT_ATTACHMENT,
     DOCUMENT_KINDS,
+    RECORD_ATTACHMENT,
     REPORT_ATTACHMENT,
     Document,
     DocumentKind,
@@ -97,6 +101,10 @@ class Provenance:
     """The source of the clause library a contract was rendered with, when it carries one."""
     clauses_sha256: str | None = None
     """The SHA-256 of that clause library (of ``clauses``) as recorded."""
+    pages: int | None = None
+    """A PDF's own pages (the contract or report, before appendices), when recorded."""
+    total_pages: int | None = None
+    """All pages of a PDF as iopdocs wrote it (appendices included), when recorded."""
 
 
 @dataclass(frozen=True)
@@ -119,10 +127,17 @@ class VerifyResult:
     changes: list[Change] = field(default_factory=list)
     library_version: str = ""
     """The iopdocs version that verified (compare ``provenance.library_version``)."""
+    unverifiable: list[str] = field(default_factory=list)
+    """What a .docx shows a reader that iopdocs never writes (hidden or white text, an altered
+    text box, a field, an imported document, …), one sentence each: its text alone cannot
+    tell whether the reader sees the contract, so it is neither unchanged nor merely changed."""
+    appended_pages: list[int] = field(default_factory=list)
+    """PDF pages after the pages iopdocs wrote (an e-signature service's signing record, or
+    anything else): a change unless ``verify`` was told appended pages are expected."""
 
     @property
     def unchanged(self) -> bool:
-        return not self.changes and self.provenance.data_intact
+        return not self.changes and self.provenance.data_intact and not self.unverifiable
 
     @property
     def version_differs(self) -> bool:
@@ -144,7 +159,16 @@ def _provenance_of(data: bytes, origin: str) -> Provenance:
     if data.startswith(b"%PDF-"):
         return _pdf_provenance(data, origin)
     if data.startswith(b"PK"):
-        return _docx_provenance(data, origin)
+        import zipfile
+
+        from iopdocs.word.package import check_package
+
+        try:
+            check_package(data, origin)
+        except zipfile.BadZipFile as exc:
+            raise ProvenanceError(f"{origin}: not a Word document (.docx): {exc}") from exc
+        with _docx_failures(origin):
+            return _docx_provenance(data, origin)
     raise ProvenanceError(f"{origin}: neither a Word document (.docx) nor a PDF")
 
 
@@ -162,6 +186,7 @@ def verify(
     *,
     template: str | os.PathLike[str] | bytes | None = None,
     clauses: str | os.PathLike[str] | bytes | None = None,
+    allow_appended: bool = False,
 ) -> VerifyResult:
     """Re-render ``document`` from the data it carries and compare the texts.
 
@@ -172,6 +197,12 @@ def verify(
     the bundled one. A contract re-renders with the clause library it carries; ``clauses`` is
     the library to use for one that carries none (a PDF) and was not rendered with the packaged
     library.
+
+    What a reader sees is checked too: a .docx with constructs iopdocs does not write (hidden
+    text, a text box whose alternatives differ, a field, ``w:altChunk``, …) lists them in
+    ``unverifiable``. A PDF's pages after those iopdocs wrote are listed in ``appended_pages``
+    and count as a change unless ``allow_appended`` (an e-signature service appends its
+    signing record).
 
     Raises ``NoProvenanceError`` for a document without data, and ``TemplateMismatchError`` when
     the document records another template than the one at hand (it cannot be re-rendered).
@@ -184,10 +215,33 @@ def verify(
         record = replace(record, clauses=load_library(clauses).source)
     rendered = _rerender(record, _template(record, template, origin), origin)
     if record.format == "docx":
-        changes = _docx_changes(rendered, data)
-    else:
-        changes = _pdf_changes(rendered, data)
-    return VerifyResult(provenance=record, changes=changes, library_version=__version__)
+        from iopdocs.word.visible import unverifiable
+
+        with _docx_failures(origin):
+            return VerifyResult(
+                provenance=record,
+                changes=_docx_changes(rendered, data),
+                library_version=__version__,
+                unverifiable=unverifiable(data, rendered),
+            )
+    changes, appended = _pdf_changes(
+        rendered,
+        data,
+        pages=record.pages,
+        total_pages=record.total_pages,
+        appendices=bool(record.agreement.appendices),
+    )
+    if appended and not allow_appended:
+        changes.append(
+            Change(
+                where=f"page {appended[0]}" + (f"–{appended[-1]}" if len(appended) > 1 else ""),
+                expected=None,
+                actual=f"{len(appended)} page(s) after the pages iopdocs wrote",
+            )
+        )
+    return VerifyResult(
+        provenance=record, changes=changes, library_version=__version__, appended_pages=appended
+    )
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -196,15 +250,44 @@ def verify(
 def _read(document: Document) -> tuple[bytes, str]:
     if isinstance(document, bytes):
         return document, "<bytes>"
+    from iopdocs._files import MAX_DOCUMENT_FILE, FileLimitError, read_limited
+
     path = Path(document)
     try:
-        return path.read_bytes(), str(path)
+        return read_limited(path, MAX_DOCUMENT_FILE), str(path)
     except FileNotFoundError as exc:
         raise ProvenanceError(f"{path}: no such file") from exc
     except IsADirectoryError as exc:
         raise ProvenanceError(f"{path}: is a directory, not a document") from exc
+    except FileLimitError as exc:
+        raise ProvenanceError(f"{path}: {exc}") from exc
     except OSError as exc:
         raise ProvenanceError(f"{path}: {exc.strerror or exc}") from exc
+
+
+@contextlib.contextmanager
+def _docx_failures(origin: str) -> Iterator[None]:
+    """Map what zipfile, zlib and lxml raise on a damaged .docx to ``ProvenanceError``; our own
+    errors and pydantic's ``ValidationError`` pass through."""
+    import zipfile
+    import zlib
+
+    try:
+        yield
+    except (ProvenanceError, ValidationError):
+        raise
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        KeyError,
+        ValueError,
+        NotImplementedError,
+        RecursionError,
+        SyntaxError,  # lxml's XMLSyntaxError
+        UnicodeError,
+    ) as exc:
+        raise ProvenanceError(f"{origin}: a damaged Word document: {exc}") from exc
 
 
 def _no_data(origin: str) -> NoProvenanceError:
@@ -223,40 +306,74 @@ def _docx_provenance(data: bytes, origin: str) -> Provenance:
     return _provenance("docx", found.data, found.properties, origin)
 
 
+def _pdf_failures() -> tuple[type[BaseException], ...]:
+    """What pypdf raises on a damaged or hostile PDF, besides its own errors: a foreign
+    library's failures, all mapped to ``ProvenanceError`` here (deep nesting ends in a
+    ``RecursionError``, a broken stream in ``zlib.error`` or ``ValueError``)."""
+    import zlib
+
+    from pypdf.errors import PyPdfError
+
+    return (
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        AssertionError,
+        RecursionError,
+        ArithmeticError,
+        zlib.error,
+    )
+
+
 def _pdf_reader(data: bytes, origin: str) -> PdfReader:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     try:
         return PdfReader(BytesIO(data))
-    except (PdfReadError, ValueError, KeyError) as exc:
+    except _pdf_failures() as exc:
         raise ProvenanceError(f"{origin}: not a readable PDF: {exc}") from exc
 
 
 def _pdf_provenance(data: bytes, origin: str) -> Provenance:
-    """The attached agreement (and report) JSON, and ``/iopdocs.*`` document-information entries
+    """The attached agreement (and report) JSON, the record iopdocs attaches beside it (the
+    template, data hashes and page counts), and ``/iopdocs.*`` document-information entries
     when the PDF has them (named as the DOCX's custom properties)."""
-    from pypdf.errors import PdfReadError
-
     reader = _pdf_reader(data, origin)
     try:
         attachments = reader.attachments
         blobs = attachments.get(AGREEMENT_ATTACHMENT)
         report_blobs = attachments.get(REPORT_ATTACHMENT)
+        record_blobs = attachments.get(RECORD_ATTACHMENT)
         info: Mapping[str, object] = reader.metadata or {}
         props = {
             str(key)[len("/iopdocs.") :]: str(value)
             for key, value in info.items()
             if str(key).startswith("/iopdocs.")
         }
-    except (PdfReadError, ValueError, KeyError) as exc:
+    except _pdf_failures() as exc:
         raise ProvenanceError(f"{origin}: not a readable PDF: {exc}") from exc
     if not blobs:
         raise _no_data(origin)
+    if record_blobs:
+        props.update(_pdf_record(record_blobs[0], origin))
     found = {"agreement": blobs[0]}
     if report_blobs:
         found["report"] = report_blobs[0]
     return _provenance("pdf", found, props, origin)
+
+
+def _pdf_record(blob: bytes, origin: str) -> dict[str, str]:
+    """The properties of a PDF's ``RECORD_ATTACHMENT``: a flat JSON object of strings."""
+    try:
+        data = json.loads(_text(blob, origin))
+    except (ValueError, RecursionError) as exc:
+        raise ProvenanceError(f"{origin}: the record it carries is unreadable: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ProvenanceError(f"{origin}: the record it carries is not a JSON object")
+    return {str(k): str(v) for k, v in data.items() if isinstance(v, str | int)}
 
 
 def _provenance(
@@ -273,9 +390,9 @@ def _provenance(
     report_blob = blobs.get("report")
     review_blob = blobs.get("review")
     clauses = _clauses(blobs.get("clauses"), origin)
-    agreement = parse_agreement(blob.decode("utf-8"), format="json", source=origin)
+    agreement = parse_agreement(_text(blob, origin), format="json", source=origin)
     report = (
-        parse_report(report_blob.decode("utf-8"), format="json", source=origin)
+        parse_report(_text(report_blob, origin), format="json", source=origin)
         if report_blob is not None
         else None
     )
@@ -305,7 +422,28 @@ def _provenance(
         review=_review_record(review_blob, origin) if review_blob is not None else None,
         clauses=clauses,
         clauses_sha256=props.get("clausesSha256"),
+        pages=_count(props.get("pages")),
+        total_pages=_count(props.get("totalPages")),
     )
+
+
+def _count(value: str | None) -> int | None:
+    return int(value) if value is not None and value.isdigit() and len(value) < 7 else None
+
+
+def _text(blob: bytes, origin: str) -> str:
+    """Embedded data as text: bounded (``MAX_DATA_FILE``) and UTF-8, or a ``ProvenanceError``."""
+    from iopdocs._files import MAX_DATA_FILE
+
+    if len(blob) > MAX_DATA_FILE:
+        raise ProvenanceError(
+            f"{origin}: the data it carries is larger than the limit of "
+            f"{MAX_DATA_FILE // (1024 * 1024)} MiB"
+        )
+    try:
+        return blob.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ProvenanceError(f"{origin}: the data it carries is not UTF-8 text") from exc
 
 
 def _clauses(blob: bytes | None, origin: str) -> bytes | None:
@@ -462,18 +600,28 @@ _BREAK_AFTER = ("-", "/", "\u2010", "\u2013", "\u2014")
 _CONTEXT_WORDS = 6
 
 
-def _pdf_changes(expected_docx: bytes, pdf: bytes) -> list[Change]:
-    """Word-level differences between the contract's text and the PDF's.
+def _pdf_changes(
+    expected_docx: bytes,
+    pdf: bytes,
+    *,
+    pages: int | None = None,
+    total_pages: int | None = None,
+    appendices: bool = False,
+) -> tuple[list[Change], list[int]]:
+    """Word-level differences between the contract's text and the PDF's, and the numbers of
+    the pages after those iopdocs wrote.
 
     Page furniture is removed from the PDF first: lines that are the page header or the
     "Sida X av Y" footer, and the draft watermark. Heading numbers and bullets the PDF shows,
-    and table header rows it repeats on each page, are not counted as added text. Words the PDF
-    has after the contract ends, from the page after its last word on, are appendices and not
-    compared. A word the PDF breaks over two lines (an e-mail address in a narrow table column)
-    is the same word.
-    """
-    from pypdf.errors import PdfReadError
+    and table header rows it repeats on each page, are not counted as added text. A word the
+    PDF breaks over two lines (an e-mail address in a narrow table column) is the same word.
 
+    Which pages are the document's own: when the PDF records its page counts (``pages`` of the
+    contract, ``total_pages`` with the appendices iopdocs joined), the text of the first
+    ``pages`` is compared, the appendices are not, and every page after ``total_pages`` is
+    appended. A PDF without the record: the words after the contract ends, from the page after
+    its last word on, are its appendices when the agreement lists some, else appended pages.
+    """
     from iopdocs.word.customxml import docx_paragraphs, docx_repeated_rows
 
     paragraphs = docx_paragraphs(expected_docx)
@@ -485,16 +633,23 @@ def _pdf_changes(expected_docx: bytes, pdf: bytes) -> list[Change]:
     reader = _pdf_reader(pdf, "<pdf>")
     page_words: list[tuple[str, int]] = []
     try:
-        for number, page in enumerate(reader.pages, start=1):
+        count = len(reader.pages)
+        own = min(pages, count) if pages is not None else count
+        for number, page in enumerate(reader.pages[:own], start=1):
             for line in (page.extract_text() or "").splitlines():
                 text = _compact(line)
                 if text in furniture or _FOOTER.match(text):
                     continue
                 page_words += [(w, number) for w in text.split() if w != _WATERMARK]
-    except (PdfReadError, ValueError, KeyError) as exc:
+    except _pdf_failures() as exc:
         raise ProvenanceError(f"the PDF's text cannot be read: {exc}") from exc
-    words, pages = _joined_with_pages(page_words)
-    opcodes = difflib.SequenceMatcher(None, expected, words, autojunk=False).get_opcodes()
+    if pages is not None and (total_pages is None or not appendices):
+        # An agreement without appendices has no pages after its own: a record claiming more
+        # (edited to hide appended pages) is not believed.
+        total_pages = pages
+    appended = list(range(total_pages + 1, count + 1)) if total_pages is not None else []
+    words, word_pages = _joined_with_pages(page_words)
+    opcodes = _opcodes(expected, words)
     changes: list[Change] = []
     for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
         if tag == "equal":
@@ -510,9 +665,17 @@ def _pdf_changes(expected_docx: bytes, pdf: bytes) -> list[Change]:
             added = [w for w in words[j1:j2] if not _LABEL.match(w)]
             if not added or " ".join(added) in repeated:
                 continue
-            if index == len(opcodes) - 1 and j1 > 0 and pages[j1] > pages[j1 - 1]:
-                break  # the appendices after the contract
-        at = pages[min(j1, len(pages) - 1)] if pages else 1
+            if (
+                pages is None
+                and index == len(opcodes) - 1
+                and j1 > 0
+                and word_pages[j1] > word_pages[j1 - 1]
+            ):
+                # The pages after the contract's last word: its appendices, or appended.
+                if not appendices:
+                    appended = list(range(word_pages[j1], count + 1))
+                break
+        at = word_pages[min(j1, len(word_pages) - 1)] if word_pages else 1
         changes.append(
             Change(
                 where=f"page {at}",
@@ -520,7 +683,99 @@ def _pdf_changes(expected_docx: bytes, pdf: bytes) -> list[Change]:
                 actual=_in_context(words, j1, j2),
             )
         )
-    return changes
+    return changes, appended
+
+
+_Opcode = tuple[str, int, int, int, int]
+_SMALL = 4_000_000  # a span compared by difflib directly: len(a) * len(b) at most
+
+
+def _opcodes(a: Sequence[str], b: Sequence[str]) -> list[_Opcode]:
+    """``difflib.SequenceMatcher(None, a, b).get_opcodes()`` in near-linear time on long texts.
+
+    The common start and end are matched first (an unchanged contract is one comparison), then
+    words that occur exactly once on each side and in the same order anchor the rest (the
+    patience diff's idea), so difflib, quadratic on long texts, only sees the short stretches
+    between anchors. Adjacent operations of one kind are merged.
+    """
+    result: list[_Opcode] = []
+    _diff_span(a, b, 0, len(a), 0, len(b), result)
+    merged: list[_Opcode] = []
+    for op in result:
+        if op[1] == op[2] and op[3] == op[4]:
+            continue
+        if merged and merged[-1][0] == op[0] == "equal":
+            last = merged[-1]
+            merged[-1] = ("equal", last[1], op[2], last[3], op[4])
+        else:
+            merged.append(op)
+    return merged
+
+
+def _diff_span(
+    a: Sequence[str], b: Sequence[str], a1: int, a2: int, b1: int, b2: int, out: list[_Opcode]
+) -> None:
+    start_a, start_b = a1, b1
+    while a1 < a2 and b1 < b2 and a[a1] == b[b1]:
+        a1, b1 = a1 + 1, b1 + 1
+    if a1 > start_a:
+        out.append(("equal", start_a, a1, start_b, b1))
+    end_a, end_b = a2, b2
+    while a2 > a1 and b2 > b1 and a[a2 - 1] == b[b2 - 1]:
+        a2, b2 = a2 - 1, b2 - 1
+    tail = ("equal", a2, end_a, b2, end_b)
+    if (a2 - a1) * (b2 - b1) <= _SMALL or a1 == a2 or b1 == b2:
+        matcher = difflib.SequenceMatcher(None, a[a1:a2], b[b1:b2], autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            out.append((tag, a1 + i1, a1 + i2, b1 + j1, b1 + j2))
+    else:
+        anchors = _anchors(a, b, a1, a2, b1, b2)
+        if not anchors:  # nothing to anchor on: let difflib's heuristics bound the work
+            matcher = difflib.SequenceMatcher(None, a[a1:a2], b[b1:b2])
+            for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+                out.append((tag, a1 + i1, a1 + i2, b1 + j1, b1 + j2))
+        else:
+            i, j = a1, b1
+            for x, y in anchors:
+                _diff_span(a, b, i, x, j, y, out)
+                out.append(("equal", x, x + 1, y, y + 1))
+                i, j = x + 1, y + 1
+            _diff_span(a, b, i, a2, j, b2, out)
+    if end_a > a2 or end_b > b2:
+        out.append(tail)
+
+
+def _anchors(
+    a: Sequence[str], b: Sequence[str], a1: int, a2: int, b1: int, b2: int
+) -> list[tuple[int, int]]:
+    """Pairs of positions of the words unique on both sides of the span, in increasing order
+    on both sides (the longest such chain, found by patience sorting)."""
+    from bisect import bisect_left
+    from collections import Counter
+
+    count_a = Counter(a[a1:a2])
+    count_b = Counter(b[b1:b2])
+    where_b = {b[j]: j for j in range(b1, b2) if count_b[b[j]] == 1}
+    pairs = [(i, where_b[a[i]]) for i in range(a1, a2) if count_a[a[i]] == 1 and a[i] in where_b]
+    # The longest increasing run of the b positions, kept with back-links.
+    tops: list[int] = []
+    top_index: list[int] = []
+    back: list[int] = []
+    for index, (_, j) in enumerate(pairs):
+        k = bisect_left(tops, j)
+        if k == len(tops):
+            tops.append(j)
+            top_index.append(index)
+        else:
+            tops[k] = j
+            top_index[k] = index
+        back.append(top_index[k - 1] if k > 0 else -1)
+    chain: list[tuple[int, int]] = []
+    index = top_index[-1] if top_index else -1
+    while index >= 0:
+        chain.append(pairs[index])
+        index = back[index]
+    return chain[::-1]
 
 
 def _joined(words: list[str]) -> list[str]:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AGREEMENT_ATTACHMENT",
     "DOCUMENT_KINDS",
+    "RECORD_ATTACHMENT",
     "REPORT_ATTACHMENT",
     "Document",
     "DocumentKind",
@@ -37,6 +38,9 @@ __all__ = [
 
 AGREEMENT_ATTACHMENT = "iopdocs-agreement.json"
 """The file name under which a PDF embeds the agreement it was rendered from."""
+RECORD_ATTACHMENT = "iopdocs-record.json"
+"""The file name under which a PDF embeds its record: the properties a .docx carries (version,
+template name and SHA-256, data SHA-256, …) and its page counts, as one JSON object."""
 REPORT_ATTACHMENT = "iopdocs-report.json"
 """The file name under which a PDF of a filled-in annual report embeds the report data."""
 

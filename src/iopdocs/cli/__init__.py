@@ -16,16 +16,19 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import TextIO
 
 from pydantic import ValidationError
 
 from iopdocs.cli import authoring, check, data, diff, provenance, render, report
-from iopdocs.cli.common import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, UsageError
+from iopdocs.cli.common import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, UsageError, printable
 from iopdocs.cli.data import format_schedule
 from iopdocs.cli.diff import format_changes
 from iopdocs.errors import IopdocsError, TemplateSyntaxError
 from iopdocs.loading import validation_messages
 from iopdocs.version import __version__
+
+EXIT_INTERNAL = 1  # an error iopdocs did not expect: a bug to report
 
 # Each command imports what it needs inside its function, so ``iopdocs validate`` pays for
 # pydantic and the model, and never for Word, Jinja, babel, lxml, pypdf, the checks or the
@@ -47,6 +50,9 @@ def parser() -> argparse.ArgumentParser:
         description="Draft Swedish IOP contracts (idéburet offentligt partnerskap) from YAML/JSON.",
     )
     result.add_argument("--version", action="version", version=f"iopdocs {__version__}")
+    result.add_argument(
+        "--debug", action="store_true", help="show the full traceback of an internal error"
+    )
     sub = result.add_subparsers(dest="command", required=True, metavar="COMMAND")
     render.add_parsers(sub)
     data.add_parsers(sub)
@@ -68,17 +74,47 @@ def main(argv: Sequence[str] | None = None) -> int:
         source = getattr(args, "data", None) if exc.title == "AnnualReport" else None
         source = source or getattr(args, "agreement", None) or getattr(args, "document", None)
         for line in format_validation_error(exc, source):
-            print(f"error: {line}", file=err)
+            print(f"error: {printable(line)}", file=err)
         return EXIT_BAD_INPUT
     except TemplateSyntaxError as exc:
-        print(f"error: {exc}", file=err)
+        print(f"error: {printable(str(exc))}", file=err)
         for line in exc.context:
-            print(f"  | {line}", file=err)
+            print(f"  | {printable(line)}", file=err)
         return EXIT_BAD_INPUT
     except (IopdocsError, UsageError) as exc:
-        print(f"error: {exc}", file=err)
+        print(f"error: {printable(str(exc))}", file=err)
         return EXIT_BAD_INPUT
+    except (KeyboardInterrupt, BrokenPipeError):
+        raise
+    except OSError as exc:  # a file the command writes or reads: full disk, no permission, …
+        return _os_error(exc, err)
+    except Exception as exc:
+        return _internal_error(exc, err, debug=args.debug)
     return status
+
+
+def _os_error(exc: OSError, err: TextIO) -> int:
+    where = exc.filename if exc.filename is not None else None
+    text = f"{where}: {exc.strerror or exc}" if where is not None else str(exc.strerror or exc)
+    print(f"error: {printable(text)}", file=err)
+    return EXIT_BAD_INPUT
+
+
+def _internal_error(exc: Exception, err: TextIO, *, debug: bool) -> int:
+    """One line for an error iopdocs did not expect, the traceback with ``--debug``."""
+    if debug:
+        import traceback
+
+        traceback.print_exception(exc, file=err)
+    what = printable(f"{type(exc).__name__}: {exc}")[:300]
+    print(f"internal error: {what}", file=err)
+    if not debug:
+        print(
+            "  this is a bug in iopdocs; run the command again with --debug and report the "
+            "traceback at the project's issue tracker",
+            file=err,
+        )
+    return EXIT_INTERNAL
 
 
 def run() -> None:

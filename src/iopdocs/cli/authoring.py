@@ -90,7 +90,7 @@ def _clauses(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_OK
     library = load_library(args.clauses)
     if args.clauses_command == "catalogue":
-        target = output_path(args.output)
+        target = output_path(args.output, args)
         write_atomic(target, clause_catalogue(library))
         print(f"wrote {target}", file=out)
         return EXIT_OK

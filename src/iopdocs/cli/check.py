@@ -43,7 +43,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if args.template and not args.docx:
         raise UsageError("--template is for the review appendix; give --docx FILE as well")
-    target = output_path(args.docx) if args.docx else None
+    target = output_path(args.docx, args) if args.docx else None
     agreement = load_agreement(args.agreement)
     rate = args.eur_rate or DEFAULT_EUR_RATE
     findings = review(agreement, eur_rate=rate, sgei=args.sgei)

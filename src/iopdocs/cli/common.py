@@ -22,9 +22,11 @@ __all__ = [
     "EXIT_PROBLEMS",
     "EXIT_SOME_FAILED",
     "UsageError",
+    "command_inputs",
     "is_pdf_output",
     "output_path",
     "pdf_arguments",
+    "printable",
     "printing_warnings",
     "writable",
     "write_atomic",
@@ -57,14 +59,78 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
     return write(path, data)
 
 
-def output_path(path: str) -> Path:
-    """The file an ``-o`` names, refused when it is a folder or its folder does not exist."""
+# The arguments through which a command reads files: an output may be none of them.
+_INPUT_ARGUMENTS = ("agreement", "more", "old", "new", "document", "template", "clauses", "data")
+_INPUT_LISTS = ("appendix",)
+
+
+def command_inputs(args: argparse.Namespace | None) -> list[str]:
+    """Every file the command of ``args`` reads: agreements, documents, templates, clause
+    libraries, appendices, report data."""
+    if args is None:
+        return []
+    found: list[str] = []
+    for name in (*_INPUT_ARGUMENTS, *_INPUT_LISTS):
+        value = getattr(args, name, None)
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, list):
+            found += [v for v in value if isinstance(v, str)]
+    return found
+
+
+def refuse_inputs(target: str | os.PathLike[str], args: argparse.Namespace | None) -> None:
+    """Refuse an output that is one of the command's inputs (also through a symlink or a hard
+    link): writing it would destroy the input."""
+    from iopdocs._files import input_clash
+
+    clash = input_clash(target, command_inputs(args))
+    if clash is not None:
+        raise UsageError(
+            f"{printable(os.fspath(target))}: is the input {printable(clash)}; writing it would "
+            "destroy it, choose another output file"
+        )
+
+
+def output_path(path: str, args: argparse.Namespace | None = None) -> Path:
+    """The file an ``-o`` names, refused when it is a folder, its folder does not exist, or it
+    is one of the inputs of the command of ``args``."""
     target = Path(path)
     if target.is_dir():
-        raise UsageError(f"{path}: is a directory; give a file name")
+        raise UsageError(f"{printable(path)}: is a directory; give a file name")
     if not target.parent.is_dir():
-        raise UsageError(f"{path}: the folder {str(target.parent)!r} does not exist")
+        raise UsageError(
+            f"{printable(path)}: the folder {printable(str(target.parent))!r} does not exist"
+        )
+    refuse_inputs(target, args)
+    from iopdocs._files import is_special_file
+
+    if is_special_file(target):
+        raise UsageError(f"{printable(path)}: is a device, pipe or socket, not a file to write")
     return target
+
+
+# C0 and C1 control characters (escape sequences start with ESC or CSI), DEL, and the Unicode
+# marks that reorder or hide text on a terminal; tab is kept, newline is not (one line each).
+_CONTROL = frozenset(
+    [
+        *range(0x00, 0x09),
+        *range(0x0A, 0x20),
+        *range(0x7F, 0xA0),
+        0x200E,
+        0x200F,
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+    ]
+)
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal: control characters (ANSI escape sequences, carriage
+    returns, bidirectional overrides) shown as ``\\x1b``-style escapes, never sent raw."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch == "\t" or ord(ch) not in _CONTROL else ascii(ch)[1:-1] for ch in text)
 
 
 def pdf_arguments(parser: argparse.ArgumentParser) -> None:

@@ -43,7 +43,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 def _new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from importlib import resources
 
-    target = output_path(args.output)
+    target = output_path(args.output, args)
     if target.exists() and not args.force:
         raise UsageError(f"{args.output}: already exists; use --force to overwrite it")
     starter = resources.files("iopdocs").joinpath("starter.yaml").read_bytes()
@@ -68,7 +68,7 @@ def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     text = json.dumps(agreement_schema(), ensure_ascii=False, indent=2) + "\n"
     if args.output:
-        write_atomic(output_path(args.output), text.encode("utf-8"))
+        write_atomic(output_path(args.output, args), text.encode("utf-8"))
         print(f"wrote {args.output}", file=out)
     else:
         out.write(text)

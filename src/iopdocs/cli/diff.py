@@ -39,7 +39,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 def _diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from iopdocs.reviewing.diff import diff
 
-    target = output_path(args.redline) if args.redline else None
+    target = output_path(args.redline, args) if args.redline else None
     args.agreement = args.old  # names the file in a validation error
     old = load_agreement(args.old)
     args.agreement = args.new

@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from iopdocs.cli.common import EXIT_CHANGED, EXIT_OK, output_path, write_atomic
+from iopdocs.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_CHANGED,
+    EXIT_OK,
+    output_path,
+    printable,
+    write_atomic,
+)
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -33,6 +40,12 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         help="the clause library a PDF was rendered with, when not the packaged one "
         "(a .docx carries its own)",
     )
+    verify.add_argument(
+        "--allow-appended",
+        action="store_true",
+        help="for a PDF: pages after those iopdocs wrote are expected (an e-signature "
+        "service's signing record); they are listed, not counted as a change",
+    )
     verify.set_defaults(handler=_verify)
 
 
@@ -40,10 +53,10 @@ def _extract(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from iopdocs.loading import dump_agreement
     from iopdocs.provenance import read_provenance
 
-    target = output_path(args.output) if args.output else None
+    target = output_path(args.output, args) if args.output else None
     record = read_provenance(args.document)
     if not record.data_intact:
-        print(f"warning: {args.document}: {_TAMPERED}", file=err)
+        print(f"warning: {printable(args.document)}: {_TAMPERED}", file=err)
     text = dump_agreement(record.agreement, format=args.format)
     if target is None:
         out.write(text)
@@ -62,18 +75,35 @@ _TAMPERED = (
 def _verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from iopdocs.provenance import verify
 
-    result = verify(args.document, template=args.template, clauses=args.clauses)
+    result = verify(
+        args.document,
+        template=args.template,
+        clauses=args.clauses,
+        allow_appended=args.allow_appended,
+    )
     record = result.provenance
+    document = printable(args.document)
+    if result.unverifiable:
+        print(
+            f"cannot verify: {document}: it shows a reader things iopdocs never writes, so its "
+            "text alone does not tell what a reader sees:",
+            file=out,
+        )
+        for what in result.unverifiable:
+            print(f"  {printable(what)}", file=out)
+        return EXIT_BAD_INPUT
     made = f"iopdocs {record.library_version}" if record.library_version else "iopdocs"
     if record.template:
         made += f" with {record.template}"
     if record.template_sha256:
         made += f" (template SHA-256 {record.template_sha256})"
+    made = printable(made)
     if result.unchanged:
-        print(f"unchanged: {args.document}: its text is as rendered from its data", file=out)
+        print(f"unchanged: {document}: its text is as rendered from its data", file=out)
         print(f"  rendered by {made}", file=out)
+        _print_appended(result.appended_pages, out)
         return EXIT_OK
-    print(f"changed: {args.document}: rendered by {made}", file=out)
+    print(f"changed: {document}: rendered by {made}", file=out)
     if not record.data_intact:
         print(f"  {_TAMPERED}", file=out)
     if result.changes:
@@ -86,9 +116,10 @@ def _verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             now, should = change.actual or "(nothing)", change.expected or "(nothing)"
         else:
             now, should = _marked(change.actual, change.expected)
-        print(f"  {change.where}", file=out)
-        print(f"    now:       {now}", file=out)
-        print(f"    should be: {should}", file=out)
+        print(f"  {printable(change.where)}", file=out)
+        print(f"    now:       {printable(now)}", file=out)
+        print(f"    should be: {printable(should)}", file=out)
+    _print_appended(result.appended_pages, out)
     if result.version_differs:
         print(
             f"  note: rendered by iopdocs {record.library_version}, verified with iopdocs "
@@ -96,6 +127,12 @@ def _verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             file=out,
         )
     return EXIT_CHANGED
+
+
+def _print_appended(pages: list[int], out: TextIO) -> None:
+    if pages:
+        listed = ", ".join(str(n) for n in pages[:20]) + (", …" if len(pages) > 20 else "")
+        print(f"  pages after those iopdocs wrote: {listed}", file=out)
 
 
 def _marked(actual: str | None, expected: str | None) -> tuple[str, str]:

@@ -16,7 +16,9 @@ from iopdocs.cli.common import (
     is_pdf_output,
     output_path,
     pdf_arguments,
+    printable,
     printing_warnings,
+    refuse_inputs,
     writable,
     write_pdf,
 )
@@ -64,6 +66,13 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from iopdocs.documents import render_contract
 
+    named_file = Path(args.output).suffix.lower() in (".docx", ".pdf")
+    if named_file and not args.more and Path(args.output).is_dir():
+        # ``-o out.pdf`` that happens to be a folder must not quietly fill it with .docx files.
+        raise UsageError(
+            f"{printable(args.output)}: is a folder, not a file; to render into it, write it "
+            f"with a trailing slash ({printable(args.output)}/)"
+        )
     if args.more or args.output.endswith(("/", os.sep)) or Path(args.output).is_dir():
         return _render_many(args, out, sys.stderr)
     if args.jobs is not None:
@@ -74,7 +83,7 @@ def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"--format {args.format} does not match {args.output}; give a folder to -o, "
             f"or a file ending in .{args.format}"
         )
-    target = output_path(args.output)
+    target = output_path(args.output, args)
     if is_pdf_output(target):
         return _render_pdf(args, target, out)
     if args.appendix:
@@ -134,6 +143,7 @@ def _render_many(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.flush()
 
     sources = [args.agreement, *args.more]
+    _refuse_many_outputs(args, folder, sources)
     try:
         result = render_many(
             sources,
@@ -157,3 +167,18 @@ def _render_many(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.flush()
     print(result.summary(), file=out)
     return EXIT_OK if result.ok else EXIT_SOME_FAILED
+
+
+def _refuse_many_outputs(args: argparse.Namespace, folder: Path, sources: list[str]) -> None:
+    """Before a batch starts: no source may give a hidden output (``.yaml`` would write
+    ``.yaml.docx``), and no output may be one of the inputs (a template in the output folder
+    named as an agreement's contract)."""
+    format = args.format or "docx"
+    for source in sources:
+        stem = Path(source).stem
+        if stem.startswith("."):
+            raise UsageError(
+                f"{printable(source)}: its name would give a hidden output file "
+                f"({printable(stem)}.{format}); rename the agreement file"
+            )
+        refuse_inputs(folder / f"{stem}.{format}", args)

@@ -38,7 +38,7 @@ def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from iopdocs.documents import render_annual_report
     from iopdocs.loading import load_report
 
-    target = output_path(args.output)
+    target = output_path(args.output, args)
     agreement = load_agreement(args.agreement)
     report = load_report(args.data) if args.data else None
     if is_pdf_output(target):

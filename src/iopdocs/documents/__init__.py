@@ -10,11 +10,13 @@ package (and ``iopdocs``) stays cheap for callers that only validate.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, ParamSpec, TypeVar, overload
 
-from iopdocs._files import write_atomic
+from iopdocs._files import input_clash, is_special_file, write_atomic
 from iopdocs.documents.templates import (
     CONTRACT_TEMPLATE,
     REPORT_TEMPLATE,
@@ -46,6 +48,24 @@ __all__ = [
 ]
 
 
+_Params = ParamSpec("_Params")
+_Result = TypeVar("_Result")
+
+
+def _bounded(function: Callable[_Params, _Result]) -> Callable[_Params, _Result]:
+    """One sandbox budget for a whole document (its template parts and its clauses together):
+    ``iopdocs.word.environment.MAX_SECONDS`` of rendering, not that much per part."""
+
+    @functools.wraps(function)
+    def bounded(*args: _Params.args, **kwargs: _Params.kwargs) -> _Result:
+        from iopdocs.word.environment import render_budget
+
+        with render_budget():
+            return function(*args, **kwargs)
+
+    return bounded
+
+
 @overload
 def render_contract(
     agreement: Agreement,
@@ -64,6 +84,7 @@ def render_contract(
     locale: str = "sv_SE",
     clauses: str | os.PathLike[str] | bytes | ClauseLibrary | None = None,
 ) -> Path: ...
+@_bounded
 def render_contract(
     agreement: Agreement,
     path: str | os.PathLike[str] | None = None,
@@ -109,7 +130,7 @@ def render_contract(
     data = parts.to_bytes()
     if path is None:
         return data
-    return write_atomic(path, data)
+    return _write(path, data, template, clauses)
 
 
 def template_environment(
@@ -175,6 +196,7 @@ def render_annual_report(
     template: str | os.PathLike[str] | bytes | None = None,
     locale: str = "sv_SE",
 ) -> Path: ...
+@_bounded
 def render_annual_report(
     agreement: Agreement,
     year: int,
@@ -248,7 +270,7 @@ def render_annual_report(
     data = parts.to_bytes()
     if path is None:
         return data
-    return write_atomic(path, data)
+    return _write(path, data, template)
 
 
 @overload
@@ -273,6 +295,7 @@ def render_review(
     template: str | os.PathLike[str] | bytes | None = None,
     locale: str = "sv_SE",
 ) -> Path: ...
+@_bounded
 def render_review(
     agreement: Agreement,
     path: str | os.PathLike[str] | None = None,
@@ -328,7 +351,7 @@ def render_review(
     data = parts.to_bytes()
     if path is None:
         return data
-    return write_atomic(path, data)
+    return _write(path, data, template)
 
 
 @overload
@@ -384,7 +407,7 @@ def render_redline(
     data = normalize_zip(data, new.document_date)
     if path is None:
         return data
-    return write_atomic(path, data)
+    return _write(path, data, template)
 
 
 def _add_provenance(
@@ -424,3 +447,16 @@ def _add_provenance(
         clauses=clauses,
     )
     embed_provenance_parts(parts, blobs, properties)
+
+
+def _write(path: str | os.PathLike[str], data: bytes, *inputs: object) -> Path:
+    """Write ``data`` atomically to ``path``, refused with an ``OutputError`` when ``path`` is
+    one of ``inputs`` (a template or clause library given as a path): writing would destroy it."""
+    from iopdocs.errors import OutputError
+
+    clash = input_clash(path, inputs)
+    if clash is not None:
+        raise OutputError(f"{os.fspath(path)}: is the input {clash}; choose another output file")
+    if is_special_file(path):
+        raise OutputError(f"{os.fspath(path)}: is a device, pipe or socket, not a file to write")
+    return write_atomic(path, data)

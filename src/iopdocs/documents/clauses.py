@@ -139,9 +139,13 @@ def load_library(source: str | os.PathLike[str] | bytes | ClauseLibrary | None) 
         return source
     if isinstance(source, bytes):
         return parse_library(source, name="<bytes>")
+    from iopdocs._files import MAX_DATA_FILE, FileLimitError, read_limited
+
     path = Path(source)
     try:
-        data = path.read_bytes()
+        data = read_limited(path, MAX_DATA_FILE)
+    except FileLimitError as exc:
+        raise ClauseError(f"cannot read the clause library {path}: it {exc}") from None
     except OSError as exc:
         raise ClauseError(f"cannot read the clause library {path}: {exc.strerror}") from None
     return parse_library(data, name=str(path))
@@ -153,10 +157,16 @@ def parse_library(data: bytes, *, name: str = "<bytes>", check: bool = True) -> 
     of each clause's text and condition (only for a library already checked)."""
     import yaml
 
+    from iopdocs.errors import AgreementFileError
+    from iopdocs.loading import bounded_yaml
+
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's: ten times faster
     try:
-        raw = yaml.load(data.decode("utf-8"), Loader=loader)
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        # Bounded like an agreement: nesting, alias expansion, numbers (a library is input).
+        raw = bounded_yaml(data.decode("utf-8"), source=name, loader=loader)
+    except UnicodeDecodeError as exc:
+        raise ClauseError(f"{name} is not a readable clause library: {exc}") from None
+    except AgreementFileError as exc:
         raise ClauseError(f"{name} is not a readable clause library: {exc}") from None
     entries = raw.get("clauses") if isinstance(raw, dict) else None
     if not isinstance(entries, list):

@@ -59,13 +59,24 @@ def load_template(template: str | os.PathLike[str] | bytes | None, default: str)
     elif isinstance(template, bytes):
         data, origin = template, "<bytes>"
     else:
+        from iopdocs._files import MAX_DOCUMENT_FILE, FileLimitError, read_limited
+
         try:
-            data = Path(template).read_bytes()
+            data = read_limited(template, MAX_DOCUMENT_FILE)
+        except FileLimitError as exc:
+            raise TemplateError(f"template {os.fspath(template)!r} {exc}") from exc
         except OSError as exc:
             raise TemplateError(f"cannot read template {os.fspath(template)!r}: {exc}") from exc
         origin = os.fspath(template)
     if not zipfile.is_zipfile(BytesIO(data)):
         raise TemplateError(f"template {origin!r} is not a Word document (.docx)")
+    if template is not None:  # a template from outside: bounded before any part is parsed
+        from iopdocs.word.package import check_package
+
+        try:
+            check_package(data, f"template {origin!r}")
+        except zipfile.BadZipFile as exc:
+            raise TemplateError(f"template {origin!r} is not a usable .docx: {exc}") from exc
     return data
 
 

@@ -13,6 +13,7 @@ import os
 import tempfile
 import warnings
 from collections.abc import Sequence
+from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
@@ -124,7 +125,11 @@ def render_pdf(
         contract, list(zip(files, bookmarks, strict=True)), embed_data, timeout, converter
     )
     data = _assemble(
-        parts, agreement, draft=agreement.metadata.status is Status.DRAFT, embed=embed_data
+        parts,
+        agreement,
+        draft=agreement.metadata.status is Status.DRAFT,
+        embed=embed_data,
+        document=contract,
     )
     if path is None:
         return data
@@ -184,22 +189,24 @@ def render_annual_report_pdf(
         agreement, year, party=party, report=report, template=template, locale=locale
     )
     parts = _convert_parts(document, [], embed_data, timeout, converter)
-    data = _assemble(parts, agreement, draft=False, embed=embed_data)
+    data = _assemble(parts, agreement, draft=False, embed=embed_data, document=document)
     if path is None:
         return data
     return write_atomic(path, data)
 
 
-def attach_agreement(pdf: bytes, agreement: Agreement) -> bytes:
+def attach_agreement(pdf: bytes, agreement: Agreement, *, document: bytes | None = None) -> bytes:
     """``pdf`` (a contract converted to PDF/A-3 by ``convert_many(..., pdfa=3)``) with
     ``agreement`` attached as its source data, as ``render_pdf`` attaches it.
 
     For batch rendering: render the .docx files, convert them in one LibreOffice run, then
-    finish each PDF with this.
+    finish each PDF with this. ``document`` is the .docx the PDF was converted from: given, the
+    PDF also carries its record (template, hashes, page count) as ``render_pdf``'s do, so
+    ``verify`` can tell a different template and pages appended later.
     """
     from iopdocs.pdf.package import Part
 
-    return _assemble([Part(pdf)], agreement, draft=False, embed=True)
+    return _assemble([Part(pdf)], agreement, draft=False, embed=True, document=document)
 
 
 def _check_appendices(files: list[Path], titles: list[str]) -> None:
@@ -210,9 +217,16 @@ def _check_appendices(files: list[Path], titles: list[str]) -> None:
             f"{_count(len(files), 'file was', 'files were')} given; list each appendix under "
             "'appendices' in the agreement and give one file per entry, in the same order"
         )
+    from iopdocs._files import MAX_DOCUMENT_FILE
+
     for file, title in zip(files, titles, strict=True):
         if not file.is_file():
             raise AppendixError(f"{file}: the appendix '{title}' does not exist")
+        if file.stat().st_size > MAX_DOCUMENT_FILE:
+            raise AppendixError(
+                f"{file}: the appendix '{title}' is larger than the limit of "
+                f"{MAX_DOCUMENT_FILE // (1024 * 1024)} MiB"
+            )
         if _is_encrypted_pdf(file):
             raise AppendixError(
                 f"{file}: the appendix '{title}' is an encrypted PDF; PDF/A forbids encryption, "
@@ -220,6 +234,21 @@ def _check_appendices(files: list[Path], titles: list[str]) -> None:
             )
         if not (_is_pdf(file) or is_docx(file)):
             raise AppendixError(f"{file}: the appendix '{title}' is neither a PDF nor a .docx")
+        if is_docx(file):
+            _check_docx_appendix(file, title)
+
+
+def _check_docx_appendix(file: Path, title: str) -> None:
+    """A .docx appendix is bounded like any .docx from outside before LibreOffice opens it."""
+    import zipfile
+
+    from iopdocs.errors import LimitError
+    from iopdocs.word.package import check_package
+
+    try:
+        check_package(file.read_bytes(), f"{file}")
+    except (LimitError, zipfile.BadZipFile) as exc:
+        raise AppendixError(f"{file}: the appendix '{title}' cannot be used: {exc}") from exc
 
 
 def _count(number: int, one: str, many: str) -> str:
@@ -235,7 +264,7 @@ def _is_encrypted_pdf(path: Path) -> bool:
             if not handle.read(1024).lstrip().startswith(b"%PDF-"):
                 return False
         return PdfReader(path).is_encrypted
-    except (OSError, PyPdfError, ValueError):
+    except (OSError, PyPdfError, ValueError, KeyError, TypeError, RecursionError):
         return False
 
 
@@ -248,7 +277,7 @@ def _is_pdf(path: Path) -> bool:
             if not handle.read(1024).lstrip().startswith(b"%PDF-"):
                 return False
         return len(PdfReader(path).pages) > 0
-    except (OSError, PyPdfError, ValueError):
+    except (OSError, PyPdfError, ValueError, KeyError, TypeError, RecursionError):
         return False
 
 
@@ -299,13 +328,44 @@ def _convert_parts(
     return parts
 
 
-def _assemble(parts: list[Part], agreement: Agreement, *, draft: bool, embed: bool) -> bytes:
-    from iopdocs.pdf.package import assemble
-    from iopdocs.record import AGREEMENT_ATTACHMENT, agreement_json
+def _assemble(
+    parts: list[Part],
+    agreement: Agreement,
+    *,
+    draft: bool,
+    embed: bool,
+    document: bytes | None = None,
+) -> bytes:
+    from iopdocs.pdf.package import assemble, attach
+    from iopdocs.record import AGREEMENT_ATTACHMENT, RECORD_ATTACHMENT, agreement_json
 
     attachment = (
         (AGREEMENT_ATTACHMENT, agreement_json(agreement), _ATTACHMENT_DESCRIPTION)
         if embed
         else None
     )
-    return assemble(parts, draft=draft, attachment=attachment)
+    data = assemble(parts, draft=draft, attachment=attachment)
+    if not embed or document is None:
+        return data
+    return attach(data, RECORD_ATTACHMENT, _record(document, parts), _RECORD_DESCRIPTION)
+
+
+_RECORD_DESCRIPTION = "Hur dokumentet skapades: mall, kontrollsummor och sidantal (JSON)"
+
+
+def _record(document: bytes, parts: list[Part]) -> bytes:
+    """The record a PDF carries beside its data: the properties of the .docx it was converted
+    from (iopdocs version, template and its SHA-256, data SHA-256, locale, kind) and its page
+    counts, so ``verify`` can say the template differs and find pages appended afterwards."""
+    import json
+
+    from pypdf import PdfReader
+
+    from iopdocs.word.customxml import read_docx_provenance
+
+    found = read_docx_provenance(document)
+    record: dict[str, str | int] = dict(found.properties) if found is not None else {}
+    counts = [len(PdfReader(BytesIO(part.pdf)).pages) for part in parts]
+    record["pages"] = counts[0]
+    record["totalPages"] = sum(counts)
+    return (json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")

@@ -129,3 +129,5 @@ def _template_errors(template: bytes) -> Iterator[None]:
         raise TemplateError(f"the template could not be rendered: {exc}") from exc
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise TemplateError(f"the template is not a usable Word document: {exc}") from exc
+    except (SyntaxError, RecursionError) as exc:  # lxml's XMLSyntaxError is a SyntaxError
+        raise TemplateError(f"the template's XML cannot be read: {exc}") from exc

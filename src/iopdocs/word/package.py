@@ -7,6 +7,8 @@ compression level), so equal content gives equal bytes and a document's hash mea
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 import struct
 import zipfile
 import zlib
@@ -14,7 +16,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from io import BytesIO
 
-__all__ = ["COMPRESS_LEVEL", "Parts", "StoredMember", "normalize_zip", "store_member", "write_zip"]
+from iopdocs.errors import LimitError
+
+__all__ = [
+    "COMPRESS_LEVEL",
+    "MAX_MEMBERS",
+    "MAX_MEMBER_SIZE",
+    "MAX_PACKAGE_SIZE",
+    "MAX_RATIO",
+    "Parts",
+    "StoredMember",
+    "check_package",
+    "normalize_zip",
+    "store_member",
+    "write_zip",
+]
 
 COMPRESS_LEVEL = 6
 """The deflate level of every member: ``normalize_zip`` and ``write_zip`` give the same bytes."""
@@ -216,3 +232,96 @@ def normalize_zip(data: bytes, timestamp: dt.date) -> bytes:
             info.create_system = 3
             target.writestr(info, source.read(entry.filename), compresslevel=COMPRESS_LEVEL)
     return out.getvalue()
+
+
+MAX_MEMBERS = 4000
+"""The most files a .docx from outside may hold (a contract has about 20)."""
+MAX_MEMBER_SIZE = 48 * 1024 * 1024
+"""The largest size one file of a .docx may unpack to (a 200-page contract's text: some MiB)."""
+MAX_PACKAGE_SIZE = 160 * 1024 * 1024
+"""The largest size all files of a .docx together may unpack to."""
+MAX_RATIO = 200
+"""The most a file over 1 MiB may have been compressed (deflated XML: 5 to 30 times)."""
+_PROLOG_SCAN = 64 * 1024
+_ROOT_START = re.compile(rb"<[A-Za-z_]")
+_COMMENTS = re.compile(rb"<!--.*?-->|<\?.*?\?>", re.DOTALL)
+
+
+def check_package(data: bytes, origin: str) -> None:
+    """Refuse, with a ``LimitError`` naming the limit, a .docx from outside that would unpack
+    too large or is built to exhaust an XML parser, before any part of it is parsed.
+
+    Checked from the zip's directory: the number of files (``MAX_MEMBERS``), the size each
+    unpacks to (``MAX_MEMBER_SIZE``) and all together (``MAX_PACKAGE_SIZE``), and the ratio of
+    a large file's unpacked to packed size (``MAX_RATIO``). zipfile never unpacks a file beyond
+    the size its directory states, so these bounds hold for every later read. Each XML part's
+    prolog (the bytes before its first element) is read, streaming, to refuse a document type
+    declaration: DTDs and entities are how XML is made to expand (a billion laughs) or to reach
+    for other files; Word never writes them. A result is remembered for the same bytes, so
+    rendering with one template many times checks it once. ``zipfile.BadZipFile`` passes
+    through for the caller to name.
+    """
+    _check_package(data, origin)
+
+
+@functools.lru_cache(maxsize=16)
+def _check_package(data: bytes, origin: str) -> None:
+    try:
+        _check_members(data, origin)
+    except (zlib.error, EOFError, ValueError, NotImplementedError, OSError) as exc:
+        # A damaged member (bad deflate data, an unknown compression): not a usable zip.
+        raise zipfile.BadZipFile(str(exc)) from exc
+
+
+def _check_members(data: bytes, origin: str) -> None:
+    with zipfile.ZipFile(BytesIO(data)) as package:
+        infos = package.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise LimitError(
+                f"{origin}: holds {len(infos)} files; a .docx may hold at most {MAX_MEMBERS}"
+            )
+        total = 0
+        for info in infos:
+            total += info.file_size
+            if info.file_size > MAX_MEMBER_SIZE:
+                raise LimitError(
+                    f"{origin}: {info.filename} unpacks to {info.file_size} bytes, more than "
+                    f"the limit of {MAX_MEMBER_SIZE // (1024 * 1024)} MiB per file"
+                )
+            if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(
+                info.compress_size, 1
+            ):
+                raise LimitError(
+                    f"{origin}: {info.filename} is compressed more than {MAX_RATIO} times "
+                    "(a zip bomb?); refused"
+                )
+        if total > MAX_PACKAGE_SIZE:
+            raise LimitError(
+                f"{origin}: unpacks to {total} bytes, more than the limit of "
+                f"{MAX_PACKAGE_SIZE // (1024 * 1024)} MiB"
+            )
+        for info in infos:
+            if info.filename.endswith((".xml", ".rels")) and _has_doctype(package, info):
+                raise LimitError(
+                    f"{origin}: {info.filename} declares a document type (<!DOCTYPE>); DTDs "
+                    "and entities are refused"
+                )
+
+
+def _has_doctype(package: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Whether the prolog of an XML part declares a DTD; reads only as far as the first
+    element (or ``_PROLOG_SCAN`` bytes, beyond which a prolog is refused as one)."""
+    head = b""
+    with package.open(info) as stream:
+        while len(head) < _PROLOG_SCAN:
+            chunk = stream.read(4096)
+            if not chunk:
+                break
+            head += chunk
+            # Comments and processing instructions may hold anything; what is left before the
+            # first element is the prolog proper.
+            prolog = _COMMENTS.sub(b"", head)
+            root = _ROOT_START.search(prolog)
+            if root is not None and b"<!--" not in prolog[: root.start()]:
+                return b"<!" in prolog[: root.start()]
+    return len(head) >= _PROLOG_SCAN or b"<!" in _COMMENTS.sub(b"", head)
