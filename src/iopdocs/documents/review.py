@@ -13,8 +13,9 @@ from iopdocs.documents.context import display_name
 from iopdocs.documents.formats import Formats
 from iopdocs.model import Agreement, Status
 from iopdocs.reviewing import Check, Finding, ReviewOptions, Severity
+from iopdocs.reviewing.labels import label
 
-__all__ = ["review_context"]
+__all__ = ["review_context", "where"]
 
 _GROUPS = {
     Severity.ERROR: (
@@ -44,6 +45,17 @@ def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
+def where(finding: Finding) -> str:
+    """Where in the contract a finding is: the standard clause by its id, or the field by its
+    Swedish label and path ("Fält: Syfte (purpose)")."""
+    if finding.clause is not None:
+        return f"Standardklausul: {finding.clause}"
+    if not finding.path:
+        return "Fält: avtalet som helhet"
+    shown = label(finding.path)
+    return f"Fält: {shown} ({finding.path})" if shown != finding.path else f"Fält: {finding.path}"
+
+
 def review_context(
     agreement: Agreement,
     findings: list[Finding],
@@ -60,7 +72,7 @@ def review_context(
                 entry = by_check.setdefault(
                     f.code, {"title": f.title, "code": f.code, "source": f.source, "findings": []}
                 )
-                entry["findings"].append(f.as_dict())
+                entry["findings"].append({**f.as_dict(), "where": where(f)})
         if by_check:
             groups.append({"heading": heading, "intro": intro, "checks": list(by_check.values())})
     errors, warnings, infos = (sum(1 for f in findings if f.severity is s) for s in _GROUPS)

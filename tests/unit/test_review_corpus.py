@@ -1,0 +1,58 @@
+"""The wording rules against a corpus of labelled Swedish contract sentences.
+
+Each sentence of tests/corpus/review-sv.yaml is reviewed as a passage of a contract (with the
+other sentences of that contract its entry names), and must give exactly the findings it is
+labelled with: a missed finding and a false alarm both fail.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from iopdocs import Agreement, review
+from iopdocs.reviewing import Passage
+from iopdocs.reviewing.wording import (
+    contradictions,
+    market_activity,
+    open_ended_extension,
+    procurement_vocabulary,
+)
+from tests.conftest import MINIMAL
+
+CORPUS = Path(__file__).parents[1] / "corpus" / "review-sv.yaml"
+ENTRIES: list[dict[str, Any]] = yaml.safe_load(CORPUS.read_text("utf-8"))
+RULES = (open_ended_extension, market_activity, procurement_vocabulary, contradictions)
+CODES = {rule.code for rule in RULES}
+
+
+def findings_for(entry: dict[str, Any]) -> set[str]:
+    """The codes of the findings that quote the entry's sentence."""
+    passages = [Passage("clause:corpus", entry["text"])]
+    passages += [Passage(f"clause:context{i}", c) for i, c in enumerate(entry.get("context", []))]
+    found = review(Agreement.model_validate(MINIMAL), checks=RULES, passages=passages)
+    return {f.code for f in found if f.quote == entry["text"]}
+
+
+def test_the_corpus_is_large_labelled_and_sourced() -> None:
+    """At least 150 sentences, both ways, each with a source and only known rule codes."""
+    assert len(ENTRIES) >= 150
+    flagged = [e for e in ENTRIES if e["flags"]]
+    clean = [e for e in ENTRIES if not e["flags"]]
+    assert len(flagged) >= 60
+    assert len(clean) >= 60
+    for entry in ENTRIES:
+        assert entry["source"].strip()
+        assert set(entry["flags"]) <= CODES, entry["text"]
+    assert len({e["text"] for e in ENTRIES}) == len(ENTRIES), "a sentence is listed twice"
+    for code in CODES:
+        assert any(code in e["flags"] for e in ENTRIES), f"no sentence must give {code}"
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=[e["text"][:60] for e in ENTRIES])
+def test_each_sentence_gives_exactly_its_labelled_findings(entry: dict[str, Any]) -> None:
+    """A labelled sentence gives its findings and no others."""
+    assert findings_for(entry) == set(entry["flags"])
