@@ -52,6 +52,15 @@ def test_the_corpus_is_large_labelled_and_sourced() -> None:
         assert any(code in e["flags"] for e in ENTRIES), f"no sentence must give {code}"
 
 
+def test_the_guide_states_the_corpus_as_it_is() -> None:
+    """docs/review.md gives the corpus's size both ways; this keeps the figures true."""
+    guide = (Path(__file__).parents[2] / "docs" / "review.md").read_text("utf-8")
+    flagged = sum(1 for e in ENTRIES if e["flags"])
+    stated = f"holds {len(ENTRIES)} labelled Swedish sentences: {flagged} that must give a finding"
+    assert stated in " ".join(guide.split())
+    assert f"and {len(ENTRIES) - flagged} that must give none" in " ".join(guide.split())
+
+
 @pytest.mark.parametrize("entry", ENTRIES, ids=[e["text"][:60] for e in ENTRIES])
 def test_each_sentence_gives_exactly_its_labelled_findings(entry: dict[str, Any]) -> None:
     """A labelled sentence gives its findings and no others."""
