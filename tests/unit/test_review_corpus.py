@@ -65,3 +65,14 @@ def test_the_guide_states_the_corpus_as_it_is() -> None:
 def test_each_sentence_gives_exactly_its_labelled_findings(entry: dict[str, Any]) -> None:
     """A labelled sentence gives its findings and no others."""
     assert findings_for(entry) == set(entry["flags"])
+
+
+FLAGGED = [e for e in ENTRIES if e["flags"] and not e.get("context")]
+
+
+@pytest.mark.parametrize("entry", FLAGGED, ids=[e["text"][:60] for e in FLAGGED])
+def test_a_denial_before_men_never_hides_the_claim_that_follows(entry: dict[str, Any]) -> None:
+    """Whatever a sentence flags, it still flags after a denied claim and "men" before it."""
+    text = entry["text"]
+    denied = {"text": f"Partnerskapet är inte en upphandling, men {text[0].lower()}{text[1:]}"}
+    assert findings_for(denied) == set(entry["flags"])

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, NamedTuple
 
@@ -55,17 +55,26 @@ class Family:
 
     def matches(self, word: str) -> bool:
         """Whether ``word`` (lower case) is a form of this family or a compound of one."""
-        if word in self.forms:
-            return True
-        if self.compound in ("head", "both"):
-            for form in self.forms:
-                if len(form) >= 4 and word.endswith(form) and len(word) - len(form) >= 2:
-                    return True
-        if self.compound in ("modifier", "both"):
-            for form in self.forms:
-                if len(form) >= 4 and word.startswith(form) and len(word) - len(form) >= 4:
-                    return True
-        return False
+        return self.pattern.fullmatch(word) is not None
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return _family_pattern(self.forms, self.compound)
+
+
+@cache
+def _family_pattern(forms: frozenset[str], compound: str) -> re.Pattern[str]:
+    """One expression for every form of a family and, as allowed, the compounds it makes: a
+    form of four letters or more may end a compound after two letters or begin one before
+    four."""
+    every = "|".join(sorted(map(re.escape, forms), key=len, reverse=True))
+    long = "|".join(sorted((re.escape(f) for f in forms if len(f) >= 4), key=len, reverse=True))
+    options = [f"(?:{every})"]
+    if long and compound in ("head", "both"):
+        options.append(f"\\w{{2,}}(?:{long})")
+    if long and compound in ("modifier", "both"):
+        options.append(f"(?:{long})\\w{{4,}}")
+    return re.compile("|".join(options))
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,9 +286,19 @@ def _inside_till_och_med(tokens: Sequence[Token], i: int) -> bool:
     return before == "till" and after == "med"
 
 
-def claims(sentence: str, lex: Lexicon | None = None) -> list[Claim]:
+def claims(sentence: str, lex: Lexicon | None = None) -> tuple[Claim, ...]:
     """The claims of ``sentence``, in order."""
-    lex = lex or lexicon()
+    if lex is None:
+        return _claims(sentence)
+    return _read_claims(sentence, lex)
+
+
+@lru_cache(maxsize=4096)
+def _claims(sentence: str) -> tuple[Claim, ...]:
+    return _read_claims(sentence, lexicon())
+
+
+def _read_claims(sentence: str, lex: Lexicon) -> tuple[Claim, ...]:
     tokens = _tokens(sentence)
     result: list[Claim] = []
     current: list[Token] = []
@@ -347,7 +366,7 @@ def claims(sentence: str, lex: Lexicon | None = None) -> list[Claim]:
             continue
         current.append(token)
     close()
-    return result
+    return tuple(result)
 
 
 def claim_at(claim_list: Sequence[Claim], offset: int) -> Claim | None:
@@ -375,7 +394,7 @@ def family_matches(
 ) -> Iterator[tuple[Family, Match]]:
     """Every word of ``sentence`` that belongs to one of ``families``, with its family."""
     lex = lex or lexicon()
-    found = claims(sentence, lex)
+    found = claims(sentence)
     lower_sentence = sentence.lower()
     usable = [f for f in families if not any(p.search(lower_sentence) for p in f.other_senses)]
     for m in re.finditer(r"\w+", sentence):
@@ -394,7 +413,7 @@ def pattern_matches(
     """Every phrase of ``sentence`` that one of ``patterns`` finds (in lower case), each once."""
     lex = lex or lexicon()
     lower = sentence.lower()
-    found = claims(sentence, lex)
+    found = claims(sentence)
     seen: set[tuple[int, int]] = set()
     for pattern in patterns:
         for m in pattern.finditer(lower):
