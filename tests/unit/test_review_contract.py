@@ -177,3 +177,21 @@ def test_a_contract_dated_after_its_start_names_the_payments_before_it(
     assert [f.severity for f in found] == ([code_severity] if code_severity else [])
     for f in found:
         assert "2025-01-01, 2025-02-01, 2025-03-01" in f.message
+
+
+def test_procurement_words_give_one_finding_per_sentence_naming_each() -> None:
+    """The lawyer rewrites a sentence, not a word: one finding names all its words, with the
+    advice for each kind of word once."""
+    data = copy.deepcopy(MINIMAL)
+    data["mission"]["text"] = "Leverantören fakturerar beställaren. Beställaren godkänner."
+    found = [f for f in whole(Agreement.model_validate(data)) if f.code == "procurement_vocabulary"]
+    assert [f.quote for f in found] == [
+        "Leverantören fakturerar beställaren.",
+        "Beställaren godkänner.",
+    ]
+    assert found[0].message.startswith(
+        "Orden ”Leverantören”, ”fakturerar” och ”beställaren” hör till upphandlingens språk"
+    )
+    assert found[1].message.startswith("Ordet ”Beställaren” hör")
+    assert found[0].suggestion is not None
+    assert found[0].suggestion.count("skriv ”part”") == 1

@@ -128,17 +128,30 @@ def procurement_vocabulary(s: Subject) -> Iterator[Note]:
     for origin, sentence in pairs:
         if any_match(sentence, legal):
             continue
-        seen: set[str] = set()
+        words: list[str] = []
+        advice: list[str] = []
         for family, match in family_matches(sentence, families, lex):
-            if match.denied or match.text.lower() in seen:
+            if match.denied or match.text.lower() in {w.lower() for w in words}:
                 continue
-            seen.add(match.text.lower())
+            words.append(match.text)
+            if family.advice not in advice:
+                advice.append(family.advice)
+        if words:
+            # One finding per sentence, naming each word: the lawyer rewrites the sentence.
+            quoted = [f"”{w}”" for w in words]
+            text = (
+                variant.explanation.format(word=words[0])
+                if len(words) == 1
+                else _rule("procurement_vocabulary")
+                .texts["explanation_plural"]
+                .format(words=", ".join(quoted[:-1]) + " och " + quoted[-1])
+            )
             yield Note(
                 _severity(variant),
                 origin,
-                variant.explanation.format(word=match.text),
+                text,
                 sentence,
-                family.advice,
+                " ".join(advice),
             )
 
 
