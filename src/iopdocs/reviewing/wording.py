@@ -219,12 +219,15 @@ def contradictions(s: Subject) -> Iterator[Note]:
     rule = _rule("contradiction")
     pairs = contract_sentences(s)
     sanctions = rule.variants["sanctions"]
+    one_sided = rule.variants["one_sided_termination"]
     if _sanctions_denied(s, pairs):
         for origin, sentence in pairs:
             if any_match(sentence, sanctions.lists["denial"]):
                 continue
             if any(not m.denied for m in pattern_matches(sentence, sanctions.patterns)):
                 yield _note(sanctions, origin, sentence)
+            elif any(not m.denied for m in pattern_matches(sentence, one_sided.patterns)):
+                yield _note(one_sided, origin, sentence)
     continuation = rule.variants["continuation"]
     extends = any(
         not any_match(sentence, continuation.patterns)
