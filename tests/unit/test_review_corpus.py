@@ -12,9 +12,12 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from iopdocs import Agreement, review
 from iopdocs.reviewing import Passage
+from iopdocs.reviewing.language import family_matches, lexicon
 from iopdocs.reviewing.wording import (
     contradictions,
     market_activity,
@@ -76,3 +79,23 @@ def test_a_denial_before_men_never_hides_the_claim_that_follows(entry: dict[str,
     text = entry["text"]
     denied = {"text": f"Partnerskapet är inte en upphandling, men {text[0].lower()}{text[1:]}"}
     assert findings_for(denied) == set(entry["flags"])
+
+
+FAMILIES = [f for f in lexicon().families if f.rule == "procurement_vocabulary"]
+FORMS = sorted({(f.lemma, form) for f in FAMILIES for form in f.forms})
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(FORMS), st.sampled_from(["", "Kommunen anser att "]))
+def test_every_form_of_a_family_is_found_and_a_denial_in_its_claim_hides_it(
+    lemma_form: tuple[str, str], lead: str
+) -> None:
+    """Any inflected form is found in a plain claim, and is denied when "inte" stands in the
+    same claim, but not when the denial is in a claim of its own before "men"."""
+    _, form = lemma_form
+    plain = f"{lead}det gäller {form} i verksamheten."
+    denied = f"{lead}det gäller inte {form} i verksamheten."
+    after = f"Det gäller inte avtalet, men {form} gäller i verksamheten."
+    for sentence, hidden in ((plain, False), (denied, True), (after, False)):
+        found = [(m.text.lower(), m.denied) for _, m in family_matches(sentence, FAMILIES)]
+        assert (form, hidden) in found, sentence
