@@ -195,3 +195,12 @@ def test_procurement_words_give_one_finding_per_sentence_naming_each() -> None:
     assert found[1].message.startswith("Ordet ”Beställaren” hör")
     assert found[0].suggestion is not None
     assert found[0].suggestion.count("skriv ”part”") == 1
+
+
+def test_a_contract_whose_no_sanctions_clause_is_omitted_is_warned_of() -> None:
+    """The field says no sanctions, but the contract no longer does: the wording decides."""
+    agreement = with_overrides({"id": "conditions.no_sanctions", "omit": True})
+    assert agreement.conditions.no_sanctions
+    codes = {f.code: f.severity for f in whole(agreement)}
+    assert codes["sanctions_not_excluded"] is Severity.WARNING
+    assert "sanctions_not_excluded" not in {f.code for f in whole(with_overrides())}

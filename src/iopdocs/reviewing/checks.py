@@ -25,6 +25,7 @@ from iopdocs.reviewing.wording import (
     procurement_vocabulary,
     repayment,
     retroactive_start,
+    sanctions_denied,
     starter_placeholders,
 )
 from iopdocs.schedule import add_months, line_name, report_periods
@@ -105,7 +106,9 @@ def org_number_group(s: Subject) -> Iterator[Note]:
 
 @check("sanctions_not_excluded", "Avtalet utesluter sanktioner", SKR)
 def sanctions_excluded(s: Subject) -> Iterator[Note]:
-    if not s.agreement.conditions.no_sanctions:
+    # In the whole contract the wording decides: a clause library or an override may drop the
+    # clause although the field says otherwise.
+    if not sanctions_denied(s):
         yield Note(
             WARNING,
             "conditions.no_sanctions",

@@ -43,6 +43,7 @@ __all__ = [
     "procurement_vocabulary",
     "repayment",
     "retroactive_start",
+    "sanctions_denied",
     "starter_placeholders",
 ]
 
@@ -107,11 +108,12 @@ def _rule(code: str) -> RuleText:
 # --- Words and phrases ---------------------------------------------------------------------------
 
 
-def _sanctions_denied(s: Subject, pairs: list[tuple[str, str]]) -> bool:
+def sanctions_denied(s: Subject, pairs: list[tuple[str, str]] | None = None) -> bool:
     """Whether the contract says that no sanctions apply (in a clause, a field or the model)."""
     denial = _rule("contradiction").variants["sanctions"].lists["denial"]
-    if not s.whole_contract and s.agreement.conditions.no_sanctions:
-        return True
+    if not s.whole_contract:
+        return s.agreement.conditions.no_sanctions
+    pairs = contract_sentences(s) if pairs is None else pairs
     return any(any_match(sentence, denial) for _, sentence in pairs)
 
 
@@ -120,7 +122,7 @@ def procurement_vocabulary(s: Subject) -> Iterator[Note]:
     lex = lexicon()
     pairs = contract_sentences(s)
     families = [f for f in lex.families if f.rule == "procurement_vocabulary"]
-    if _sanctions_denied(s, pairs):
+    if sanctions_denied(s, pairs):
         # Sanctions beside a clause that excludes them are a contradiction, reported there.
         families = [f for f in families if f.advice != lex.advice["sanctions"]]
     variant = _rule("procurement_vocabulary").default
@@ -220,7 +222,7 @@ def contradictions(s: Subject) -> Iterator[Note]:
     pairs = contract_sentences(s)
     sanctions = rule.variants["sanctions"]
     one_sided = rule.variants["one_sided_termination"]
-    if _sanctions_denied(s, pairs):
+    if sanctions_denied(s, pairs):
         for origin, sentence in pairs:
             if any_match(sentence, sanctions.lists["denial"]):
                 continue
