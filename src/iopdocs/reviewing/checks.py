@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from iopdocs.model import Agreement, PartyKind
 from iopdocs.reviewing.findings import Check, Note, Severity, Subject, check
+from iopdocs.reviewing.language import lexicon
 from iopdocs.reviewing.text import amounts_in, free_texts, sentences
 from iopdocs.reviewing.wording import (
     budget_reservation,
@@ -406,8 +407,6 @@ def _three_year_peak(dated: list[tuple[dt.date, Decimal]]) -> tuple[Decimal, dt.
 
 
 def _state_aid_check() -> Check:
-    from iopdocs.reviewing.language import lexicon
-
     rule = lexicon().rule("de_minimis_ceiling")
     return Check(code=rule.code, title=rule.title, source=rule.source, find=_state_aid)
 
@@ -415,8 +414,6 @@ def _state_aid_check() -> Check:
 def _state_aid(s: Subject) -> Iterator[Note]:
     """Compare this agreement's public money with the ceiling over every three-year period, and
     say what was not assessed: never a silent pass."""
-    from iopdocs.reviewing.language import lexicon
-
     rule = lexicon().rule("de_minimis_ceiling")
     public = {p.short_name for p in s.agreement.public_parties}
     received: dict[str, list[tuple[dt.date, Decimal]]] = defaultdict(list)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from functools import cache
 
+from iopdocs.model import Agreement
 from iopdocs.model.placeholders import placeholders
 from iopdocs.reviewing.findings import (
     CLAUSE_PREFIX,
@@ -48,12 +50,9 @@ __all__ = [
 ]
 
 
-def data_passages(subject_agreement: object) -> tuple[Passage, ...]:
+def data_passages(agreement: Agreement) -> tuple[Passage, ...]:
     """The agreement's own text fields as passages (what a review reads without the clauses)."""
-    from pydantic import BaseModel
-
-    assert isinstance(subject_agreement, BaseModel)
-    return tuple(Passage(path, text) for path, text in free_texts(subject_agreement))
+    return tuple(Passage(path, text) for path, text in free_texts(agreement))
 
 
 def contract_sentences(s: Subject) -> list[tuple[str, str]]:
@@ -196,13 +195,10 @@ def open_ended_extension(s: Subject) -> Iterator[Note]:
             yield _note(rule.variants["unlimited"], origin, sentence)
 
 
-_MONEY_CACHE: dict[str, re.Pattern[str]] = {}
-
-
+@cache
 def _money() -> re.Pattern[str]:
-    if "money" not in _MONEY_CACHE:
-        _MONEY_CACHE["money"] = re.compile(r"\b" + lexicon().slots["money"] + r"\b")
-    return _MONEY_CACHE["money"]
+    """Words and figures that make a sentence speak of money (the ``money`` slot)."""
+    return re.compile(r"\b" + lexicon().slots["money"] + r"\b")
 
 
 @_rule_check("market_activity")
