@@ -408,11 +408,16 @@ def family_matches(
 
 
 def pattern_matches(
-    sentence: str, patterns: Sequence[re.Pattern[str]], lex: Lexicon | None = None
+    sentence: str,
+    patterns: Sequence[re.Pattern[str]],
+    lex: Lexicon | None = None,
+    *,
+    cased: bool = False,
 ) -> Iterator[Match]:
-    """Every phrase of ``sentence`` that one of ``patterns`` finds (in lower case), each once."""
+    """Every phrase of ``sentence`` that one of ``patterns`` finds, each once: in lower case, or
+    as written with ``cased`` (for "LOV", which is not "lov")."""
     lex = lex or lexicon()
-    lower = sentence.lower()
+    lower = sentence if cased else sentence.lower()
     found = claims(sentence)
     seen: set[tuple[int, int]] = set()
     for pattern in patterns:

@@ -208,7 +208,11 @@ def market_activity(s: Subject) -> Iterator[Note]:
         for variant in rule.variants.values():
             if variant.needs_money and not _money().search(sentence.lower()):
                 continue
-            if any(not m.denied for m in pattern_matches(sentence, variant.patterns)):
+            found = [
+                *pattern_matches(sentence, variant.patterns),
+                *pattern_matches(sentence, variant.lists.get("cased", ()), cased=True),
+            ]
+            if any(not m.denied for m in found):
                 yield _note(variant, origin, sentence)
 
 
