@@ -793,17 +793,22 @@ def _review_body(w: Writer) -> None:
         "med avtalsperioden {{ agreement.period|period }}."
     )
     w.p(
-        "iopdocs har gått igenom avtalets uppgifter mot kriterierna för idéburet offentligt "
-        "partnerskap, de delar som ett IOP-avtal bör innehålla och avtalets egna belopp och "
-        "datum. Varje iakttagelse anger fältet i avtalsfilen, citerar texten där det finns "
-        "en, och hänvisar till sin källa. Underlaget är ett stöd för granskningen och inte en "
+        "iopdocs har läst hela avtalstexten, både avtalets egna uppgifter och de "
+        "standardklausuler som avtalet skapas med, och gått igenom den mot kriterierna för "
+        "idéburet offentligt partnerskap, de delar som ett IOP-avtal bör innehålla och avtalets "
+        "egna belopp och datum. Varje iakttagelse citerar meningen den gäller, anger fältet i "
+        "avtalsfilen eller klausulen där texten står, förklarar risken med hänvisning till sin "
+        "källa och föreslår en ändring. Underlaget är ett stöd för granskningen och inte en "
         "juridisk bedömning."
     )
     w.p(
-        f"Offentliga medel jämförs med taken för stöd av mindre betydelse till kursen "
-        f"{{{{ {r}.eur_rate }}}} kronor per euro"
+        "Stöd av mindre betydelse: granskningen jämför bara de offentliga medel som varje "
+        "idéburen part får enligt detta avtal, under varje period om tre år så som förordning "
+        f"(EU) 2023/2831 räknar, med taket till kursen {{{{ {r}.eur_rate }}}} kronor per euro"
         f"{{% if {r}.sgei_text %}}; verksamheten hos {{{{ {r}.sgei_text }}}} har angetts som "
-        "tjänst av allmänt ekonomiskt intresse{% endif %}."
+        "tjänst av allmänt ekonomiskt intresse med det högre taket enligt förordning (EU) "
+        "2023/2832{% endif %}. Den bedömer inte annat stöd som parten får från andra, och inte "
+        "om bidraget alls är statligt stöd."
     )
     w.p(f"Sammanfattning: {{{{ {r}.summary }}}}", "Lead")
 
@@ -814,9 +819,10 @@ def _review_body(w: Writer) -> None:
     w.heading("{{ c.title }}", level=2)
     w.p("Källa: {{ c.source }}. Kontroll: {{ c.code }}.", "Finding Facts")
     w.tag("for f in c.findings")
-    w.p("{{ f.message }}", "List Bullet")
     w.when("f.quote", "”{{ f.quote }}”", "Finding Quote")
-    w.p("Fält: {% if f.path %}{{ f.path }}{% else %}avtalet som helhet{% endif %}", "Finding Facts")
+    w.p("{{ f.message }}", "List Bullet")
+    w.when("f.suggestion", "Förslag: {{ f.suggestion }}", "Finding Facts")
+    w.p("{{ f.where }}", "Finding Facts")
     w.tag("endfor")
     w.tag("endfor")
     w.tag("endfor")

@@ -76,10 +76,13 @@ def test_it_reviews_the_draft_and_shows_the_fixed_draft_passing(
     executed: tuple[nbformat.NotebookNode, Path],
 ) -> None:
     pages = outputs(executed[0], "text/html")
-    first = next(p for p in pages if "<th>Allvar</th>" in p)
-    assert "cooperation.steering_group" in first
-    assert any("Inga iakttagelser" in p for p in pages)
-    assert "0 fel, 2 iakttagelser" in "".join(outputs(executed[0], "text/plain"))
+    tables = [p for p in pages if "<th>Allvar</th>" in p]
+    assert "cooperation.steering_group" in tables[0]
+    # The fixed draft keeps only the statement of what the de minimis comparison did not assess.
+    assert "<td>Varning</td>" not in tables[-1]
+    assert "<td>Fel</td>" not in tables[-1]
+    assert "Inte bedömt" in tables[-1]
+    assert "0 fel, 3 iakttagelser" in "".join(outputs(executed[0], "text/plain"))
 
 
 def test_it_makes_the_signing_pdf_where_libreoffice_is_installed(

@@ -62,7 +62,9 @@ def test_json_output_has_stable_keys(capsys: pytest.CaptureFixture[str], with_er
     assert data["summary"]["errors"] == 1
     assert data["summary"]["checks"] == len(CHECKS)
     first = data["findings"][0]
-    assert list(first) == ["code", "severity", "title", "path", "message", "source", "quote"]
+    assert list(first) == [
+        "code", "severity", "title", "path", "message", "source", "quote", "suggestion",
+    ]  # fmt: skip
     assert (first["code"], first["severity"]) == ("stated_total_mismatch", "error")
 
 

@@ -21,6 +21,7 @@ from iopdocs import (
     render_review,
     review,
 )
+from iopdocs.documents.passages import contract_passages
 from tests.conftest import FLAGSHIP, MINIMAL, ROOT, compact, docx_text
 
 LAXHJALP = ROOT / "examples" / "laxhjalp-exempelkommunen-2026.yaml"
@@ -60,11 +61,15 @@ def test_findings_are_grouped_by_severity_with_field_quote_and_source() -> None:
     groups = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert groups == ["Fel", "Varningar", "Upplysningar", "Kontroller utan anmärkning"]
     text = compact(docx_text(data))
-    assert "Fält: contributions[1].money[0].stated_total" in text
+    assert (
+        "Fält: Bidrag från nr 2 › Medelsrad ”nr 1” › Angiven summa för avtalsperioden "
+        "(contributions[1].money[0].stated_total)" in text
+    )
     assert "”Utföraren ordnar läxhjälp.”" in text
+    assert "Förslag: Parterna är jämbördiga" in text
     assert "Källa: Upphandlingsmyndigheten" in text
     assert "Diarienummer: SN 2025/0042" in text
-    count = Counter(f.severity for f in review(agreement))
+    count = Counter(f.severity for f in review(agreement, passages=contract_passages(agreement)))
     assert (
         f"{count[Severity.ERROR]} fel, {count[Severity.WARNING]} varningar och "
         f"{count[Severity.INFO]} upplysningar." in text
@@ -73,7 +78,7 @@ def test_findings_are_grouped_by_severity_with_field_quote_and_source() -> None:
 
 def test_every_check_is_either_reported_or_listed_as_passed() -> None:
     agreement = _troubled()
-    findings = review(agreement)
+    findings = review(agreement, passages=contract_passages(agreement))
     text = compact(docx_text(render_review(agreement)))
     from iopdocs.reviewing import CHECKS
 

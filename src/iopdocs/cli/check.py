@@ -23,6 +23,11 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         "--template", help="your own .docx template for the review appendix (with --docx)"
     )
     review.add_argument(
+        "--clauses",
+        help="the clause library the contract is rendered with (.yaml; default the packaged one): "
+        "its wording is reviewed too",
+    )
+    review.add_argument(
         "--eur-rate",
         help=f"kronor per euro for the de minimis comparison (default {DEFAULT_EUR_RATE})",
     )
@@ -38,6 +43,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from iopdocs.documents.passages import contract_passages
     from iopdocs.reviewing import DEFAULT_EUR_RATE, passed_checks, review
     from iopdocs.reviewing.output import review_json, review_markdown, review_text
 
@@ -46,7 +52,8 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     target = output_path(args.docx, args) if args.docx else None
     agreement = load_agreement(args.agreement)
     rate = args.eur_rate or DEFAULT_EUR_RATE
-    findings = review(agreement, eur_rate=rate, sgei=args.sgei)
+    passages = contract_passages(agreement, args.clauses)
+    findings = review(agreement, eur_rate=rate, sgei=args.sgei, passages=passages)
     passed = passed_checks(findings)
     if target is not None:
         from iopdocs.documents import render_review

@@ -58,8 +58,13 @@ def _summary(agreement: Agreement) -> str:
 
 
 def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from iopdocs.model.placeholders import placeholders
+
     agreement = load_agreement(args.agreement)
     print(f"ok: {args.agreement}: {_summary(agreement)}", file=out)
+    # The same detection `check` reports as errors; a draft being filled in is still valid.
+    for found in placeholders(agreement):
+        print(f"warning: {found.path}: placeholder from the starter file: {found.text}", file=err)
     return EXIT_OK
 
 

@@ -324,7 +324,14 @@ def render_review(
     rate = DEFAULT_EUR_RATE if eur_rate is None else eur_rate
     options = review_options(agreement, eur_rate=rate, sgei=sgei)
     if findings is None:
-        findings = review(agreement, eur_rate=options.eur_rate, sgei=options.sgei)
+        from iopdocs.documents.passages import contract_passages
+
+        findings = review(
+            agreement,
+            eur_rate=options.eur_rate,
+            sgei=options.sgei,
+            passages=contract_passages(agreement, locale=locale),
+        )
     source = load_template(template, REVIEW_TEMPLATE)
     context = review_context(
         agreement, findings, passed_checks(findings), options, formats_for(locale)

@@ -40,6 +40,7 @@ __all__ = [
     "ClauseLibrary",
     "ClauseState",
     "clause_states",
+    "clause_texts",
     "describe_value",
     "effective_clauses",
     "load_library",
@@ -379,6 +380,19 @@ def render_clauses(
         used[clause.id] = clause.text
         sections[clause.section] += paragraphs(text)
     return sections, used
+
+
+def clause_texts(
+    library: ClauseLibrary,
+    context: Mapping[str, Any],
+    *,
+    overrides: Sequence[ClauseOverride] = (),
+    locale: str = "sv_SE",
+) -> list[tuple[Clause, str]]:
+    """Each clause that is on for the agreement in ``context``, with its rendered text, in the
+    library's order (what the review reads as the contract's standard wording)."""
+    states = clause_states(library, context, overrides=overrides, locale=locale, explain=False)
+    return [(s.clause, _render(locale, s.clause, context)) for s in states if s.on]
 
 
 def paragraphs(text: str) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ nothing, so the lawyer sees both what to look at and what was looked at.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -13,8 +14,9 @@ from iopdocs.documents.context import display_name
 from iopdocs.documents.formats import Formats
 from iopdocs.model import Agreement, Status
 from iopdocs.reviewing import Check, Finding, ReviewOptions, Severity
+from iopdocs.reviewing.labels import label
 
-__all__ = ["review_context"]
+__all__ = ["review_context", "where"]
 
 _GROUPS = {
     Severity.ERROR: (
@@ -44,6 +46,24 @@ def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
+_OVERRIDE = re.compile(r"^clause_overrides\[(\d+)\]")
+
+
+def where(finding: Finding, agreement: Agreement) -> str:
+    """Where in the contract a finding is: the standard clause by its id, the agreement's own
+    wording for a clause, or the field by its Swedish label and path ("Fält: Syfte (purpose)")."""
+    if finding.clause is not None:
+        return f"Standardklausul: {finding.clause}"
+    override = _OVERRIDE.match(finding.path)
+    if override and int(override.group(1)) < len(agreement.clause_overrides):
+        clause_id = agreement.clause_overrides[int(override.group(1))].id
+        return f"Avtalsspecifik text för klausulen {clause_id} ({finding.path})"
+    if not finding.path:
+        return "Fält: avtalet som helhet"
+    shown = label(finding.path)
+    return f"Fält: {shown} ({finding.path})" if shown != finding.path else f"Fält: {finding.path}"
+
+
 def review_context(
     agreement: Agreement,
     findings: list[Finding],
@@ -60,7 +80,7 @@ def review_context(
                 entry = by_check.setdefault(
                     f.code, {"title": f.title, "code": f.code, "source": f.source, "findings": []}
                 )
-                entry["findings"].append(f.as_dict())
+                entry["findings"].append({**f.as_dict(), "where": where(f, agreement)})
         if by_check:
             groups.append({"heading": heading, "intro": intro, "checks": list(by_check.values())})
     errors, warnings, infos = (sum(1 for f in findings if f.severity is s) for s in _GROUPS)

@@ -17,11 +17,13 @@ from iopdocs.reviewing.findings import (
     Check,
     Finding,
     Note,
+    Passage,
     ReviewOptions,
     Severity,
     Subject,
     check,
 )
+from iopdocs.reviewing.wording import data_passages
 from iopdocs.schedule import payment_schedule
 
 __all__ = [
@@ -30,6 +32,7 @@ __all__ = [
     "Check",
     "Finding",
     "Note",
+    "Passage",
     "ReviewOptions",
     "Severity",
     "Subject",
@@ -46,6 +49,7 @@ def review(
     eur_rate: Decimal | int | str = DEFAULT_EUR_RATE,
     sgei: Iterable[str] = (),
     checks: Iterable[Check] = CHECKS,
+    passages: Iterable[Passage] | None = None,
 ) -> list[Finding]:
     """Check ``agreement`` against the IOP criteria, the elements an IOP contract needs and its
     own figures; return the findings, errors first, then warnings, then infos.
@@ -53,13 +57,19 @@ def review(
     ``eur_rate`` is the number of kronor per euro used to compare the public money with the de
     minimis ceilings (default ``DEFAULT_EUR_RATE``); ``sgei`` names the non-profit parties whose
     activity is a service of general economic interest; ``checks`` replaces the rules applied
-    (``CHECKS``). Findings are facts and pointers for a lawyer, never a legal verdict. Raises
+    (``CHECKS``). ``passages`` is the contract's text with the origin of each piece
+    (``iopdocs.documents.contract_passages`` gives the agreement's fields and every standard
+    clause it is rendered with); without it the wording rules read the agreement's own text
+    fields only. Findings are facts and pointers for a lawyer, never a legal verdict. Raises
     ``ReviewError`` for an unusable rate or an ``sgei`` name that is not a non-profit party.
     """
+    whole = passages is not None
     subject = Subject(
         agreement=agreement,
         schedule=payment_schedule(agreement),
         options=review_options(agreement, eur_rate=eur_rate, sgei=sgei),
+        passages=tuple(passages) if passages is not None else data_passages(agreement),
+        whole_contract=whole,
     )
     findings = [finding for rule in checks for finding in rule(subject)]
     return sorted(findings, key=lambda f: f.severity.rank)

@@ -16,7 +16,19 @@ from decimal import Decimal
 
 from iopdocs.model import Agreement, PartyKind
 from iopdocs.reviewing.findings import Check, Note, Severity, Subject, check
-from iopdocs.reviewing.text import amounts_in, free_texts, sentences, term_uses
+from iopdocs.reviewing.language import lexicon
+from iopdocs.reviewing.text import amounts_in, free_texts, sentences
+from iopdocs.reviewing.wording import (
+    budget_reservation,
+    contradictions,
+    market_activity,
+    open_ended_extension,
+    procurement_vocabulary,
+    repayment,
+    retroactive_start,
+    sanctions_denied,
+    starter_placeholders,
+)
 from iopdocs.schedule import add_months, line_name, report_periods
 
 __all__ = ["CHECKS", "DE_MINIMIS_EUR", "DE_MINIMIS_SGEI_EUR"]
@@ -27,17 +39,9 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 SKR = "SKR (2017), kriterier för idéburet offentligt partnerskap"
 UHM = "Upphandlingsmyndigheten, vägledning om IOP och upphandling"
 RULES = "Kommunala riktlinjer för IOP (avtalets innehåll)"
-CASE_2019 = (
-    "Upphandlingsmyndigheten; kammarrättsdom 2019 (IOP med årlig ersättning och förlängning "
-    "utan tidsbegränsning bedömdes som upphandling)"
-)
 AUDIT = "Revisionens granskningar av IOP (t.ex. Stockholms stad 2021): mätbara mål och uppföljning"
 SKV = "Skatteverket: organisationsnumrets första siffra anger organisationens juridiska form"
 INTERNAL = "Avtalets inre överensstämmelse (iopdocs räknar ut beloppen och datumen ur avtalet)"
-DE_MINIMIS = (
-    "Förordning (EU) 2023/2831 om stöd av mindre betydelse och förordning (EU) 2023/2832 om "
-    "stöd av mindre betydelse för tjänster av allmänt ekonomiskt intresse"
-)
 
 DE_MINIMIS_EUR = Decimal(300_000)
 """The de minimis ceiling per undertaking over any three years (regulation (EU) 2023/2831)."""
@@ -103,7 +107,9 @@ def org_number_group(s: Subject) -> Iterator[Note]:
 
 @check("sanctions_not_excluded", "Avtalet utesluter sanktioner", SKR)
 def sanctions_excluded(s: Subject) -> Iterator[Note]:
-    if not s.agreement.conditions.no_sanctions:
+    # In the whole contract the wording decides: a clause library or an override may drop the
+    # clause although the field says otherwise.
+    if not sanctions_denied(s):
         yield Note(
             WARNING,
             "conditions.no_sanctions",
@@ -121,46 +127,6 @@ def surplus_reinvested(s: Subject) -> Iterator[Note]:
             "Avtalet säger inte att ett överskott hos den idéburna parten går tillbaka till "
             "verksamheten. Ett IOP förutsätter verksamhet utan vinstsyfte.",
         )
-
-
-_OPEN_ENDED = ("tills vidare", "automatisk", "år i taget", "period i taget", "löpande")
-_LIMITS = ("längst", "högst", "som mest", "till och med", "t.o.m.", "senast", "maximalt")
-
-
-@check("open_ended_extension", "Partnerskapet är tidsbegränsat", CASE_2019)
-def limited_period(s: Subject) -> Iterator[Note]:
-    for path, text in free_texts(s.agreement):
-        for sentence in sentences(text):
-            lower = sentence.lower()
-            about_term = "förläng" in lower or (
-                "tills vidare" in lower and ("avtal" in lower or "partnerskap" in lower)
-            )
-            if not about_term:
-                continue
-            if any(w in lower for w in _OPEN_ENDED) and not any(w in lower for w in _LIMITS):
-                yield Note(
-                    WARNING,
-                    path,
-                    "Texten kan läsas som att avtalet förlängs utan slutdatum. Ett IOP ska gälla "
-                    "en bestämd tid; en förlängning utan tidsgräns har i rättspraxis bidragit "
-                    "till att ett IOP bedömts som en upphandling. Ange hur länge avtalet längst "
-                    "kan förlängas.",
-                    sentence,
-                )
-
-
-@check("procurement_vocabulary", "Inget upphandlingsspråk i avtalstexten", UHM)
-def procurement_vocabulary(s: Subject) -> Iterator[Note]:
-    for path, text in free_texts(s.agreement):
-        for sentence in sentences(text):
-            for use in term_uses(sentence):
-                yield Note(
-                    WARNING,
-                    path,
-                    f"Ordet ”{use.word}” hör till upphandlingens språk och kan få partnerskapet "
-                    f"att likna ett köp av tjänster. {use.term.advice}.",
-                    sentence,
-                )
 
 
 @check(
@@ -440,56 +406,72 @@ def _three_year_peak(dated: list[tuple[dt.date, Decimal]]) -> tuple[Decimal, dt.
     return best, best_start
 
 
-@check(
-    "de_minimis_ceiling",
-    "Offentliga medel och taket för stöd av mindre betydelse",
-    DE_MINIMIS,
-)
-def state_aid(s: Subject) -> Iterator[Note]:
+def _state_aid_check() -> Check:
+    rule = lexicon().rule("de_minimis_ceiling")
+    return Check(code=rule.code, title=rule.title, source=rule.source, find=_state_aid)
+
+
+def _state_aid(s: Subject) -> Iterator[Note]:
+    """Compare this agreement's public money with the ceiling over every three-year period, and
+    say what was not assessed: never a silent pass."""
+    rule = lexicon().rule("de_minimis_ceiling")
     public = {p.short_name for p in s.agreement.public_parties}
     received: dict[str, list[tuple[dt.date, Decimal]]] = defaultdict(list)
     for i in s.schedule.instalments:
         if i.payer in public:
             received[i.recipient].append((i.date, i.amount))
     rate = s.options.eur_rate
+    if not received:
+        none = rule.variants["none"]
+        yield Note(
+            Severity(none.severity), "contributions", none.explanation, None, none.suggestion
+        )
+        return
     for party in s.agreement.nonprofit_parties:
         if party.short_name not in received:
             continue
         peak, start = _three_year_peak(received[party.short_name])
         sgei = party.short_name in s.options.sgei
-        ceiling = (DE_MINIMIS_SGEI_EUR if sgei else DE_MINIMIS_EUR) * rate
-        which = "tjänster av allmänt ekonomiskt intresse" if sgei else "stöd av mindre betydelse"
-        euro = f"{(DE_MINIMIS_SGEI_EUR if sgei else DE_MINIMIS_EUR):,.0f}".replace(",", "\u00a0")
-        facts = (
-            f"{party.short_name} får högst {_kr(peak)} i offentliga medel under tre år räknat "
-            f"från {start.isoformat()}. Taket för {which} är {euro}\u00a0euro, "
-            f"{_kr(ceiling)} med kursen {rate} kr per euro, under en treårsperiod."
+        euro_ceiling = DE_MINIMIS_SGEI_EUR if sgei else DE_MINIMIS_EUR
+        ceiling = euro_ceiling * rate
+        values = {
+            "party": party.short_name,
+            "peak": _kr(peak),
+            "start": start.isoformat(),
+            "which": "tjänster av allmänt ekonomiskt intresse"
+            if sgei
+            else "stöd av mindre betydelse",
+            "euro": f"{euro_ceiling:,.0f}".replace(",", "\u00a0"),
+            "ceiling": _kr(ceiling),
+            "rate": f"{rate:.2f}".replace(".", ",")
+            if rate == rate.quantize(Decimal("0.01"))
+            else f"{rate:f}".replace(".", ","),
+        }
+        variant = rule.variants["over" if peak > ceiling else "under"]
+        facts = rule.texts["facts"].format(**values)
+        not_assessed = rule.texts["not_assessed"].format(**values)
+        yield Note(
+            Severity(variant.severity),
+            _party_path(s.agreement, party.short_name),
+            variant.explanation.format(facts=facts, not_assessed=not_assessed),
+            None,
+            variant.suggestion.format(**values),
         )
-        if peak > ceiling:
-            yield Note(
-                WARNING,
-                _party_path(s.agreement, party.short_name),
-                f"{facts} Beloppet överstiger taket. Om bidraget är statligt stöd behövs ett "
-                "annat stödrättsligt stöd, till exempel ett beslut om tjänster av allmänt "
-                "ekonomiskt intresse. Det är en juridisk bedömning.",
-            )
-        elif peak * 2 > ceiling:
-            yield Note(
-                INFO,
-                _party_path(s.agreement, party.short_name),
-                f"{facts} Beloppet är mer än hälften av taket; annat stöd av mindre betydelse "
-                "som organisationen får under samma tid räknas in. Det är en juridisk "
-                "bedömning om bidraget alls är statligt stöd.",
-            )
+
+
+state_aid = _state_aid_check()
 
 
 CHECKS: tuple[Check, ...] = (
+    starter_placeholders,
     party_contributes,
     org_number_group,
     sanctions_excluded,
     surplus_reinvested,
-    limited_period,
+    open_ended_extension,
+    market_activity,
     procurement_vocabulary,
+    contradictions,
     money_not_operating_grant,
     steering_group,
     background,
@@ -497,12 +479,15 @@ CHECKS: tuple[Check, ...] = (
     notice,
     renegotiation,
     termination,
+    repayment,
+    budget_reservation,
     amendments,
     disputes,
     case_number,
     contact_details,
     stated_totals,
     amounts_in_text,
+    retroactive_start,
     report_due,
     steering_meetings,
     notice_shorter,

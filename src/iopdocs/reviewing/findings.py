@@ -16,6 +16,7 @@ __all__ = [
     "Check",
     "Finding",
     "Note",
+    "Passage",
     "ReviewOptions",
     "Severity",
     "Subject",
@@ -48,8 +49,10 @@ class Finding:
     """One thing a reviewer should look at.
 
     ``path`` names the field as the validation errors do (``parties[1].org_number``; empty for
-    the agreement as a whole); ``message`` is Swedish, for the lawyer; ``quote`` is the sentence
-    of free text the finding is about, when there is one.
+    the agreement as a whole), or the standard clause the text came from (``clause:payment.
+    regular``); ``message`` is Swedish, for the lawyer: the risk in one or two sentences;
+    ``quote`` is the sentence of the contract the finding is about, when there is one;
+    ``suggestion`` what to change.
     """
 
     code: str
@@ -59,6 +62,14 @@ class Finding:
     message: str
     source: str
     quote: str | None = None
+    suggestion: str | None = None
+
+    @property
+    def clause(self) -> str | None:
+        """The id of the standard clause the quoted text comes from, or ``None`` for a field."""
+        return (
+            self.path.removeprefix(CLAUSE_PREFIX) if self.path.startswith(CLAUSE_PREFIX) else None
+        )
 
     def as_dict(self) -> dict[str, str | None]:
         """The finding with stable keys, for JSON."""
@@ -70,12 +81,14 @@ class Finding:
             "message": self.message,
             "source": self.source,
             "quote": self.quote,
+            "suggestion": self.suggestion,
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Finding:
         """The finding ``as_dict`` gave; ``KeyError`` or ``ValueError`` for anything else."""
         quote = data.get("quote")
+        suggestion = data.get("suggestion")
         return cls(
             code=str(data["code"]),
             severity=Severity(data["severity"]),
@@ -84,6 +97,7 @@ class Finding:
             message=str(data["message"]),
             source=str(data["source"]),
             quote=None if quote is None else str(quote),
+            suggestion=None if suggestion is None else str(suggestion),
         )
 
 
@@ -98,13 +112,33 @@ class ReviewOptions:
     interest (tjänst av allmänt ekonomiskt intresse, SGEI): their ceiling is EUR 750 000."""
 
 
+CLAUSE_PREFIX = "clause:"
+"""The start of a finding's path when its text comes from a standard clause, not a field."""
+
+
+class Passage(NamedTuple):
+    """A piece of the contract's text and where it comes from: a field path
+    (``mission.text``) or ``clause:`` and the id of a standard clause (``clause:period.extension``).
+    """
+
+    origin: str
+    text: str
+
+
 @dataclass(frozen=True, slots=True)
 class Subject:
-    """What every check reads: the agreement, its schedule (computed once) and the options."""
+    """What every check reads: the agreement, its schedule (computed once), the options, and the
+    contract's text as passages.
+
+    ``whole_contract`` says whether the passages include the standard clauses the contract is
+    rendered with (``documents.contract_passages``) or only the agreement's own text fields.
+    """
 
     agreement: Agreement
     schedule: Schedule
     options: ReviewOptions
+    passages: tuple[Passage, ...] = ()
+    whole_contract: bool = False
 
 
 class Note(NamedTuple):
@@ -114,6 +148,7 @@ class Note(NamedTuple):
     path: str
     message: str
     quote: str | None = None
+    suggestion: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +170,7 @@ class Check:
                 message=note.message,
                 source=self.source,
                 quote=note.quote,
+                suggestion=note.suggestion,
             )
 
 

@@ -34,7 +34,10 @@ def review_text(findings: list[Finding], passed: list[Check]) -> str:
     lines = []
     for f in findings:
         quote = f" Citat: ”{f.quote}”" if f.quote else ""
-        lines.append(f"{f.severity.value}: {f.code}: {f.path or '(agreement)'}: {f.message}{quote}")
+        advice = f" Förslag: {f.suggestion}" if f.suggestion else ""
+        lines.append(
+            f"{f.severity.value}: {f.code}: {f.path or '(agreement)'}: {f.message}{quote}{advice}"
+        )
     n = summary(findings, passed)
     lines.append(
         f"{_count(n['errors'], 'error', 'errors')}, "
@@ -65,6 +68,7 @@ def review_markdown(agreement: Agreement, findings: list[Finding], passed: list[
         out += ["| Allvarlighet | Kontroll | Fält | Iakttagelse | Källa |", "|---|---|---|---|---|"]
         for f in findings:
             text = f.message + (f" Citat: ”{f.quote}”" if f.quote else "")
+            text += f" Förslag: {f.suggestion}" if f.suggestion else ""
             out.append(
                 f"| {_SEVERITY_SV[f.severity]} | {_cell(f.title)} (`{f.code}`) | "
                 f"`{f.path or '–'}` | {_cell(text)} | {_cell(f.source)} |"

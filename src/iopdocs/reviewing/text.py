@@ -1,4 +1,6 @@
-"""Reading the agreement's free text: every text field, its sentences, words and amounts.
+"""Reading the agreement's free text: every text field, its sentences and amounts.
+
+The words and phrases the review looks for are read by ``language``.
 
 The walk is generic, so a text field added to the model later is reviewed without a change here.
 """
@@ -15,7 +17,7 @@ from pydantic import BaseModel
 
 from iopdocs.model import Contact, Party, Signatory
 
-__all__ = ["Amount", "Term", "Use", "amounts_in", "free_texts", "sentences", "term_uses"]
+__all__ = ["Amount", "amounts_in", "free_texts", "sentences"]
 
 # Fields that hold references, identifiers or contact details rather than contract language.
 _NOT_PROSE = frozenset(
@@ -70,77 +72,6 @@ def sentences(text: str) -> Iterator[str]:
         for sentence in _SENTENCE_END.split(flat):
             if sentence:
                 yield sentence
-
-
-class Term(NamedTuple):
-    """A word of procurement (upphandling) that has no place in an IOP, with its inflections."""
-
-    lemma: str
-    pattern: re.Pattern[str]
-    advice: str
-
-
-def _term(lemma: str, pattern: str, advice: str) -> Term:
-    return Term(lemma, re.compile(pattern), advice)
-
-
-_EQUALS = "Parterna är jämbördiga och ingen part köper något av en annan"
-_NO_SANCTIONS = (
-    "Ett IOP innehåller inga sanktioner; avvikelser hanteras i dialog och vid behov genom "
-    "omförhandling"
-)
-_LOU = "Ordet hör till offentlig upphandling (LOU), som ett IOP inte är"
-
-TERMS = (
-    _term(
-        "ersättning",
-        r"\w*ersättning\w*",
-        "Den offentliga partens pengar är ett bidrag till ett gemensamt ändamål, inte betalning "
-        "för en tjänst; skriv ”bidrag”",
-    ),
-    _term("beställare", r"\w*beställar\w*|beställning\w*", f"{_EQUALS}; skriv ”part”"),
-    _term("uppdragsgivare", r"uppdragsgivar\w*", f"{_EQUALS}; skriv ”part”"),
-    _term("utförare", r"\w*utförar\w*", f"{_EQUALS}; skriv ”den idéburna parten”"),
-    _term(
-        "leverans",
-        r"\w*leverans\w*|leverer\w*|leverera\w*|\w*leverantör\w*",
-        "Den idéburna parten levererar inte en tjänst; beskriv verksamheten och parternas bidrag",
-    ),
-    _term("avrop", r"avrop\w*", _LOU),
-    _term("anbud", r"anbud\w*", _LOU),
-    _term("ramavtal", r"ramavtal\w*", _LOU),
-    _term("upphandling", r"\w*upphandl\w*", _LOU),
-    _term("kravspecifikation", r"kravspecifikation\w*", _LOU),
-    _term("vite", r"vite(?:n|na|t|s|ts|sbelopp\w*)?", _NO_SANCTIONS),
-    _term("sanktion", r"sanktion\w*", _NO_SANCTIONS),
-    _term("kvalitetsavdrag", r"kvalitetsavdrag\w*|prisavdrag\w*", _NO_SANCTIONS),
-)
-
-# A term close after one of these words is denied ("Partnerskapet är inte en upphandling").
-_NEGATIONS = frozenset({"inte", "ej", "ingen", "inga", "inget", "utan", "aldrig", "varken"})
-_NEGATION_REACH = 6
-_WORD = re.compile(r"\w+")
-
-
-class Use(NamedTuple):
-    """One use of a term: the word as written and the term it belongs to."""
-
-    word: str
-    term: Term
-
-
-def term_uses(sentence: str, terms: tuple[Term, ...] = TERMS) -> Iterator[Use]:
-    """The procurement words of ``sentence`` that it does not deny."""
-    words = [m.group() for m in _WORD.finditer(sentence)]
-    for index, word in enumerate(words):
-        lower = word.lower()
-        for term in terms:
-            if not term.pattern.fullmatch(lower):
-                continue
-            before = {w.lower() for w in words[max(0, index - _NEGATION_REACH) : index]}
-            if not before & _NEGATIONS:
-                yield Use(word, term)
-            break
 
 
 class Amount(NamedTuple):
