@@ -343,7 +343,10 @@ def _contract_body(w: Writer) -> None:
     w.tag("for item in doc.mission_items")
     w.heading("{{ item.title }}", level=2)
     w.prose("item.description", var="d")
-    w.when("item.parties", "Ansvarig part: {{ item.parties_text }}.")
+    w.p(
+        "{% if item.parties %}Ansvarig part: {{ item.parties_text }}."
+        "{% else %}Parterna ansvarar gemensamt för uppdraget.{% endif %}"
+    )
     w.when("item.capacities", "Kapacitet: {{ item.capacities_text }}.")
     w.tag("if item.goals")
     w.p("Mål:", "Lead")
@@ -510,7 +513,11 @@ def _report_body(w: Writer) -> None:
     w.when(
         f"{r}.meetings_required",
         "Enligt avtalet ska styrgruppen sammanträda minst "
-        f"{{{{ {r}.meetings_required }}}} gånger under året"
+        f"{{{{ {r}.meetings_required }}}} {{% if {r}.meetings_required == 1 %}}gång"
+        "{% else %}gånger{% endif %} "
+        f"{{% if {r}.meetings_prorated %}}under rapportperioden, som bara omfattar en del av "
+        "året (antalet per år i proportion till periodens längd, avrundat uppåt)"
+        "{% else %}under året{% endif %}"
         f"{{% if {r}.spring_meetings is not none %}}, varav {{{{ {r}.spring_meetings }}}} under "
         f"våren och {{{{ {r}.autumn_meetings }}}} under hösten{{% endif %}}. "
         f"{{% if {r}.filled %}}Under rapportperioden hölls {{{{ {r}.meetings|length }}}} möten."

@@ -12,6 +12,7 @@ import functools
 import inspect
 import json
 import os
+import re
 import sys
 import typing
 from collections.abc import Sequence
@@ -24,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 
 from iopdocs.errors import AgreementFileError
 from iopdocs.model import Agreement, AnnualReport
+from iopdocs.model.types import WrittenDecimal, WrittenInt
 
 __all__ = [
     "agreement_schema",
@@ -68,8 +70,49 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict[Any, Any
     return result
 
 
-_Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+# --- Numbers that keep the text as written --------------------------------------------------------
+#
+# YAML 1.1 reads `0701234567` as an octal number, `12:30` as 750 (base 60) and `2022` as an int.
+# The resolver below reads a number only where YAML 1.2 would (no leading zero, no base 60), so a
+# phone number or a time stays text; and every number it does read remembers its text
+# (WrittenInt, WrittenDecimal), which the model uses where it expects text (a year, a postcode).
+
+_INT_12 = re.compile(r"^(?:[-+]?(?:0|[1-9][0-9_]*)|0x[0-9a-fA-F_]+)$")
+_FLOAT_12 = re.compile(
+    r"^(?:[-+]?(?:[0-9][0-9_]*)?\.[0-9_]+(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?[0-9][0-9_]*\.(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
+
+
+def _text_keeping_resolvers(
+    resolvers: dict[Any, list[tuple[str, re.Pattern[str]]]],
+) -> dict[Any, list[tuple[str, re.Pattern[str]]]]:
+    """``resolvers`` with the YAML 1.1 int and float patterns replaced by YAML 1.2's."""
+    patterns = {"tag:yaml.org,2002:int": _INT_12, "tag:yaml.org,2002:float": _FLOAT_12}
+    return {
+        first: [(tag, patterns.get(tag, pattern)) for tag, pattern in entries]
+        for first, entries in resolvers.items()
+    }
+
+
+def _construct_written_int(loader: _Loader, node: yaml.ScalarNode) -> WrittenInt:
+    text = str(loader.construct_scalar(node))
+    digits = text.replace("_", "")
+    return WrittenInt(int(digits, 16) if digits.lower().startswith("0x") else int(digits), text)
+
+
+def _construct_written_decimal(loader: _Loader, node: yaml.ScalarNode) -> Decimal:
+    value = _construct_decimal(loader, node)
+    return WrittenDecimal(str(value), str(loader.construct_scalar(node)))
+
+
+_Loader.yaml_implicit_resolvers = _text_keeping_resolvers(_SafeLoader.yaml_implicit_resolvers)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_written_int)
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_written_decimal)
 
 
 class _Dumper(yaml.SafeDumper):
