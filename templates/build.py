@@ -345,7 +345,7 @@ def _contract_body(w: Writer) -> None:
     w.prose("item.description", var="d")
     w.p(
         "{% if item.parties %}Ansvarig part: {{ item.parties_text }}."
-        "{% else %}Parterna ansvarar gemensamt för uppdraget.{% endif %}"
+        "{% else %}Samtliga parter ansvarar gemensamt för denna del av uppdraget.{% endif %}"
     )
     w.when("item.capacities", "Kapacitet: {{ item.capacities_text }}.")
     w.tag("if item.goals")
@@ -518,7 +518,8 @@ def _report_body(w: Writer) -> None:
         f"{{% if {r}.meetings_prorated %}}under rapportperioden, som bara omfattar en del av "
         "året (antalet per år i proportion till periodens längd, avrundat uppåt)"
         "{% else %}under året{% endif %}"
-        f"{{% if {r}.spring_meetings is not none %}}, varav {{{{ {r}.spring_meetings }}}} under "
+        f"{{% if {r}.spring_meetings and {r}.autumn_meetings %}}, varav "
+        f"{{{{ {r}.spring_meetings }}}} under "
         f"våren och {{{{ {r}.autumn_meetings }}}} under hösten{{% endif %}}. "
         f"{{% if {r}.filled %}}Under rapportperioden hölls {{{{ {r}.meetings|length }}}} möten."
         "{% else %}Fyll i de möten som hölls under rapportperioden.{% endif %}",

@@ -23,7 +23,7 @@ How a money line becomes instalments
    first on a tie. Equal instalments thus differ by at most 1 krona, the larger ones first
    (100 000 kr in three: 33 334, 33 333, 33 333), and the instalments always add up exactly.
 6. **Dates.** An instalment is paid in advance on the first day of its instalment period, or, when
-   the line states a ``payment_day``, on that day of the period's first month (but never before
+   the line states a ``pay_on_day``, on that day of the period's first month (but never before
    the instalment period starts). Every date lies inside the agreement period.
 
 A frequency whose instalment period is longer than the whole agreement (yearly payments of a
@@ -218,7 +218,9 @@ def basis_periods(
 
     ``whole`` is False for a 12-month period or calendar year cut short.
     """
-    start, end = line_span(agreement, line) if line else (agreement.period.start, agreement.period.end)
+    start, end = (
+        line_span(agreement, line) if line else (agreement.period.start, agreement.period.end)
+    )
     result = []
     for span_start, span_end in _basis_spans(start, end, basis):
         if basis is Basis.PER_12_MONTHS:
@@ -334,7 +336,7 @@ def _split(total: int, weights: list[int], received: list[int] | None = None) ->
 def _pay_date(part: _Part, line: MoneyLine) -> dt.date:
     if line.pay_within_days is not None:
         return min(part.start + dt.timedelta(days=line.pay_within_days - 1), part.end)
-    day = line.payment_day or line.pay_by_day
+    day = line.pay_on_day or line.pay_by_day
     if day is None:
         return part.start
     stated = part.start.replace(day=day)
@@ -428,12 +430,20 @@ def meetings_required(agreement: Agreement, period: ReportPeriod) -> MeetingsReq
         return None
     if period.whole_year:
         return MeetingsRequired(
-            period.year, group.meetings_per_year, group.spring_meetings, group.autumn_meetings, False
+            period.year,
+            group.meetings_per_year,
+            group.spring_meetings,
+            group.autumn_meetings,
+            False,
         )
     year = period.year
     if group.spring_meetings is not None and group.autumn_meetings is not None:
         spring = _prorate(
-            group.spring_meetings, period.start, period.end, dt.date(year, 1, 1), dt.date(year, 6, 30)
+            group.spring_meetings,
+            period.start,
+            period.end,
+            dt.date(year, 1, 1),
+            dt.date(year, 6, 30),
         )
         autumn = _prorate(
             group.autumn_meetings,
@@ -445,6 +455,10 @@ def meetings_required(agreement: Agreement, period: ReportPeriod) -> MeetingsReq
         count = max(spring + autumn, 1)
         return MeetingsRequired(year, count, spring, autumn, True)
     count = _prorate(
-        group.meetings_per_year, period.start, period.end, dt.date(year, 1, 1), dt.date(year, 12, 31)
+        group.meetings_per_year,
+        period.start,
+        period.end,
+        dt.date(year, 1, 1),
+        dt.date(year, 12, 31),
     )
     return MeetingsRequired(year, max(count, 1), None, None, True)

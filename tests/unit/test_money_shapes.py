@@ -157,7 +157,10 @@ def test_stated_shares_divide_the_sum_as_stated() -> None:
     first_year = [int(i.amount) for i in schedule.instalments if i.date.year == 2025]
     assert first_year == [500_001, 300_000, 200_000]
     assert agreement.contributions[1].money[0].shared
-    assert "att fördelas mellan PN, PS och PV med 50 procent till PN, 30 procent till PS och 20 procent till PV" in contract_text(agreement)
+    assert (
+        "att fördelas mellan PN, PS och PV med 50 procent till PN, 30 procent till PS och "
+        "20 procent till PV" in contract_text(agreement)
+    )
 
 
 def test_a_step_up_in_the_second_year_is_paid_and_printed() -> None:
@@ -182,10 +185,14 @@ def test_a_step_up_in_the_second_year_is_paid_and_printed() -> None:
         ({"shares": {"PN": "50 %", "PS": "40 %"}}, (), "shares_recipients"),
         ({"shares": {"PN": "50 %", "PS": "40 %", "PV": "20 %"}}, (), "shares_sum"),
         ({"amounts": {2026: 1000}}, (), "amounts_basis"),
-        ({"basis": "per_calendar_year", "amounts": {2027: 1000}}, ("amounts", 2027), "amounts_year_outside"),
+        (
+            {"basis": "per_calendar_year", "amounts": {2027: 1000}},
+            ("amounts", 2027),
+            "amounts_year_outside",
+        ),
         ({"start": "2024-06-01"}, ("start",), "money_dates_outside"),
         ({"start": "2025-06-01", "end": "2025-05-31"}, (), "money_dates_order"),
-        ({"payment_day": 25, "pay_within_days": 10}, (), "payment_timing_conflict"),
+        ({"pay_on_day": 25, "pay_within_days": 10}, (), "payment_timing_conflict"),
         ({"start": "2026-11-01"}, ("frequency",), "frequency_too_long"),
     ],
 )
@@ -231,7 +238,8 @@ def test_shares_always_add_up_and_stay_inside_the_line(line: dict[str, Any]) -> 
     money = agreement.contributions[1].money[0]
     schedule = payment_schedule(agreement)
     for i in schedule.instalments:
-        assert money.start is not None and money.end is not None
+        assert money.start is not None
+        assert money.end is not None
         assert money.start <= i.period_start <= i.period_end <= money.end
         assert money.start <= i.date <= money.end
     totals = list(schedule.by_recipient.values())

@@ -15,11 +15,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 from collections.abc import Sequence
+from typing import TextIO
 
 from pydantic import ValidationError
 
-from iopdocs.cli import authoring, check, data, diff, provenance, render, report
+from iopdocs.cli import authoring, check, data, diff, migrate, provenance, render, report
 from iopdocs.cli.common import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, UsageError
 from iopdocs.cli.data import format_schedule
 from iopdocs.cli.diff import format_changes
@@ -55,6 +57,7 @@ def parser() -> argparse.ArgumentParser:
     authoring.add_parsers(sub)
     provenance.add_parsers(sub)
     diff.add_parsers(sub)
+    migrate.add_parsers(sub)
     return result
 
 
@@ -63,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     out, err = sys.stdout, sys.stderr
     try:
-        status: int = args.handler(args, out, err)
+        status: int = _run_reporting_warnings(args, out, err)
     except ValidationError as exc:
         source = getattr(args, "data", None) if exc.title == "AnnualReport" else None
         source = source or getattr(args, "agreement", None) or getattr(args, "document", None)
@@ -78,6 +81,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (IopdocsError, UsageError) as exc:
         print(f"error: {exc}", file=err)
         return EXIT_BAD_INPUT
+    return status
+
+
+def _run_reporting_warnings(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run the command's handler; a warning it raises (a file read through a schema migration)
+    is printed as one ``warning:`` line, even when the command then fails."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        try:
+            status: int = args.handler(args, out, err)
+        finally:
+            for warning in caught:
+                if issubclass(warning.category, UserWarning):
+                    print(f"warning: {warning.message}", file=err)
     return status
 
 

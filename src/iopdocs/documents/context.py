@@ -365,7 +365,9 @@ def _amounts_text(
 ) -> str | None:
     """The years whose amount differs from ``amount``: "(för 2026 dock 600 000 kr)"."""
     years = [start.year for start, _, _ in periods]
-    differing = [(y, line.amounts[y]) for y in years if y in line.amounts and line.amounts[y] != line.amount]
+    differing = [
+        (y, line.amounts[y]) for y in years if y in line.amounts and line.amounts[y] != line.amount
+    ]
     if not differing:
         return None
     listed = formats.and_list(f"{formats.money(a)} för {y}" for y, a in differing)
@@ -393,14 +395,14 @@ def _payment_text(
             else f"i den första månaden {_first_day_phrase(frequency)}"
         )
         timing = f"senast den {line.pay_by_day} {where}"
-    elif line.payment_day is None:
+    elif line.pay_on_day is None:
         timing = f"i förskott den första dagen {_first_day_phrase(frequency)}"
     elif frequency is Frequency.MONTHLY:
-        timing = f"den {line.payment_day} i varje månad"
+        timing = f"den {line.pay_on_day} i varje månad"
     else:
         # The day falls in the first month of each period: "den 25 i den första månaden av
         # varje kvartal", never "den första månaden i varje månad".
-        timing = f"den {line.payment_day} i den första månaden {_first_day_phrase(frequency)}"
+        timing = f"den {line.pay_on_day} i den första månaden {_first_day_phrase(frequency)}"
     return f"{_frequency_text(line, frequency, count, formats)}, {timing}"
 
 

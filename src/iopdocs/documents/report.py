@@ -58,7 +58,6 @@ def report_context(
     lines = list(dict.fromkeys(i.line for i in due))
     income = {name: sum((i.amount for i in due if i.line == name), Decimal(0)) for name in lines}
 
-    steering = agreement.cooperation.steering_group
     meetings_held = [{"date": m.date, "note": m.note} for m in (report.meetings if report else [])]
     rule = meetings_required(agreement, period)
     required = rule.count if rule else 0

@@ -94,6 +94,8 @@ def _account_before(value: Any) -> Any:
 PayeeAccount = Annotated[
     str,
     BeforeValidator(_account_before),
-    Field(json_schema_extra={"examples": ["bankgiro 5050-1055", "IBAN SE45 5000 0000 0583 9825 7466"]}),
+    Field(
+        json_schema_extra={"examples": ["bankgiro 5050-1055", "IBAN SE45 5000 0000 0583 9825 7466"]}
+    ),
 ]
 """Konto för utbetalning: a bankgiro, plusgiro or IBAN number, validated by its check digits."""

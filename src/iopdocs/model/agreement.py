@@ -12,6 +12,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from iopdocs.model.base import StrictModel, TextOrModel
+from iopdocs.model.migration import SCHEMA_VERSION
 from iopdocs.model.money import Basis, Contribution, Frequency, MoneyLine, Payment
 from iopdocs.model.parties import Party, PartyKind
 from iopdocs.model.types import Prose, Quantity, Text
@@ -154,7 +155,9 @@ class Values(StrictModel):
         return self
 
 
-_RANGE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(?:[-\u2010-\u2015\u2212]|till)\s*(\d+(?:[.,]\d+)?)\s*$")
+_RANGE = re.compile(
+    r"^\s*(\d+(?:[.,]\d+)?)\s*(?:[-\u2010-\u2015\u2212]|till)\s*(\d+(?:[.,]\d+)?)\s*$"
+)
 
 
 class Capacity(StrictModel):
@@ -483,6 +486,9 @@ class Agreement(StrictModel):
     ``short_name``; the cross-field checks make sure every such reference names a real party.
     """
 
+    schema_version: int = SCHEMA_VERSION
+    """The version of the file format the file was written for; a file of an earlier version is
+    brought up to date when it is loaded (``iopdocs migrate`` rewrites it)."""
     metadata: Metadata
     challenge: Prose
     """Gemensam samhällsutmaning: the societal challenge the parties share."""
@@ -515,6 +521,25 @@ class Agreement(StrictModel):
     clause_overrides: list[ClauseOverride] = Field(default_factory=list)
     """Negotiated wording for this agreement: clauses of the clause library replaced or left
     out, or clauses of its own."""
+
+    @field_validator("schema_version")
+    @classmethod
+    def _known_version(cls, value: int) -> int:
+        if value > SCHEMA_VERSION:
+            raise PydanticCustomError(
+                "schema_version_newer",
+                "the file is written for schema version {version}; this iopdocs reads up to "
+                "version {current}: install a newer iopdocs",
+                {"version": value, "current": SCHEMA_VERSION},
+            )
+        if value < SCHEMA_VERSION:
+            raise PydanticCustomError(
+                "schema_version_older",
+                "the data is for schema version {version}; load it from a file (which migrates "
+                "it) or run 'iopdocs migrate' on the file",
+                {"version": value},
+            )
+        return value
 
     @field_validator("appendices", mode="before")
     @classmethod
@@ -699,8 +724,7 @@ def _line_span_errors(
         if day is not None and not a.period.start <= day <= a.period.end:
             yield _error(
                 "money_dates_outside",
-                "the money line's {name} {day} lies outside the agreement period "
-                "{start} – {end}",
+                "the money line's {name} {day} lies outside the agreement period {start} – {end}",
                 (*loc, name),
                 day.isoformat(),
                 name=name,

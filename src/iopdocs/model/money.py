@@ -126,7 +126,7 @@ class MoneyLine(StrictModel):
     amounts: dict[int, Money] = Field(default_factory=dict)
     """Amounts for particular calendar years where they differ from ``amount`` (a step-up in the
     second year: ``{2026: 600000}``); the line's basis must be ``per_calendar_year``."""
-    payment_day: int | None = Field(default=None, ge=1, le=28)
+    pay_on_day: int | None = Field(default=None, ge=1, le=28)
     """The day of the month payments are made; ``None`` pays in advance on the first day of
     each instalment period."""
     pay_within_days: int | None = Field(default=None, ge=1, le=31)
@@ -165,13 +165,13 @@ class MoneyLine(StrictModel):
     def _shapes_agree(self) -> MoneyLine:
         timings = [
             name
-            for name in ("payment_day", "pay_within_days", "pay_by_day")
+            for name in ("pay_on_day", "pay_within_days", "pay_by_day")
             if getattr(self, name) is not None
         ]
         if len(timings) > 1:
             raise PydanticCustomError(
                 "payment_timing_conflict",
-                "give one of payment_day, pay_within_days and pay_by_day, not {names}",
+                "give one of pay_on_day, pay_within_days and pay_by_day, not {names}",
                 {"names": " and ".join(timings)},
             )
         if self.amounts and self.basis is not Basis.PER_CALENDAR_YEAR:

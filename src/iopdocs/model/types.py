@@ -57,6 +57,9 @@ class WrittenInt(int):
         number.text = text
         return number
 
+    def __reduce__(self) -> tuple[type[WrittenInt], tuple[int, str]]:
+        return (type(self), (int(self), self.text))
+
 
 class WrittenDecimal(Decimal):
     """A decimal number read from a data file that remembers the text it was written as
@@ -68,6 +71,9 @@ class WrittenDecimal(Decimal):
         number = super().__new__(cls, value)
         number.text = text
         return number
+
+    def __reduce__(self) -> tuple[type[WrittenDecimal], tuple[str, str]]:  # type: ignore[override]
+        return (type(self), (str(self), self.text))
 
 
 def _written_text(value: Any) -> Any:
