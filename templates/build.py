@@ -19,6 +19,7 @@ import datetime as dt
 import sys
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
@@ -302,7 +303,7 @@ def _contract_body(w: Writer) -> None:
     # Title block
     w.p("{{ doc.title }}", "Title")
     w.when(f"{a}.metadata.subject", f"{{{{ {a}.metadata.subject }}}}", "Subtitle")
-    w.when(f"{a}.metadata.case_number", f"Diarienummer: {{{{ {a}.metadata.case_number }}}}")
+    _title_facts(w)
     w.when(
         "doc.draft",
         "UTKAST – detta är ett förslag till avtal och inte avsett för underskrift.",
@@ -343,7 +344,10 @@ def _contract_body(w: Writer) -> None:
     w.tag("for item in doc.mission_items")
     w.heading("{{ item.title }}", level=2)
     w.prose("item.description", var="d")
-    w.when("item.parties", "Ansvarig part: {{ item.parties_text }}.")
+    w.p(
+        "{% if item.parties %}Ansvarig part: {{ item.parties_text }}."
+        "{% else %}Samtliga parter ansvarar gemensamt för denna del av uppdraget.{% endif %}"
+    )
     w.when("item.capacities", "Kapacitet: {{ item.capacities_text }}.")
     w.tag("if item.goals")
     w.p("Mål:", "Lead")
@@ -398,14 +402,18 @@ def _contract_body(w: Writer) -> None:
 
     w.section("Statligt stöd", "state_aid")
     w.section("Övriga bestämmelser", "final")
-    w.section("Bilagor", "appendices")
-
+    # The appendices are listed on the signature page, so the short list never stands alone.
+    w.tag("if doc.clauses.appendices")
+    w.heading("Bilagor", page_break=True)
+    w.clauses("appendices")
+    w.heading("Underskrifter")
+    w.tag("else")
     w.heading("Underskrifter", page_break=True)
-    w.clauses("signatures")
-    _signature_table(
+    w.tag("endif")
+    _signature_blocks(
         w,
         "s in doc.signatures",
-        "Ort och datum: {% if s.place %}{{ s.place }}, {% endif %}______________________________",
+        "Ort och datum: {% if s.place %}{{ s.place }}, {% endif %}______________________",
     )
     w.tag("if doc.has_money")
     w.heading("Bilaga 1 – Utbetalningsplan", page_break=True, style="Appendix Heading")
@@ -510,8 +518,13 @@ def _report_body(w: Writer) -> None:
     w.when(
         f"{r}.meetings_required",
         "Enligt avtalet ska styrgruppen sammanträda minst "
-        f"{{{{ {r}.meetings_required }}}} gånger under året"
-        f"{{% if {r}.spring_meetings is not none %}}, varav {{{{ {r}.spring_meetings }}}} under "
+        f"{{{{ {r}.meetings_required }}}} {{% if {r}.meetings_required == 1 %}}gång"
+        "{% else %}gånger{% endif %} "
+        f"{{% if {r}.meetings_prorated %}}under rapportperioden, som bara omfattar en del av "
+        "året (antalet per år i proportion till periodens längd, avrundat uppåt)"
+        "{% else %}under året{% endif %}"
+        f"{{% if {r}.spring_meetings and {r}.autumn_meetings %}}, varav "
+        f"{{{{ {r}.spring_meetings }}}} under "
         f"våren och {{{{ {r}.autumn_meetings }}}} under hösten{{% endif %}}. "
         f"{{% if {r}.filled %}}Under rapportperioden hölls {{{{ {r}.meetings|length }}}} möten."
         "{% else %}Fyll i de möten som hölls under rapportperioden.{% endif %}",
@@ -698,7 +711,30 @@ def _schedule_tables(w: Writer) -> None:
     _cells(totals, last, ("Totalt", "{{ doc.schedule.total|money }}"), bold=True)
     for row in totals.rows:
         _row_props(row)
+    _keep_rows_together(totals)
     _column_widths(totals, (Cm(10.0), Cm(6.0)))
+
+
+def _keep_rows_together(table: Table) -> None:
+    """Every row of ``table`` keeps with the next, so the table (a few totals) moves to the next
+    page whole rather than leaving a row, or its heading, at a page's foot."""
+    for row in table.rows[:-1]:
+        for cell in row.cells:
+            for para in cell.paragraphs:
+                para.paragraph_format.keep_with_next = True
+
+
+def _title_facts(w: Writer) -> None:
+    """The title block's facts under the title: the agreement's date, case number and status."""
+    a = "agreement"
+    para = w.p("", "Title Facts")
+    para.add_run("Datum: ").bold = True
+    para.add_run("{{ doc.date|date }}")
+    para.add_run(f"{{% if {a}.metadata.case_number %}}")
+    para.add_run("\tDiarienummer: ").bold = True
+    para.add_run(f"{{{{ {a}.metadata.case_number }}}}{{% endif %}}")
+    para.add_run("\tStatus: ").bold = True
+    para.add_run("{% if doc.draft %}utkast{% else %}slutlig version för underskrift{% endif %}")
 
 
 def _signature_table(w: Writer, loop: str, place_line: str) -> None:
@@ -726,6 +762,96 @@ def _signature_table(w: Writer, loop: str, place_line: str) -> None:
     _row_props(table.rows[1])
     table.rows[2].cells[0].paragraphs[0].text = "{%tr endfor %}"
     _column_widths(table, (Cm(16),))
+
+
+def _section_break(paragraph: Paragraph, body_sectpr: object, columns: int) -> None:
+    """End a section at ``paragraph``: the section before it has ``columns`` columns and the
+    next starts on the same page (a continuous break)."""
+    import copy
+
+    # The copy keeps the page size, margins and the references to the header and footer, so
+    # every section has the same header, footer and page numbers.
+    sectpr: Any = copy.deepcopy(body_sectpr)
+    for old in sectpr.findall(qn("w:type")) + sectpr.findall(qn("w:cols")):
+        sectpr.remove(old)
+    kind = OxmlElement("w:type")
+    kind.set(qn("w:val"), "continuous")
+    pg_sz = sectpr.find(qn("w:pgSz"))
+    pg_sz.addprevious(kind)
+    cols = OxmlElement("w:cols")
+    cols.set(qn("w:num"), str(columns))
+    cols.set(qn("w:space"), str(int(Cm(1).twips)))
+    sectpr.find(qn("w:pgMar")).addnext(cols)
+    paragraph._p.get_or_add_pPr().append(sectpr)
+
+
+def _signature_blocks(w: Writer, loop: str, place_line: str) -> None:
+    """The signing sentence, then one block per signatory, two blocks side by side.
+
+    The blocks stand in a section of two columns between two continuous section breaks, not in
+    a table (a table would be a data table to a screen reader). Every paragraph of a block keeps
+    with the next, and the last but one block keeps with the last, so a block never splits, the
+    last page holds at least two blocks, and the signing sentence stays with the first block.
+    """
+    doc = w.doc
+    body_sectpr = doc.sections[0]._sectPr
+    # The signing sentence ends the one-column section of the contract text.
+    w.tag("for c in doc.clauses.signatures")
+    sentence = w.p("{{ c.text }}", "Signing Text")
+    _section_break(sentence, body_sectpr, 1)
+    w.tag("endfor")
+    w.tag(f"for {loop}")
+    lines = (
+        ("För {{ s.party }}", True, Pt(0), Pt(8)),
+        (place_line, False, Pt(0), Pt(28)),
+        ("______________________________________", False, Pt(0), Pt(0)),
+        ("{{ s.name }}", False, Pt(0), Pt(0)),
+    )
+    for text, bold, before, after in lines:
+        para = w.p("", "Signature Block")
+        para.add_run(text).bold = bold
+        para.paragraph_format.space_before, para.paragraph_format.space_after = before, after
+    # The title ends the block: it keeps with the next block only for the last but one.
+    w.tag("if loop.revindex == 2")
+    w.p("{{ s.title }}", "Signature Block").paragraph_format.space_after = Pt(30)
+    w.tag("else")
+    w.p("{{ s.title }}", "Signature Block End")
+    w.tag("endif")
+    w.tag("endfor")
+    # The two-column section of the blocks ends here; what follows is one column again.
+    end = w.p("", "Signature Block End")
+    end.paragraph_format.space_after = Pt(0)
+    _section_break(end, body_sectpr, 2)
+
+
+def _title_styles(doc: Doc) -> None:
+    """The title block's line of facts: small, grey, with a tab stop per fact."""
+    facts = doc.styles.add_style("Title Facts", WD_STYLE_TYPE.PARAGRAPH)
+    facts.base_style = doc.styles["Normal"]
+    _font(facts, 10, color="404040")
+    facts.paragraph_format.space_after = Pt(12)
+    for position in (Cm(5.5), Cm(11.5)):
+        facts.paragraph_format.tab_stops.add_tab_stop(position)
+
+
+def _signature_styles(doc: Doc) -> None:
+    """The styles of the signature page: the signing sentence and the blocks keep with what
+    follows them; a block's last line does not."""
+    styles = doc.styles
+    sentence = styles.add_style("Signing Text", WD_STYLE_TYPE.PARAGRAPH)
+    sentence.base_style = styles["Normal"]
+    sentence.paragraph_format.keep_with_next = True
+    sentence.paragraph_format.space_after = Pt(18)
+    block = styles.add_style("Signature Block", WD_STYLE_TYPE.PARAGRAPH)
+    block.base_style = styles["Normal"]
+    _font(block, 11)
+    block.paragraph_format.space_after = Pt(0)
+    block.paragraph_format.keep_with_next = True
+    block.paragraph_format.keep_together = True
+    end = styles.add_style("Signature Block End", WD_STYLE_TYPE.PARAGRAPH)
+    end.base_style = block
+    end.paragraph_format.keep_with_next = False
+    end.paragraph_format.space_after = Pt(30)
 
 
 def _new_document() -> Doc:
@@ -759,6 +885,8 @@ def _finish(doc: Doc, title: str, subject: str) -> bytes:
 def build_contract() -> bytes:
     """The contract template as deterministic .docx bytes."""
     doc = _new_document()
+    _signature_styles(doc)
+    _title_styles(doc)
     _header_footer(
         doc,
         "{{ doc.title }}",

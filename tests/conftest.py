@@ -91,7 +91,9 @@ def docx_text(data: bytes) -> str:
 
     with docx2python(io.BytesIO(data)) as document:
         text: str = document.text
-    return text
+    # Word joiners and zero-width spaces hold facts together on a line (iopdocs.word.fixes);
+    # a reader sees nothing of them.
+    return text.replace("\u2060", "").replace("\u200b", "")
 
 
 def compact(text: str) -> str:

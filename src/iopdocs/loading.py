@@ -12,9 +12,12 @@ import functools
 import inspect
 import json
 import os
+import re
 import sys
 import typing
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -25,13 +28,23 @@ from pydantic import BaseModel, ValidationError
 from iopdocs._files import MAX_DATA_FILE, FileLimitError, read_limited
 from iopdocs.errors import AgreementFileError
 from iopdocs.model import Agreement, AnnualReport
+from iopdocs.model.migration import (
+    RENAMES,
+    SCHEMA_VERSION,
+    SchemaMigrationWarning,
+    file_version,
+    migrate_data,
+)
+from iopdocs.model.types import WrittenDecimal, WrittenInt
 
 __all__ = [
+    "MigratedText",
     "agreement_schema",
     "bounded_yaml",
     "dump_agreement",
     "load_agreement",
     "load_report",
+    "migrate_text",
     "parse_agreement",
     "parse_report",
     "validation_messages",
@@ -88,8 +101,49 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict[Any, Any
 
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
-_Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+# --- Numbers that keep the text as written --------------------------------------------------------
+#
+# YAML 1.1 reads `0701234567` as an octal number, `12:30` as 750 (base 60) and `2022` as an int.
+# The resolver below reads a number only where YAML 1.2 would (no leading zero, no base 60), so a
+# phone number or a time stays text; and every number it does read remembers its text
+# (WrittenInt, WrittenDecimal), which the model uses where it expects text (a year, a postcode).
+
+_INT_12 = re.compile(r"^(?:[-+]?(?:0|[1-9][0-9_]*)|0x[0-9a-fA-F_]+)$")
+_FLOAT_12 = re.compile(
+    r"^(?:[-+]?(?:[0-9][0-9_]*)?\.[0-9_]+(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?[0-9][0-9_]*\.(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
+
+
+def _text_keeping_resolvers(
+    resolvers: dict[Any, list[tuple[str, re.Pattern[str]]]],
+) -> dict[Any, list[tuple[str, re.Pattern[str]]]]:
+    """``resolvers`` with the YAML 1.1 int and float patterns replaced by YAML 1.2's."""
+    patterns = {"tag:yaml.org,2002:int": _INT_12, "tag:yaml.org,2002:float": _FLOAT_12}
+    return {
+        first: [(tag, patterns.get(tag, pattern)) for tag, pattern in entries]
+        for first, entries in resolvers.items()
+    }
+
+
+def _construct_written_int(loader: _Loader, node: yaml.ScalarNode) -> WrittenInt:
+    text = str(loader.construct_scalar(node))
+    digits = text.replace("_", "")
+    return WrittenInt(int(digits, 16) if digits.lower().startswith("0x") else int(digits), text)
+
+
+def _construct_written_decimal(loader: _Loader, node: yaml.ScalarNode) -> Decimal:
+    value = _construct_decimal(loader, node)
+    return WrittenDecimal(str(value), str(loader.construct_scalar(node)))
+
+
+_Loader.yaml_implicit_resolvers = _text_keeping_resolvers(_SafeLoader.yaml_implicit_resolvers)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_written_int)
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_written_decimal)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -110,7 +164,7 @@ def parse_agreement(text: str, *, format: Format = "yaml", source: str = "<strin
     Raises ``AgreementFileError`` when the text does not parse and pydantic's ``ValidationError``
     when it parses but breaks the model's rules.
     """
-    return Agreement.model_validate(_mapping(text, format, source))
+    return Agreement.model_validate(_migrated(_mapping(text, format, source), source))
 
 
 def load_agreement(path: str | os.PathLike[str]) -> Agreement:
@@ -154,6 +208,18 @@ def _mapping(text: str, format: Format, source: str) -> dict[str, Any]:
             f"the top level must be a mapping of sections, not {type(data).__name__}", path=source
         )
     return data
+
+
+def _migrated(data: dict[str, Any], source: str) -> dict[str, Any]:
+    """An agreement file's data brought to the current schema version, with one warning
+    (``SchemaMigrationWarning``) per change naming it."""
+    migrated, changes = migrate_data(data)
+    for change in changes:
+        warnings.warn(
+            SchemaMigrationWarning(f"{source}: {change}; 'iopdocs migrate' rewrites the file"),
+            stacklevel=3,
+        )
+    return migrated
 
 
 def dump_agreement(agreement: Agreement, *, format: Format = "yaml") -> str:
@@ -420,3 +486,115 @@ def _field_path(loc: Sequence[int | str]) -> str:
         else:
             path += f".{part}" if path else str(part)
     return path
+
+
+# --- Migrating a file's text ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MigratedText:
+    """An agreement file's text at the current schema version."""
+
+    text: str
+    from_version: int
+    """The schema version the file was written for."""
+    changes: tuple[str, ...]
+    """One sentence per change made; empty when only ``schema_version`` was set or nothing."""
+
+
+def migrate_text(text: str, *, format: Format = "yaml", source: str = "<string>") -> MigratedText:
+    """An agreement file's text brought to the current schema version (unchanged when it already
+    is). YAML is rewritten in place, key by key, so its comments, order and quoting stay as the
+    user wrote them; JSON is written again with two-space indents. The result is not validated:
+    ``parse_agreement`` it to check the data.
+    """
+    data = _mapping(text, format, source)
+    version = file_version(data)
+    migrated, changes = migrate_data(data)
+    if migrated is data:
+        return MigratedText(text, version, ())
+    if format == "json":
+        return MigratedText(_json_text(migrated), version, tuple(changes))
+    return MigratedText(_yaml_migrated(text, version, source), version, tuple(changes))
+
+
+def _json_text(data: dict[str, Any]) -> str:
+    """``data`` as JSON with every Decimal written as the number it is, not as a float."""
+    numbers: list[str] = []
+
+    def placeholders(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            numbers.append(str(value))
+            return f"\x00{len(numbers) - 1}\x00"
+        if isinstance(value, dict):
+            return {k: placeholders(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [placeholders(v) for v in value]
+        return value
+
+    text = json.dumps(placeholders(data), ensure_ascii=False, indent=2) + "\n"
+    for index, number in enumerate(numbers):
+        text = text.replace(f'"\\u0000{index}\\u0000"', number)
+    return text
+
+
+def _yaml_migrated(text: str, version: int, source: str) -> str:
+    """The YAML ``text`` with every renamed key renamed where it stands and ``schema_version``
+    set, nothing else touched."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        raise AgreementFileError(f"not valid YAML: {exc}", path=source) from exc
+    if not isinstance(root, yaml.MappingNode) or not root.value:
+        raise AgreementFileError("the top level must be a mapping of sections", path=source)
+    lines = text.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+
+    def offset(mark: Any) -> int:
+        return int(starts[mark.line] + mark.column)
+
+    edits: list[tuple[int, int, str]] = []
+    for rename in RENAMES:
+        if rename.to_version <= version:
+            continue
+        for mapping in _nodes_at(root, rename.path):
+            keys = [k.value for k, _ in mapping.value if isinstance(k, yaml.ScalarNode)]
+            if rename.new in keys:
+                continue
+            for key, _ in mapping.value:
+                if isinstance(key, yaml.ScalarNode) and key.value == rename.old:
+                    edits.append((offset(key.start_mark), offset(key.end_mark), rename.new))
+    stated = [
+        (k, v)
+        for k, v in root.value
+        if isinstance(k, yaml.ScalarNode) and k.value == "schema_version"
+    ]
+    if stated:
+        value = stated[0][1]
+        edits.append((offset(value.start_mark), offset(value.end_mark), str(SCHEMA_VERSION)))
+    else:
+        first = root.value[0][0]
+        line = f"schema_version: {SCHEMA_VERSION}"
+        at = offset(first.start_mark)
+        edits.append((at, at, f"{line}, " if root.flow_style else f"{line}\n"))
+    for begin, end, replacement in sorted(edits, reverse=True):
+        text = text[:begin] + replacement + text[end:]
+    return text
+
+
+def _nodes_at(node: yaml.Node, path: tuple[str, ...]) -> Iterator[yaml.MappingNode]:
+    if not path:
+        if isinstance(node, yaml.MappingNode):
+            yield node
+        return
+    head, rest = path[0], path[1:]
+    if head == "*":
+        if isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                yield from _nodes_at(item, rest)
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == head:
+                yield from _nodes_at(value, rest)

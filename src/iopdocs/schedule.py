@@ -23,7 +23,7 @@ How a money line becomes instalments
    first on a tie. Equal instalments thus differ by at most 1 krona, the larger ones first
    (100 000 kr in three: 33 334, 33 333, 33 333), and the instalments always add up exactly.
 6. **Dates.** An instalment is paid in advance on the first day of its instalment period, or, when
-   the line states a ``payment_day``, on that day of the period's first month (but never before
+   the line states a ``pay_on_day``, on that day of the period's first month (but never before
    the instalment period starts). Every date lies inside the agreement period.
 
 A frequency whose instalment period is longer than the whole agreement (yearly payments of a
@@ -44,9 +44,11 @@ from math import lcm
 
 from iopdocs.errors import ReportError, ScheduleError
 from iopdocs.model import Agreement, Basis, Frequency, MoneyLine
+from iopdocs.model.agreement import line_span
 
 __all__ = [
     "Instalment",
+    "MeetingsRequired",
     "ReportError",
     "ReportPeriod",
     "Schedule",
@@ -54,7 +56,9 @@ __all__ = [
     "add_months",
     "basis_periods",
     "line_name",
+    "meetings_required",
     "payment_schedule",
+    "recipient_weights",
     "report_period",
     "report_periods",
 ]
@@ -135,19 +139,18 @@ def payment_schedule(agreement: Agreement) -> Schedule:
             where = f"contributions[{ci}].money[{li}]"
             name = line_name(agreement, ci, li)
             frequency = line.frequency or agreement.payment.frequency
-            for recipient in line.recipients:
-                for part, amount in _line_instalments(agreement, line, frequency, where):
-                    instalments.append(
-                        Instalment(
-                            date=_pay_date(part, line.payment_day),
-                            payer=contribution.parties[0],
-                            recipient=recipient,
-                            line=name,
-                            amount=amount,
-                            period_start=part.start,
-                            period_end=part.end,
-                        )
+            for recipient, part, amount in _line_instalments(agreement, line, frequency, where):
+                instalments.append(
+                    Instalment(
+                        date=_pay_date(part, line),
+                        payer=contribution.parties[0],
+                        recipient=recipient,
+                        line=name,
+                        amount=amount,
+                        period_start=part.start,
+                        period_end=part.end,
                     )
+                )
     # A stable sort by date keeps the agreement's own order of lines and recipients on each day.
     instalments.sort(key=lambda i: i.date)
     by_recipient: dict[str, Decimal] = defaultdict(Decimal)
@@ -207,25 +210,35 @@ def _cut(span: tuple[dt.date, dt.date], start: dt.date, end: dt.date) -> _Part:
     return _Part(cut_start, cut_end, inside, whole)
 
 
-def basis_periods(agreement: Agreement, basis: Basis) -> list[tuple[dt.date, dt.date, bool]]:
-    """The basis periods of ``basis`` within the agreement: ``(start, end, whole)``.
+def basis_periods(
+    agreement: Agreement, basis: Basis, line: MoneyLine | None = None
+) -> list[tuple[dt.date, dt.date, bool]]:
+    """The basis periods of ``basis`` within the agreement (or within ``line``'s own dates):
+    ``(start, end, whole)``.
 
-    ``whole`` is False for a 12-month period or calendar year cut short by the agreement.
+    ``whole`` is False for a 12-month period or calendar year cut short.
     """
+    start, end = (
+        line_span(agreement, line) if line else (agreement.period.start, agreement.period.end)
+    )
     result = []
-    for start, end in _basis_spans(agreement, basis):
+    for span_start, span_end in _basis_spans(start, end, basis):
         if basis is Basis.PER_12_MONTHS:
-            whole = end == add_months(start, 12) - dt.timedelta(days=1)
+            whole = span_end == add_months(span_start, 12) - dt.timedelta(days=1)
         elif basis is Basis.PER_CALENDAR_YEAR:
-            whole = (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)
+            whole = (span_start.month, span_start.day, span_end.month, span_end.day) == (
+                1,
+                1,
+                12,
+                31,
+            )
         else:
             whole = True
-        result.append((start, end, whole))
+        result.append((span_start, span_end, whole))
     return result
 
 
-def _basis_spans(agreement: Agreement, basis: Basis) -> list[tuple[dt.date, dt.date]]:
-    start, end = agreement.period.start, agreement.period.end
+def _basis_spans(start: dt.date, end: dt.date, basis: Basis) -> list[tuple[dt.date, dt.date]]:
     if basis is Basis.TOTAL:
         return [(start, end)]
     if basis is Basis.PER_12_MONTHS:
@@ -234,10 +247,36 @@ def _basis_spans(agreement: Agreement, basis: Basis) -> list[tuple[dt.date, dt.d
     return [(max(a, start), min(b, end)) for a, b in _spans(anchor, 12, start, end)]
 
 
+def recipient_weights(line: MoneyLine) -> list[int] | None:
+    """How a shared line divides each amount among its recipients, as integer weights in the
+    order of ``line.recipients`` (``None`` when each recipient receives the whole amount)."""
+    if not line.shared:
+        return None
+    if line.shares is None:
+        return [1] * len(line.recipients)
+    shares = [line.shares[r] for r in line.recipients]
+    places = max(max(-int(s.as_tuple().exponent), 0) for s in shares)
+    return [int(s.scaleb(places)) for s in shares]
+
+
 def _line_instalments(
     agreement: Agreement, line: MoneyLine, frequency: Frequency, where: str
-) -> Iterator[tuple[_Part, Decimal]]:
-    start, end = agreement.period.start, agreement.period.end
+) -> Iterator[tuple[str, _Part, Decimal]]:
+    """``(recipient, instalment period, amount)`` of every payment of ``line``, basis period by
+    basis period; within one, recipient by recipient in the line's order."""
+    start, end = line_span(agreement, line)
+    shares = recipient_weights(line)
+
+    extra = [0] * len(line.recipients)  # kronor each got above its exact share so far
+
+    def per_recipient(budget: int) -> list[int]:
+        if shares is None:
+            return [budget] * len(line.recipients)
+        split = [int(a) for a in _split(budget, shares, extra)]
+        for k, paid in enumerate(split):
+            extra[k] += paid - budget * shares[k] // sum(shares)
+        return split
+
     months = frequency.months
     if months is None:
         if line.basis is not Basis.TOTAL:
@@ -245,35 +284,41 @@ def _line_instalments(
                 f"{where}.frequency: a single payment ('once') cannot pay an amount given "
                 f"{line.basis.value}; use basis 'total' or a yearly frequency"
             )
-        yield _Part(start, end, 1, 1), line.amount
+        for recipient, budget in zip(line.recipients, per_recipient(int(line.amount)), strict=True):
+            yield recipient, _Part(start, end, 1, 1), Decimal(budget)
         return
     if add_months(start, months) - dt.timedelta(days=1) > end:
         raise ScheduleError(
-            f"{where}.frequency: the agreement period {start.isoformat()} – {end.isoformat()} "
+            f"{where}.frequency: the period {start.isoformat()} – {end.isoformat()} "
             f"is shorter than one {frequency.value} instalment period ({months} months)"
         )
     per_basis = 12 // months
     anchor = dt.date(start.year, 1, 1) if line.basis is Basis.PER_CALENDAR_YEAR else start
-    for basis_start, basis_end in _basis_spans(agreement, line.basis):
+    for basis_start, basis_end in _basis_spans(start, end, line.basis):
         parts = [
             _cut(s, basis_start, basis_end) for s in _spans(anchor, months, basis_start, basis_end)
         ]
         # Each weight days/whole as a numerator over the common denominator of them all.
         denominator = lcm(*(p.whole for p in parts))
         weights = [p.days * (denominator // p.whole) for p in parts]
+        amount = int(line.amount_for(basis_start.year))
         if line.basis is Basis.TOTAL:
-            budget = int(line.amount)
+            budget = amount
         else:
             # amount × (sum of weights) / per_basis, rounded down, in integers.
-            budget = int(line.amount) * sum(weights) // (denominator * per_basis)
-        yield from zip(parts, _split(budget, weights), strict=True)
+            budget = amount * sum(weights) // (denominator * per_basis)
+        for recipient, share in zip(line.recipients, per_recipient(budget), strict=True):
+            for part, paid in zip(parts, _split(share, weights), strict=True):
+                yield recipient, part, paid
 
 
-def _split(total: int, weights: list[int]) -> list[Decimal]:
+def _split(total: int, weights: list[int], received: list[int] | None = None) -> list[Decimal]:
     """``total`` whole kronor split in proportion to ``weights`` (numerators over one common
     denominator) by the largest remainder: share i is ``total × w_i / W`` rounded down, and the
     kronor left go to the largest remainders ``total × w_i mod W``, the earliest first on a tie
-    (the same comparison as of the exact fractions, all over ``W``)."""
+    (the same comparison as of the exact fractions, all over ``W``). With ``received`` (the
+    kronor each has already had above its exact shares), a tie goes first to the one that has
+    had the fewest, so the extra kronor rotate and never pile up on the first named."""
     whole = sum(weights)
     shares, remainders = [], []
     for weight in weights:
@@ -281,16 +326,20 @@ def _split(total: int, weights: list[int]) -> list[Decimal]:
         shares.append(share)
         remainders.append(remainder)
     left = total - sum(shares)
-    order = sorted(range(len(weights)), key=lambda i: (-remainders[i], i))
+    before = received or [0] * len(weights)
+    order = sorted(range(len(weights)), key=lambda i: (-remainders[i], before[i], i))
     for i in order[:left]:
         shares[i] += 1
     return [Decimal(s) for s in shares]
 
 
-def _pay_date(part: _Part, payment_day: int | None) -> dt.date:
-    if payment_day is None:
+def _pay_date(part: _Part, line: MoneyLine) -> dt.date:
+    if line.pay_within_days is not None:
+        return min(part.start + dt.timedelta(days=line.pay_within_days - 1), part.end)
+    day = line.pay_on_day or line.pay_by_day
+    if day is None:
         return part.start
-    stated = part.start.replace(day=payment_day)
+    stated = part.start.replace(day=day)
     return max(stated, part.start) if stated <= part.end else part.start
 
 
@@ -340,3 +389,76 @@ def report_period(agreement: Agreement, year: int) -> ReportPeriod:
         f"{agreement.period.start.isoformat()} – {agreement.period.end.isoformat()}; "
         f"reports exist for {span}"
     )
+
+
+# --- Steering meetings in a part year ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingsRequired:
+    """The least number of steering meetings in one report period, prorated for a part year."""
+
+    year: int
+    count: int
+    spring: int | None
+    """Of ``count``, the meetings in January–June (when the agreement splits them)."""
+    autumn: int | None
+    prorated: bool
+    """True when the period is a part year and the yearly rule was prorated."""
+
+
+def _prorate(count: int, start: dt.date, end: dt.date, first: dt.date, last: dt.date) -> int:
+    """``count`` meetings for ``first`` … ``last`` prorated to the days of it inside ``start`` …
+    ``end``, rounded up to a whole meeting (none when no day is inside)."""
+    inside = (min(end, last) - max(start, first)).days + 1
+    if inside <= 0:
+        return 0
+    whole = (last - first).days + 1
+    return -(-count * inside // whole)
+
+
+def meetings_required(agreement: Agreement, period: ReportPeriod) -> MeetingsRequired | None:
+    """How many steering meetings ``period`` requires; ``None`` without a steering group.
+
+    A whole calendar year requires ``meetings_per_year``. A part year (an agreement that starts
+    in August or runs 18 months) requires the yearly number in proportion to the days it
+    covers, rounded up to whole meetings and at least one; with a spring/autumn split each half
+    is prorated on its own.
+    """
+    group = agreement.cooperation.steering_group
+    if group is None:
+        return None
+    if period.whole_year:
+        return MeetingsRequired(
+            period.year,
+            group.meetings_per_year,
+            group.spring_meetings,
+            group.autumn_meetings,
+            False,
+        )
+    year = period.year
+    if group.spring_meetings is not None and group.autumn_meetings is not None:
+        spring = _prorate(
+            group.spring_meetings,
+            period.start,
+            period.end,
+            dt.date(year, 1, 1),
+            dt.date(year, 6, 30),
+        )
+        autumn = _prorate(
+            group.autumn_meetings,
+            period.start,
+            period.end,
+            dt.date(year, 7, 1),
+            dt.date(year, 12, 31),
+        )
+        count = max(spring + autumn, 1)
+        return MeetingsRequired(year, count, spring, autumn, True)
+    count = _prorate(
+        group.meetings_per_year,
+        period.start,
+        period.end,
+        dt.date(year, 1, 1),
+        dt.date(year, 12, 31),
+    )
+    return MeetingsRequired(year, max(count, 1), None, None, True)

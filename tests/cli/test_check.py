@@ -40,8 +40,10 @@ def test_the_flagship_passes_with_exit_0_and_one_line_per_finding(
     findings = review(load_agreement(FLAGSHIP))
     lines = out.splitlines()
     assert len(lines) == len(findings) + 1
-    assert lines[0].startswith("warning: steering_meetings_outside_period: cooperation.")
-    assert lines[-1].startswith("0 errors, 1 warning, ")
+    assert any(
+        line.startswith("info: steering_meetings_outside_period: cooperation.") for line in lines
+    )
+    assert lines[-1].startswith("0 errors, 0 warnings, ")
 
 
 def test_errors_give_exit_1(capsys: pytest.CaptureFixture[str], with_error: Path) -> None:
@@ -119,7 +121,7 @@ def test_the_review_appendix_renders_with_ones_own_template(
     code, _, template, target = check_with_template(capsys, tmp_path, text)
     assert code == 0
     [paragraph] = Document(str(target)).paragraphs
-    assert paragraph.text.startswith("Kommunens granskning: 0 fel, 1 varning")
+    assert paragraph.text.startswith("Kommunens granskning: 0 fel, 0 varningar")
     # verify needs the same template, as for a contract
     assert run(capsys, "verify", str(target), "--template", str(template))[0] == 0
 

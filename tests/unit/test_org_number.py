@@ -63,10 +63,15 @@ def test_wrong_numbers_are_refused_with_a_stable_code(value: str, code: str) -> 
     assert value in str(error["msg"])
 
 
-def test_a_personal_identity_number_is_not_an_organisation_number() -> None:
-    error = error_of("850709-9805")
-    assert error["type"] == "org_number_middle_digits"
-    assert "07" in str(error["msg"])
+@pytest.mark.parametrize(
+    "value", ["850709-9805", "198507099805", "19850709-9805", "850769-9802", "8507099805"]
+)
+def test_a_personal_identity_number_gets_its_own_error(value: str) -> None:
+    """A value shaped like a personnummer (or samordningsnummer, day + 60), with or without
+    its century, is named as such rather than refused for its length or middle digits."""
+    error = error_of(value)
+    assert error["type"] == "personal_identity_number"
+    assert "personal identity number" in str(error["msg"])
 
 
 def luhn_digit(nine: str) -> str:

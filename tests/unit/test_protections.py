@@ -166,7 +166,7 @@ def money(data: dict[str, Any]) -> dict[str, Any]:
 def test_a_payment_day_reads_naturally_for_every_frequency(
     data: dict[str, Any], frequency: str, expected: str
 ) -> None:
-    money(data).update({"payment_day": 25, "frequency": frequency})
+    money(data).update({"pay_on_day": 25, "frequency": frequency})
     text = render(data)
     assert expected in text
     assert "månaden i varje månad" not in text

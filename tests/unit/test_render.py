@@ -110,17 +110,25 @@ def test_one_signature_block_per_signatory(flagship_text: str, flagship: Agreeme
         assert signatory.title in block
 
 
-def test_signature_blocks_do_not_split_across_pages(flagship_docx: bytes) -> None:
+def test_signature_blocks_stand_side_by_side_and_never_split(flagship_docx: bytes) -> None:
+    """The blocks are paragraphs in a section of two columns (not a table, which a screen reader
+    would take for data); each block's lines keep together, the last two blocks keep together,
+    and the signing sentence keeps with the first block. (The PDF's pages are checked in
+    tests/integration/test_layout.py.)"""
     document = Document(io.BytesIO(flagship_docx))
-    (signature_table,) = [t for t in document.tables if "Ort och datum" in t.rows[0].cells[0].text]
-    assert len(signature_table.rows) == 5
-    for row in signature_table.rows:
-        assert (
-            row._tr.trPr.find(
-                "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}cantSplit"
-            )
-            is not None
-        )
+    assert not [t for t in document.tables if "Ort och datum" in t._tbl.xml]
+    paragraphs = document.paragraphs
+    blocks = [p for p in paragraphs if p.style.name.startswith("Signature Block")]
+    ends = [p for p in blocks if p.style.name == "Signature Block End" and p.text]
+    assert len(ends) == 5 - 1  # the last but one block keeps with the last
+    for para in blocks:
+        own = para.paragraph_format.keep_with_next
+        keeps = own if own is not None else para.style.paragraph_format.keep_with_next
+        assert bool(keeps) == (para not in ends and para.text != "")
+    columns = [s._sectPr.find(qn("w:cols")) for s in document.sections]
+    assert [c.get(qn("w:num")) for c in columns if c is not None].count("2") == 1
+    sentence = next(p for p in paragraphs if p.style.name == "Signing Text")
+    assert sentence.style.paragraph_format.keep_with_next
 
 
 def test_page_is_a4_in_swedish_with_header_and_page_numbers(flagship_docx: bytes) -> None:

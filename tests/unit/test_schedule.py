@@ -134,13 +134,13 @@ class TestPeriodsThatAreNotWholeYears:
 
     def test_a_stated_payment_day(self) -> None:
         a = agreement_with(
-            D(2025, 1, 1), D(2025, 12, 31), {"amount": 60000, "payment_day": 25},
+            D(2025, 1, 1), D(2025, 12, 31), {"amount": 60000, "pay_on_day": 25},
             frequency="quarterly",
         )  # fmt: skip
         assert dates(a) == [D(2025, 1, 25), D(2025, 4, 25), D(2025, 7, 25), D(2025, 10, 25)]
 
     def test_a_payment_day_before_a_mid_month_start_pays_on_the_start(self) -> None:
-        a = agreement_with(D(2025, 1, 20), D(2025, 12, 31), {"amount": 12000, "payment_day": 5})
+        a = agreement_with(D(2025, 1, 20), D(2025, 12, 31), {"amount": 12000, "pay_on_day": 5})
         assert dates(a)[0] == D(2025, 1, 20)
         assert all(d.day == 20 for d in dates(a))
 
@@ -219,7 +219,7 @@ def any_agreement(draw: Callable[..., Any]) -> tuple[Agreement, dict[str, Any]]:
         "amount": draw(kronor),
         "basis": draw(st.sampled_from(["per_12_months", "per_calendar_year", "total"])),
         "frequency": frequency,
-        "payment_day": draw(st.none() | st.integers(1, 28)),
+        "pay_on_day": draw(st.none() | st.integers(1, 28)),
     }
     return agreement_with(start, end, line), line
 

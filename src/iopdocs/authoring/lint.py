@@ -15,6 +15,8 @@ silently lose text:
 - ``autocorrect``: Word's AutoCorrect inside a tag (``–`` for ``--``, ``…`` for ``...``);
 - ``unknown-variable``, ``unknown-filter``, ``unknown-test``: names the data or the environment
   does not have, each with a "did you mean";
+- ``renamed-field``: a field the agreement file format has renamed (``m.payment_day``, now
+  ``m.pay_on_day``), named with its new name;
 - ``empty-table``: a table made only of ``{%tr for %}`` rows (or a row made only of
   ``{%tc for %}`` cells) over a list that may be empty and not guarded by ``{%p if … %}``: it
   would be left with no rows (or cells), an invalid table;
@@ -44,6 +46,7 @@ from iopdocs.authoring.shapes import (
     from_value,
 )
 from iopdocs.errors import TemplateError
+from iopdocs.model.migration import renamed_fields
 from iopdocs.word.tagchecks import Tag, empty_tables, pairing, template_comments, word_checks
 from iopdocs.word.tags import (
     TemplatePart,
@@ -195,6 +198,15 @@ class _Walker:
         if root in scope.shapes and root not in self.top:
             source = scope.shapes[root][1]
             origin = f" ({source})" if base_path == root else f" ({root} is {source})"
+        renamed = renamed_fields().get(name)
+        if renamed is not None and renamed.new in base.names():
+            self.problem(
+                node,
+                "renamed-field",
+                f"{base_path}.{name} was renamed {renamed.new} in schema version "
+                f"{renamed.to_version}: write {base_path}.{renamed.new}",
+            )
+            return ANY
         close = closest(name, base.names())
         suggestion = f"; did you mean {base_path}.{close}?" if close else ""
         self.problem(

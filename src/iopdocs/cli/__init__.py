@@ -15,12 +15,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from typing import TextIO
 
 from pydantic import ValidationError
 
-from iopdocs.cli import authoring, check, data, diff, provenance, render, report
+from iopdocs.cli import authoring, check, data, diff, migrate, provenance, render, report
 from iopdocs.cli.common import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, UsageError, printable
 from iopdocs.cli.data import format_schedule
 from iopdocs.cli.diff import format_changes
@@ -61,6 +62,7 @@ def parser() -> argparse.ArgumentParser:
     authoring.add_parsers(sub)
     provenance.add_parsers(sub)
     diff.add_parsers(sub)
+    migrate.add_parsers(sub)
     return result
 
 
@@ -69,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     out, err = sys.stdout, sys.stderr
     try:
-        status: int = args.handler(args, out, err)
+        status: int = _run_reporting_warnings(args, out, err)
     except ValidationError as exc:
         source = getattr(args, "data", None) if exc.title == "AnnualReport" else None
         source = source or getattr(args, "agreement", None) or getattr(args, "document", None)
@@ -115,6 +117,20 @@ def _internal_error(exc: Exception, err: TextIO, *, debug: bool) -> int:
             file=err,
         )
     return EXIT_INTERNAL
+
+
+def _run_reporting_warnings(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run the command's handler; a warning it raises (a file read through a schema migration)
+    is printed as one ``warning:`` line, even when the command then fails."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        try:
+            status: int = args.handler(args, out, err)
+        finally:
+            for warning in caught:
+                if issubclass(warning.category, UserWarning):
+                    print(f"warning: {printable(str(warning.message))}", file=err)
+    return status
 
 
 def run() -> None:

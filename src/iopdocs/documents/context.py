@@ -14,10 +14,11 @@ lists, strings, dates and Decimals. Two names reach the template:
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from iopdocs.documents.formats import NBSP, Formats
+from iopdocs.documents.formats import EN_DASH, NBSP, Formats
 from iopdocs.model import (
     Agreement,
     Basis,
@@ -33,7 +34,15 @@ from iopdocs.model import (
     Status,
     Vat,
 )
-from iopdocs.schedule import Instalment, Schedule, basis_periods, line_name
+from iopdocs.model.agreement import line_span
+from iopdocs.schedule import (
+    Instalment,
+    Schedule,
+    basis_periods,
+    line_name,
+    meetings_required,
+    report_periods,
+)
 
 if TYPE_CHECKING:
     from iopdocs.documents.clauses import ClauseLibrary
@@ -196,6 +205,7 @@ def _context(agreement: Agreement, schedule: Schedule, formats: Formats) -> dict
                 for i, item in enumerate(agreement.mission.items)
             ],
             "steering_appointed_by": appointed_by or every_party,
+            "part_year_meetings": _part_year_meetings(agreement, formats),
             "responsible_parties": and_list(responsible),
             "responsible_count": len(responsible),
             "not_responsible_parties": and_list(
@@ -301,26 +311,43 @@ def _money_line(
 ) -> dict[str, Any]:
     frequency = line.frequency or agreement.payment.frequency
     instalments = [i for i in schedule.instalments if i.line == name]
+    by_recipient = {
+        r: sum((i.amount for i in instalments if i.recipient == r), Decimal(0))
+        for r in line.recipients
+    }
     first_recipient = line.recipients[0]
-    per_recipient = sum(
-        (i.amount for i in instalments if i.recipient == first_recipient), Decimal(0)
-    )
     count = sum(1 for i in instalments if i.recipient == first_recipient)
     total = sum((i.amount for i in instalments), Decimal(0))
-    partial = line.basis is not Basis.TOTAL and not all(
-        whole for _, _, whole in basis_periods(agreement, line.basis)
-    )
+    periods = basis_periods(agreement, line.basis, line)
+    partial = line.basis is not Basis.TOTAL and not all(whole for _, _, whole in periods)
+    own_span = line.start is not None or line.end is not None
+    start, end = line_span(agreement, line)
+    several = len(line.recipients) > 1
     return {  # after the line's own fields (model_dump), in the caller
         "name": name,
         "payer": contribution.parties[0],
         "recipients_text": formats.and_list(line.recipients),
-        "each": len(line.recipients) > 1,
+        "each": several and not line.shared,
+        "shared": several and line.shared,
+        "shares_text": _shares_text(line, formats),
+        "span_text": (
+            f"under perioden {formats.period({'start': start, 'end': end})}" if own_span else None
+        ),
+        "total_span_text": (
+            f"för perioden {formats.period({'start': start, 'end': end})}"
+            if own_span
+            else "för hela avtalsperioden"
+        ),
+        "amounts_text": _amounts_text(line, periods, formats),
         "amount_words": (
             formats.words(line.amount) if agreement.payment.amounts_in_words else None
         ),
         "basis_text": _BASIS_TEXT[line.basis],
         "partial_text": _PARTIAL_TEXT[line.basis] if partial else None,
-        "per_recipient_total": per_recipient,
+        "per_recipient_total": by_recipient[first_recipient],
+        "recipient_totals_text": formats.and_list(
+            f"{r} {formats.money(a)}" for r, a in by_recipient.items()
+        ),
         "total": total,
         "total_words": formats.words(total) if agreement.payment.amounts_in_words else None,
         "payment_text": _payment_text(line, frequency, count, instalments, formats),
@@ -328,6 +355,31 @@ def _money_line(
         "indexation_text": _indexation_text(line.indexation, formats),
         "vat_text": _VAT_TEXT[line.vat] if line.vat else None,
     }
+
+
+def _shares_text(line: MoneyLine, formats: Formats) -> str | None:
+    """How a shared sum is divided: "i lika delar" or "med 50 procent till GSE och …"."""
+    if not line.shared or len(line.recipients) < 2:
+        return None
+    if line.shares is None:
+        return "i lika delar"
+    return "med " + formats.and_list(
+        f"{formats.number(line.shares[r] * 100)} procent till {r}" for r in line.recipients
+    )
+
+
+def _amounts_text(
+    line: MoneyLine, periods: list[tuple[dt.date, dt.date, bool]], formats: Formats
+) -> str | None:
+    """The years whose amount differs from ``amount``: "(för 2026 dock 600 000 kr)"."""
+    years = [start.year for start, _, _ in periods]
+    differing = [
+        (y, line.amounts[y]) for y in years if y in line.amounts and line.amounts[y] != line.amount
+    ]
+    if not differing:
+        return None
+    listed = formats.and_list(f"{formats.money(a)} för {y}" for y, a in differing)
+    return f"dock {listed}"
 
 
 def _payment_text(
@@ -340,14 +392,25 @@ def _payment_text(
     if frequency is Frequency.ONCE:
         when = formats.date(instalments[0].date) if instalments else ""
         return f"vid ett tillfälle, den {when}"
-    if line.payment_day is None:
+    if line.pay_within_days is not None:
+        days = formats.in_words(line.pay_within_days, "en")
+        first = "den första dagen" if line.pay_within_days == 1 else f"de första {days} dagarna"
+        timing = f"inom {first} {_first_day_phrase(frequency)}"
+    elif line.pay_by_day is not None:
+        where = (
+            "i varje månad"
+            if frequency is Frequency.MONTHLY
+            else f"i den första månaden {_first_day_phrase(frequency)}"
+        )
+        timing = f"senast den {line.pay_by_day} {where}"
+    elif line.pay_on_day is None:
         timing = f"i förskott den första dagen {_first_day_phrase(frequency)}"
     elif frequency is Frequency.MONTHLY:
-        timing = f"den {line.payment_day} i varje månad"
+        timing = f"den {line.pay_on_day} i varje månad"
     else:
         # The day falls in the first month of each period: "den 25 i den första månaden av
         # varje kvartal", never "den första månaden i varje månad".
-        timing = f"den {line.payment_day} i den första månaden {_first_day_phrase(frequency)}"
+        timing = f"den {line.pay_on_day} i den första månaden {_first_day_phrase(frequency)}"
     return f"{_frequency_text(line, frequency, count, formats)}, {timing}"
 
 
@@ -392,7 +455,10 @@ def _indexation_text(indexation: Indexation | None, formats: Formats) -> str | N
 
 def _mission_item(item: MissionItem, formats: Formats) -> dict[str, Any]:
     capacities = [
-        f"{formats.number(c.quantity)} {c.unit}" + (f" per {c.per}" if c.per else "")
+        formats.number(c.quantity)
+        + (f"{EN_DASH}{formats.number(c.up_to)}" if c.up_to is not None else "")
+        + f" {c.unit}"
+        + (f" per {c.per}" if c.per else "")
         for c in item.capacities
     ]
     indicators = []
@@ -407,3 +473,16 @@ def _mission_item(item: MissionItem, formats: Formats) -> dict[str, Any]:
         "capacities_text": formats.and_list(capacities),
         "indicator_texts": indicators,
     }
+
+
+def _part_year_meetings(agreement: Agreement, formats: Formats) -> str | None:
+    """The prorated number of steering meetings of each part year, in running text: "minst
+    två möten under 2024 och minst ett möte under 2026"; ``None`` when every year is whole."""
+    rules = [meetings_required(agreement, period) for period in report_periods(agreement)]
+    parts = [
+        f"minst {formats.in_words(r.count, 'ett')} {'möte' if r.count == 1 else 'möten'} "
+        f"under {r.year}"
+        for r in rules
+        if r is not None and r.prorated
+    ]
+    return formats.and_list(parts) if parts else None

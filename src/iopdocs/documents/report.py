@@ -15,7 +15,7 @@ from iopdocs.documents.context import contact_reach, display_name
 from iopdocs.documents.formats import Formats
 from iopdocs.errors import ReportError
 from iopdocs.model import Agreement, AnnualReport, Party
-from iopdocs.schedule import ReportPeriod, Schedule
+from iopdocs.schedule import ReportPeriod, Schedule, meetings_required
 
 __all__ = ["USUAL_APPENDICES", "report_context", "reporting_parties"]
 
@@ -58,9 +58,9 @@ def report_context(
     lines = list(dict.fromkeys(i.line for i in due))
     income = {name: sum((i.amount for i in due if i.line == name), Decimal(0)) for name in lines}
 
-    steering = agreement.cooperation.steering_group
     meetings_held = [{"date": m.date, "note": m.note} for m in (report.meetings if report else [])]
-    required = steering.meetings_per_year if steering else 0
+    rule = meetings_required(agreement, period)
+    required = rule.count if rule else 0
     blank_meetings = max(required - len(meetings_held), 0) if report is None else 0
 
     results = {m.item: m for m in (report.missions if report else [])}
@@ -152,8 +152,9 @@ def report_context(
             "missions": missions,
             "target_group": report.target_group if report else None,
             "meetings_required": required,
-            "spring_meetings": steering.spring_meetings if steering else None,
-            "autumn_meetings": steering.autumn_meetings if steering else None,
+            "spring_meetings": rule.spring if rule else None,
+            "autumn_meetings": rule.autumn if rule else None,
+            "meetings_prorated": rule.prorated if rule else False,
             "meetings": meetings_held,
             # A skeleton offers one empty row per required meeting.
             "meeting_rows": meetings_held or [{"date": None, "note": ""}] * blank_meetings,

@@ -12,7 +12,8 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from iopdocs.model.base import StrictModel, TextOrModel
-from iopdocs.model.money import Basis, Contribution, Frequency, Payment
+from iopdocs.model.migration import SCHEMA_VERSION
+from iopdocs.model.money import Basis, Contribution, Frequency, MoneyLine, Payment
 from iopdocs.model.parties import Party, PartyKind
 from iopdocs.model.types import Prose, Quantity, Text
 
@@ -41,6 +42,7 @@ __all__ = [
     "Status",
     "SteeringGroup",
     "Values",
+    "line_span",
 ]
 
 
@@ -153,14 +155,42 @@ class Values(StrictModel):
         return self
 
 
+_RANGE = re.compile(
+    r"^\s*(\d+(?:[.,]\d+)?)\s*(?:[-\u2010-\u2015\u2212]|till)\s*(\d+(?:[.,]\d+)?)\s*$"
+)
+
+
 class Capacity(StrictModel):
-    """A capacity a mission item provides: "12 platser per natt", "40 timmar per vecka"."""
+    """A capacity a mission item provides: "12 platser per natt", "40 timmar per vecka", or a
+    range: "20–40 personer" (``quantity: 20``, ``up_to: 40``, or ``quantity: "20–40"``)."""
 
     quantity: Quantity
+    """The number, or the least number of a range."""
+    up_to: Quantity | None = None
+    """The greatest number of a range ("20–40 personer"): above ``quantity``."""
     unit: Text
     """What is counted, in the plural: "platser", "timmar", "besökare"."""
     per: Text | None = None
     """The span it is counted over: "natt", "vecka", "år"."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _range_in_one(cls, value: Any) -> Any:
+        if isinstance(value, dict) and isinstance(value.get("quantity"), str):
+            match = _RANGE.match(value["quantity"])
+            if match and "up_to" not in value:
+                return {**value, "quantity": match.group(1), "up_to": match.group(2)}
+        return value
+
+    @model_validator(mode="after")
+    def _range_order(self) -> Capacity:
+        if self.up_to is not None and self.up_to <= self.quantity:
+            raise PydanticCustomError(
+                "capacity_range_order",
+                "the range {low}–{high} must end above where it starts",
+                {"low": str(self.quantity), "high": str(self.up_to)},
+            )
+        return self
 
 
 class Indicator(StrictModel):
@@ -456,6 +486,9 @@ class Agreement(StrictModel):
     ``short_name``; the cross-field checks make sure every such reference names a real party.
     """
 
+    schema_version: int = SCHEMA_VERSION
+    """The version of the file format the file was written for; a file of an earlier version is
+    brought up to date when it is loaded (``iopdocs migrate`` rewrites it)."""
     metadata: Metadata
     challenge: Prose
     """Gemensam samhällsutmaning: the societal challenge the parties share."""
@@ -488,6 +521,25 @@ class Agreement(StrictModel):
     clause_overrides: list[ClauseOverride] = Field(default_factory=list)
     """Negotiated wording for this agreement: clauses of the clause library replaced or left
     out, or clauses of its own."""
+
+    @field_validator("schema_version")
+    @classmethod
+    def _known_version(cls, value: int) -> int:
+        if value > SCHEMA_VERSION:
+            raise PydanticCustomError(
+                "schema_version_newer",
+                "the file is written for schema version {version}; this iopdocs reads up to "
+                "version {current}: install a newer iopdocs",
+                {"version": value, "current": SCHEMA_VERSION},
+            )
+        if value < SCHEMA_VERSION:
+            raise PydanticCustomError(
+                "schema_version_older",
+                "the data is for schema version {version}; load it from a file (which migrates "
+                "it) or run 'iopdocs migrate' on the file",
+                {"version": value},
+            )
+        return value
 
     @field_validator("appendices", mode="before")
     @classmethod
@@ -648,11 +700,49 @@ def _cross_field_errors(a: Agreement) -> Iterator[InitErrorDetails]:
                 yield _error(
                     "recipient_repeated", "a recipient is named twice", loc, line.recipients
                 )
+            yield from _line_span_errors(a, line, ("contributions", i, "money", k))
             yield from _frequency_errors(
                 a,
                 line.frequency or a.payment.frequency,
                 line.basis,
                 ("contributions", i, "money", k, "frequency"),
+                line_span(a, line),
+            )
+
+
+def line_span(a: Agreement, line: MoneyLine) -> tuple[dt.date, dt.date]:
+    """The days a money line covers: its own ``start`` … ``end`` where given, else the
+    agreement period's."""
+    return (line.start or a.period.start, line.end or a.period.end)
+
+
+def _line_span_errors(
+    a: Agreement, line: MoneyLine, loc: tuple[str | int, ...]
+) -> Iterator[InitErrorDetails]:
+    for name in ("start", "end"):
+        day: dt.date | None = getattr(line, name)
+        if day is not None and not a.period.start <= day <= a.period.end:
+            yield _error(
+                "money_dates_outside",
+                "the money line's {name} {day} lies outside the agreement period {start} – {end}",
+                (*loc, name),
+                day.isoformat(),
+                name=name,
+                day=day.isoformat(),
+                start=a.period.start.isoformat(),
+                end=a.period.end.isoformat(),
+            )
+    first, last = line_span(a, line)
+    for year in line.amounts:
+        if not first.year <= year <= last.year:
+            yield _error(
+                "amounts_year_outside",
+                "the money line runs {start} – {end}; it has no amount for {year}",
+                (*loc, "amounts", year),
+                year,
+                start=first.isoformat(),
+                end=last.isoformat(),
+                year=year,
             )
 
 
@@ -664,7 +754,11 @@ def _months_between(start: dt.date, end: dt.date) -> float:
 
 
 def _frequency_errors(
-    a: Agreement, frequency: Frequency, basis: Basis, loc: tuple[str | int, ...]
+    a: Agreement,
+    frequency: Frequency,
+    basis: Basis,
+    loc: tuple[str | int, ...],
+    span: tuple[dt.date, dt.date],
 ) -> Iterator[InitErrorDetails]:
     if frequency is Frequency.ONCE and basis is not Basis.TOTAL:
         yield _error(
@@ -676,15 +770,17 @@ def _frequency_errors(
             basis=basis.value,
         )
     months = frequency.months
-    if months is not None and _months_between(a.period.start, a.period.end) < months:
+    if months is not None and _months_between(*span) < months:
+        whose = "agreement period" if span == (a.period.start, a.period.end) else "money line"
         yield _error(
             "frequency_too_long",
-            "the agreement period {start} – {end} cannot hold one {frequency} instalment "
+            "the {whose} {start} – {end} cannot hold one {frequency} instalment "
             "period of {months} months",
             loc,
             frequency.value,
-            start=a.period.start.isoformat(),
-            end=a.period.end.isoformat(),
+            whose=whose,
+            start=span[0].isoformat(),
+            end=span[1].isoformat(),
             frequency=frequency.value,
             months=months,
         )

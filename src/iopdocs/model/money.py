@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -99,19 +100,41 @@ class MoneyLine(StrictModel):
     label: Text | None = None
     """What the line is for ("för partnerskapets verksamhet"); names the line in the schedule."""
     amount: Money = Field(gt=0)
-    """The amount each recipient receives per ``basis`` period, in whole kronor."""
+    """The amount per ``basis`` period, in whole kronor: what each recipient receives, or, when
+    the line is ``shared``, what the recipients receive together."""
     ceiling: bool = False
     """True when the amount is a ceiling ("upp till"), not a fixed sum."""
     recipients: list[Text] = Field(min_length=1)
-    """Short names of the receiving parties; each receives ``amount``."""
+    """Short names of the receiving parties; each receives ``amount`` unless the line is
+    ``shared``."""
+    shared: bool = False
+    """True when ``amount`` is one sum shared among the recipients (in equal shares, or in the
+    ``shares`` given) instead of paid to each of them."""
+    shares: dict[Text, Share] | None = None
+    """Stated shares of a shared amount by recipient (``{GSE: "50 %", SENS: 0.25, …}``); they
+    must name every recipient and add up to 100 %. Implies ``shared``."""
+    start: dt.date | None = None
+    """The first day the line covers, when the money is decided for only part of the agreement
+    period (the agreement's start when not given)."""
+    end: dt.date | None = None
+    """The last day the line covers (the agreement's end when not given)."""
     basis: Basis = Basis.PER_12_MONTHS
     purpose: Text | None = None
     """What the money mainly pays for, e.g. "lönekostnader"."""
     frequency: Frequency | None = None
     """How often it is paid; ``payment.frequency`` when not given."""
-    payment_day: int | None = Field(default=None, ge=1, le=28)
+    amounts: dict[int, Money] = Field(default_factory=dict)
+    """Amounts for particular calendar years where they differ from ``amount`` (a step-up in the
+    second year: ``{2026: 600000}``); the line's basis must be ``per_calendar_year``."""
+    pay_on_day: int | None = Field(default=None, ge=1, le=28)
     """The day of the month payments are made; ``None`` pays in advance on the first day of
     each instalment period."""
+    pay_within_days: int | None = Field(default=None, ge=1, le=31)
+    """Payment within the first N days of each instalment period ("inom de första tio dagarna
+    av varje kvartal"); the schedule dates each payment on the last of those days."""
+    pay_by_day: int | None = Field(default=None, ge=1, le=28)
+    """Payment no later than day D of the first month of each instalment period ("senast den
+    10"); the schedule dates each payment on that day."""
     indexation: Indexation | None = None
     vat: Vat | None = None
     stated_total: Money | None = Field(default=None, gt=0)
@@ -121,13 +144,86 @@ class MoneyLine(StrictModel):
     @field_validator("amount")
     @classmethod
     def _whole_kronor(cls, value: Decimal) -> Decimal:
-        if value != value.to_integral_value():
+        return _whole(value)
+
+    @field_validator("amounts")
+    @classmethod
+    def _whole_kronor_by_year(cls, value: dict[int, Decimal]) -> dict[int, Decimal]:
+        for year, amount in value.items():
+            if not 1900 <= year <= 2200:
+                raise PydanticCustomError(
+                    "amounts_year", "'{year}' is not a calendar year", {"year": year}
+                )
+            if amount <= 0:
+                raise PydanticCustomError(
+                    "amounts_positive", "the amount for {year} must be above 0", {"year": year}
+                )
+            _whole(amount)
+        return dict(sorted(value.items()))
+
+    @model_validator(mode="after")
+    def _shapes_agree(self) -> MoneyLine:
+        timings = [
+            name
+            for name in ("pay_on_day", "pay_within_days", "pay_by_day")
+            if getattr(self, name) is not None
+        ]
+        if len(timings) > 1:
             raise PydanticCustomError(
-                "money_whole_kronor",
-                "a money line is paid in whole kronor; {value} has öre",
-                {"value": str(value)},
+                "payment_timing_conflict",
+                "give one of pay_on_day, pay_within_days and pay_by_day, not {names}",
+                {"names": " and ".join(timings)},
             )
-        return value
+        if self.amounts and self.basis is not Basis.PER_CALENDAR_YEAR:
+            raise PydanticCustomError(
+                "amounts_basis",
+                "amounts by year need basis 'per_calendar_year', not '{basis}'",
+                {"basis": self.basis.value},
+            )
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise PydanticCustomError(
+                "money_dates_order",
+                "the money line ends ({end}) before it starts ({start})",
+                {"end": self.end.isoformat(), "start": self.start.isoformat()},
+            )
+        if self.shares is not None:
+            if set(self.shares) != set(self.recipients):
+                raise PydanticCustomError(
+                    "shares_recipients",
+                    "shares must name exactly the recipients ({recipients}), not {named}",
+                    {
+                        "recipients": ", ".join(self.recipients),
+                        "named": ", ".join(self.shares) or "none",
+                    },
+                )
+            total = sum(self.shares.values(), Decimal(0))
+            if total != 1:
+                raise PydanticCustomError(
+                    "shares_sum",
+                    "the shares add up to {total} %, not 100 %",
+                    {"total": format(total * 100, "f").rstrip("0").rstrip(".")},
+                )
+            self.shared = True
+        return self
+
+    @property
+    def each(self) -> bool:
+        """Every recipient receives the whole ``amount`` (the line is not shared)."""
+        return not self.shared
+
+    def amount_for(self, year: int) -> Decimal:
+        """The amount for a basis period starting in calendar ``year``."""
+        return self.amounts.get(year, self.amount)
+
+
+def _whole(value: Decimal) -> Decimal:
+    if value != value.to_integral_value():
+        raise PydanticCustomError(
+            "money_whole_kronor",
+            "a money line is paid in whole kronor; {value} has öre",
+            {"value": str(value)},
+        )
+    return value
 
 
 class InKindItem(TextOrModel):

@@ -7,6 +7,7 @@ from enum import StrEnum
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from iopdocs.model.accounts import PayeeAccount
 from iopdocs.model.base import StrictModel
 from iopdocs.model.types import OrgNumber, Text
 
@@ -52,9 +53,10 @@ class Party(StrictModel):
     acting_body: Text | None = None
     """For a public party: the committee it acts through, e.g. "kulturnämnden"."""
     address: Text | None = None
-    payment_account: Text | None = None
-    """The account money to this party is paid to ("bankgiro 123-4567"); changed only by
-    written notice signed by the party's signatory."""
+    payment_account: PayeeAccount | None = None
+    """The account money to this party is paid to: bankgiro, plusgiro or IBAN ("bankgiro
+    123-4566"), checked by its check digits; changed only by written notice signed by the
+    party's signatory."""
     contacts: list[Contact] = Field(min_length=1)
     signatories: list[Signatory] = Field(min_length=1)
 

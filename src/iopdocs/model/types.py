@@ -20,6 +20,8 @@ __all__ = [
     "Quantity",
     "Share",
     "Text",
+    "WrittenDecimal",
+    "WrittenInt",
     "normalize_org_number",
     "parse_money",
 ]
@@ -41,10 +43,52 @@ def _check_xml_text(value: str) -> str:
     return value
 
 
-Text = Annotated[str, Field(min_length=1), AfterValidator(_check_xml_text)]
-"""A short, non-empty text (a name, a title); surrounding whitespace is stripped by the models."""
+class WrittenInt(int):
+    """A whole number read from a data file that remembers the text it was written as.
 
-Prose = Annotated[str, Field(min_length=1), AfterValidator(_check_xml_text)]
+    YAML reads ``base: 2022`` or ``postcode: 41103`` as numbers; where the model expects text,
+    the text as written is used (``"2022"``), and where it expects a number, the number.
+    """
+
+    text: str
+
+    def __new__(cls, value: int, text: str) -> WrittenInt:
+        number = super().__new__(cls, value)
+        number.text = text
+        return number
+
+    def __reduce__(self) -> tuple[type[WrittenInt], tuple[int, str]]:
+        return (type(self), (int(self), self.text))
+
+
+class WrittenDecimal(Decimal):
+    """A decimal number read from a data file that remembers the text it was written as
+    (``version: 1.10`` stays ``"1.10"`` where the model expects text)."""
+
+    text: str
+
+    def __new__(cls, value: str, text: str) -> WrittenDecimal:
+        number = super().__new__(cls, value)
+        number.text = text
+        return number
+
+    def __reduce__(self) -> tuple[type[WrittenDecimal], tuple[str, str]]:  # type: ignore[override]
+        return (type(self), (str(self), self.text))
+
+
+def _written_text(value: Any) -> Any:
+    return value.text if isinstance(value, WrittenInt | WrittenDecimal) else value
+
+
+Text = Annotated[
+    str, BeforeValidator(_written_text), Field(min_length=1), AfterValidator(_check_xml_text)
+]
+"""A short, non-empty text (a name, a title); surrounding whitespace is stripped by the models.
+A number read from YAML where text is expected keeps the text as written."""
+
+Prose = Annotated[
+    str, BeforeValidator(_written_text), Field(min_length=1), AfterValidator(_check_xml_text)
+]
 """Running text of one or more paragraphs.
 
 Paragraphs are separated by a blank line; a line starting with ``- `` is a bullet item.
@@ -73,6 +117,14 @@ def normalize_org_number(value: str) -> str:
     """
     raw = value
     compact = _ORG_SEPARATORS.sub("", value.strip())
+    if _looks_personal(compact):
+        raise PydanticCustomError(
+            "personal_identity_number",
+            "'{value}' looks like a personal identity number (personnummer), not an "
+            "organisation number; give the organisation's number (a sole trader's firm uses "
+            "its owner's, which should then be written as NNNNNN-NNNN without the century)",
+            {"value": raw},
+        )
     upper = compact.upper()
     if upper.startswith("SE") and len(upper) == 14 and upper.endswith("01"):
         compact = compact[2:12]
@@ -106,9 +158,27 @@ def normalize_org_number(value: str) -> str:
     return f"{compact[:6]}-{compact[6:]}"
 
 
+def _looks_personal(compact: str) -> bool:
+    """``compact`` (separators removed) is shaped like a personnummer or samordningsnummer: a
+    date of birth YYMMDD (the day plus 60 for a samordningsnummer), optionally with its century,
+    and four digits, with a valid check digit."""
+    compact = compact.replace("+", "")
+    if not compact.isascii() or not compact.isdigit():
+        return False
+    if len(compact) == 12 and compact[:2] in ("18", "19", "20"):
+        compact = compact[2:]
+    elif len(compact) != 10:
+        return False
+    month, day = int(compact[2:4]), int(compact[4:6])
+    day = day - 60 if day > 60 else day
+    return 1 <= month <= 12 and 1 <= day <= 31 and _luhn_ok(compact)
+
+
 def _org_number_before(value: Any) -> Any:
     # YAML reads an unquoted 8024184734 as an int; it is still a valid spelling.
-    if isinstance(value, int) and not isinstance(value, bool):
+    if isinstance(value, WrittenInt):
+        value = value.text
+    elif isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
         return value

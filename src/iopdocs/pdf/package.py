@@ -30,7 +30,16 @@ if TYPE_CHECKING:
     from pypdf import PageObject, PdfReader, PdfWriter
     from pypdf.generic import DictionaryObject, IndirectObject, PdfObject, StreamObject
 
-__all__ = ["Part", "assemble", "attach", "open_pdf", "pdfa_part", "stamp_pages"]
+__all__ = [
+    "Part",
+    "appendix_page_label",
+    "assemble",
+    "attach",
+    "label_pages",
+    "open_pdf",
+    "pdfa_part",
+    "stamp_pages",
+]
 
 # "UTKAST" as strokes in a 0.6 × 1 cell per letter: drawn with lines and curves, so the stamp
 # needs no font (PDF/A requires every font used for visible text to be embedded).
@@ -255,11 +264,18 @@ def assemble(
     writer = PdfWriter(clone_from=main)
     writer.pdf_header = main.pdf_header
     to_stamp: list[PageObject] = []
+    to_label: list[tuple[PageObject, str]] = []
+    main_pages = len(writer.pages)
     for index, part in enumerate(parts[1:], start=1):
         reader = PdfReader(BytesIO(part.pdf))
         first = len(writer.pages)
         writer.append(reader, outline_item=part.bookmark, import_outline=False)
-        for page in writer.pages[first:]:
+        appended = writer.pages[first:]
+        to_label += [
+            (page, appendix_page_label(part.bookmark, number, len(appended)))
+            for number, page in enumerate(appended, start=1)
+        ]
+        for page in appended:
             # The appended pages' structure references point into their own document's
             # structure tree, which is not carried over.
             if NameObject("/StructParents") in page:
@@ -267,6 +283,7 @@ def assemble(
             if draft and index >= stamp_from:
                 to_stamp.append(page)
     stamp_pages(to_stamp)
+    label_pages(to_label, writer.pages[:main_pages])
     if attachment is not None:
         _attach(writer, *attachment)
     out = BytesIO()
@@ -370,3 +387,140 @@ def _attach(
     spec[NameObject("/UF")] = TextStringObject(name)
     reference = spec.indirect_reference
     writer.root_object[NameObject("/AF")] = ArrayObject([reference])
+
+
+# --- Page labels of the appendices -------------------------------------------------------------
+#
+# The contract numbers its own pages ("Sida 3 av 8", a field Word and LibreOffice fill in); each
+# appended page gets "Bilaga 2, sida 1 av 3" at the foot, centred where the contract has its page
+# number. The label is set in the contract's own text font, which LibreOffice embedded as a
+# subset: PDF/A requires every font to be embedded, and the subset has every letter and digit the
+# label needs (the contract prints "Bilaga" and "Sida x av y" itself). It is marked as a
+# pagination artifact, so a screen reader skips it as it skips the contract's own page numbers.
+
+_LABEL_SIZE = 9.0
+_LABEL_BASELINE = 1.2 * 72 / 2.54  # the contract's footer distance: 1.2 cm above the page's foot
+_LABEL_GREY = 0.25
+
+
+def appendix_page_label(bookmark: str | None, page: int, pages: int) -> str:
+    """``"Bilaga 2, sida 1 av 3"``: the appendix's number from its bookmark ("Bilaga 2 – Budget"),
+    the page within it and its number of pages."""
+    found = re.match(r"Bilaga (\d+)", bookmark or "")
+    name = f"Bilaga {found.group(1)}" if found else (bookmark or "Bilaga")
+    return f"{name}, sida {page} av {pages}"
+
+
+@dataclass(frozen=True)
+class _LabelFont:
+    reference: IndirectObject
+    codes: dict[str, bytes]
+    widths: dict[bytes, float]
+
+    def encode(self, text: str) -> bytes | None:
+        if any(char not in self.codes for char in text):
+            return None
+        return b"".join(self.codes[char] for char in text)
+
+    def width(self, code: bytes) -> float:
+        return sum(self.widths.get(code[i : i + 1], 500.0) for i in range(len(code)))
+
+
+def label_pages(labels: Sequence[tuple[PageObject, str]], main_pages: Sequence[PageObject]) -> None:
+    """Write each label at the foot of its page (of a writer), in the text font of
+    ``main_pages`` (the contract's pages in the same writer). A label the font cannot write
+    (a character the subset lacks) is left out."""
+    if not labels:
+        return
+    font = _label_font(main_pages)
+    if font is None:
+        return
+    for page, text in labels:
+        code = font.encode(text)
+        if code is not None:
+            _label(page, font, code)
+
+
+def _label_font(pages: Sequence[PageObject]) -> _LabelFont | None:
+    """The main document's regular text font with the most characters, read from its pages."""
+    best: _LabelFont | None = None
+    for page in reversed(pages):
+        resources = page.get("/Resources")
+        fonts = resources.get_object().get("/Font") if resources is not None else None
+        if fonts is None:
+            continue
+        for reference in fonts.get_object().values():
+            font = reference.get_object()
+            base = str(font.get("/BaseFont", ""))
+            if re.search(r"(?i)bold|italic|oblique|symbol", base) or "/ToUnicode" not in font:
+                continue
+            codes = _to_unicode(font["/ToUnicode"].get_object().get_data())
+            if best is None or len(codes) > len(best.codes):
+                first = int(font.get("/FirstChar", 0))
+                widths = {
+                    bytes([first + i]): float(w)
+                    for i, w in enumerate(font.get("/Widths", []))
+                    if first + i < 256
+                }
+                best = _LabelFont(reference, codes, widths)
+        if best is not None:
+            return best
+    return best
+
+
+def _to_unicode(cmap: bytes) -> dict[str, bytes]:
+    """The one-character entries of a ToUnicode CMap: character → code."""
+    text = cmap.decode("latin-1")
+    codes: dict[str, bytes] = {}
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", text, re.S):
+        for code, target in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            char = bytes.fromhex(target).decode("utf-16-be", "replace")
+            if len(char) == 1:
+                codes.setdefault(char, bytes.fromhex(code))
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", text, re.S):
+        for low, high, target in re.findall(
+            r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block
+        ):
+            start, size = int(target, 16), len(low) // 2
+            for offset in range(int(high, 16) - int(low, 16) + 1):
+                codes.setdefault(chr(start + offset), (int(low, 16) + offset).to_bytes(size))
+    return codes
+
+
+def _label(page: PageObject, font: _LabelFont, code: bytes) -> None:
+    from pypdf.generic import ContentStream, DictionaryObject, NameObject
+
+    box = page.cropbox
+    width = font.width(code) * _LABEL_SIZE / 1000
+    x = float(box.left) + (float(box.width) - width) / 2
+    y = float(box.bottom) + _LABEL_BASELINE
+    content = (
+        b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC q "
+        + f"{_LABEL_GREY} {_LABEL_GREY} {_LABEL_GREY} rg BT /FIopLabel {_LABEL_SIZE} Tf "
+        f"{x:.2f} {y:.2f} Td <".encode("ascii")
+        + code.hex().encode("ascii")
+        + b"> Tj ET Q EMC"
+    )
+    resources = page.get("/Resources")
+    resources = resources.get_object() if resources is not None else DictionaryObject()
+    fonts = resources.get("/Font")
+    fonts = fonts.get_object() if fonts is not None else DictionaryObject()
+    fonts[NameObject("/FIopLabel")] = font.reference
+    resources[NameObject("/Font")] = fonts
+    page[NameObject("/Resources")] = resources
+    stream = ContentStream(None, None)
+    stream.set_data(content)
+    page.merge_page(_content_page(page, stream), over=True)
+
+
+def _content_page(page: PageObject, stream: object) -> PageObject:
+    """A page of ``page``'s size holding only ``stream``, with ``page``'s fonts, to merge."""
+    from pypdf import PageObject as Page
+    from pypdf.generic import NameObject
+
+    blank = Page.create_blank_page(
+        width=float(page.mediabox.width), height=float(page.mediabox.height)
+    )
+    blank[NameObject("/Resources")] = page["/Resources"]
+    blank[NameObject("/Contents")] = stream
+    return blank

@@ -29,7 +29,7 @@ from iopdocs.reviewing.wording import (
     sanctions_denied,
     starter_placeholders,
 )
-from iopdocs.schedule import add_months, line_name, report_periods
+from iopdocs.schedule import add_months, line_name, meetings_required, report_periods
 
 __all__ = ["CHECKS", "DE_MINIMIS_EUR", "DE_MINIMIS_SGEI_EUR"]
 
@@ -296,6 +296,7 @@ def _computed_amounts(s: Subject) -> set[Decimal]:
         amounts.update(item.value for item in contribution.in_kind if item.value is not None)
         for line in contribution.money:
             amounts.update({line.amount, line.amount * len(line.recipients)})
+            amounts.update(line.amounts.values())
             if line.stated_total is not None:
                 amounts.add(line.stated_total)
     return amounts
@@ -338,24 +339,28 @@ def report_due(s: Subject) -> Iterator[Note]:
 
 @check("steering_meetings_outside_period", "Styrgruppens möten ryms i avtalsperioden", INTERNAL)
 def steering_meetings(s: Subject) -> Iterator[Note]:
-    group = s.agreement.cooperation.steering_group
-    if group is None or group.spring_meetings is None or group.autumn_meetings is None:
+    """A part year prorates the yearly meetings (``schedule.meetings_required``), and the
+    contract says so; the review states the resulting number so that the parties can see it."""
+    if s.agreement.cooperation.steering_group is None:
         return
     for period in report_periods(s.agreement):
-        year = period.year
-        for count, season, first, last in (
-            (group.spring_meetings, "våren", dt.date(year, 1, 1), dt.date(year, 6, 30)),
-            (group.autumn_meetings, "hösten", dt.date(year, 7, 1), dt.date(year, 12, 31)),
-        ):
-            if count and (period.end < first or period.start > last):
-                yield Note(
-                    WARNING,
-                    "cooperation.steering_group",
-                    f"Avtalet kräver {count} {'möte' if count == 1 else 'möten'} i styrgruppen "
-                    f"under {season}, men avtalsperioden "
-                    f"{year} ({period.start.isoformat()} – {period.end.isoformat()}) omfattar "
-                    f"inte {season} {year}. Ange hur många möten som krävs det året.",
-                )
+        rule = meetings_required(s.agreement, period)
+        if rule is None or not rule.prorated:
+            continue
+        split = (
+            f", varav {rule.spring} under våren och {rule.autumn} under hösten"
+            if rule.spring is not None and rule.autumn is not None
+            else ""
+        )
+        yield Note(
+            INFO,
+            "cooperation.steering_group",
+            f"Avtalsperioden omfattar bara en del av {rule.year} "
+            f"({period.start.isoformat()} – {period.end.isoformat()}). Kravet på möten i "
+            f"styrgruppen räknas om i proportion till den delen, avrundat uppåt: minst "
+            f"{rule.count} {'möte' if rule.count == 1 else 'möten'} det året{split}. "
+            "Avtalet anger detta; ändra mötesreglerna om parterna vill något annat.",
+        )
 
 
 @check("notice_not_shorter_than_period", "Uppsägningstiden är kortare än avtalet", INTERNAL)

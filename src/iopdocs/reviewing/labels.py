@@ -17,6 +17,7 @@ import re
 __all__ = ["LABELS", "item_label", "label"]
 
 LABELS: dict[str, str] = {
+    "schema_version": "Filformatets version",
     "metadata": "Dokumentuppgifter",
     "metadata.title": "Avtalets titel",
     "metadata.subject": "Avtalets ämne",
@@ -81,6 +82,7 @@ LABELS: dict[str, str] = {
     "mission.items.capacities": "Kapaciteter",
     "mission.items.capacities[]": "Kapacitet ”{}”",
     "mission.items.capacities.quantity": "Antal",
+    "mission.items.capacities.up_to": "Högsta antal",
     "mission.items.capacities.unit": "Enhet",
     "mission.items.capacities.per": "Räknas per",
     "mission.items.goals": "Mål",
@@ -125,7 +127,14 @@ LABELS: dict[str, str] = {
     "contributions.money.basis": "Beloppet avser",
     "contributions.money.purpose": "Ändamål",
     "contributions.money.frequency": "Utbetalningsintervall",
-    "contributions.money.payment_day": "Utbetalningsdag i månaden",
+    "contributions.money.pay_on_day": "Utbetalningsdag i månaden",
+    "contributions.money.pay_by_day": "Senaste utbetalningsdag i månaden",
+    "contributions.money.pay_within_days": "Utbetalning inom antal dagar från periodens början",
+    "contributions.money.shared": "Beloppet delas mellan mottagarna",
+    "contributions.money.shares": "Mottagarnas andelar",
+    "contributions.money.start": "Medelsradens första dag",
+    "contributions.money.end": "Medelsradens sista dag",
+    "contributions.money.amounts": "Belopp för enskilda år",
     "contributions.money.indexation": "Indexering",
     "contributions.money.indexation.index": "Index",
     "contributions.money.indexation.base": "Indexets basvärde",

@@ -38,7 +38,12 @@ import jinja2
 from iopdocs.version import __version__
 from iopdocs.word import diskcache
 from iopdocs.word.environment import environment_identity
-from iopdocs.word.fixes import CoreProperties, core_cp_prefix, restore_column_widths
+from iopdocs.word.fixes import (
+    CoreProperties,
+    core_cp_prefix,
+    keep_facts_together,
+    restore_column_widths,
+)
 from iopdocs.word.package import Parts, StoredMember, store_member
 
 __all__ = ["CACHE_SIZE", "CompiledTemplate", "clear_cache", "compiled_template"]
@@ -229,6 +234,7 @@ class CompiledTemplate:
             for number, drawing in enumerate(body.xpath("//wp:docPr", namespaces=nsmap), 1001):
                 drawing.attrib["id"] = str(number)
         restore_column_widths(body)
+        keep_facts_together(body)
         root = parse_xml(self._shell)
         root.insert(self._body_index, body)
         rendered = {_DOCUMENT: serialize_part_xml(root)}

@@ -17,7 +17,12 @@ import jinja2
 from jinja2.exceptions import SecurityError
 
 from iopdocs.errors import TemplateError, TemplateSandboxError, TemplateSyntaxError
-from iopdocs.word.fixes import CoreProperties, core_cp_prefix, restore_column_widths
+from iopdocs.word.fixes import (
+    CoreProperties,
+    core_cp_prefix,
+    keep_facts_together,
+    restore_column_widths,
+)
 from iopdocs.word.package import Parts, normalize_zip
 
 __all__ = [
@@ -96,6 +101,7 @@ def render_docx_plain(
         tpl.render(dict(context), env)
 
     restore_column_widths(tpl.docx.element.body)
+    keep_facts_together(tpl.docx.element.body)
     core = tpl.docx.core_properties
     with core_cp_prefix():
         for name, value in properties.items():

@@ -7,11 +7,20 @@ bytes.
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-__all__ = ["CoreProperties", "core_cp_prefix", "restore_column_widths"]
+__all__ = [
+    "WORD_JOINER",
+    "ZERO_WIDTH_SPACE",
+    "CoreProperties",
+    "core_cp_prefix",
+    "keep_facts_together",
+    "restore_column_widths",
+    "unbreakable_facts",
+]
 
 CoreProperties = Mapping[str, Any]
 
@@ -60,3 +69,80 @@ def restore_column_widths(body: Any) -> None:
             continue
         for column, width in zip(columns, widths, strict=True):
             column.set(qn("w:w"), width.get(qn("w:w")))
+
+
+# --- Facts that never break across lines ---------------------------------------------------------
+#
+# A line may break after a hyphen: LibreOffice split "802501-2348" and "2024-08-01" at the line's
+# end, and text extraction then joined the halves as a hyphenated word ("8025012348"). A
+# non-breaking hyphen (U+2011) is a glyph of its own that some fonts lack. A word joiner (U+2060)
+# on each side of the hyphen forbids the break, has no glyph and no width, and is left out of the
+# text pdftotext and pypdf extract (measured: tests/integration/test_layout.py). Spaces inside a
+# fact become no-break spaces, except in a period ("2024-08-01 – 2025-12-31"), whose spaces word
+# joiners hold, so that its text stays as written. An e-mail address may break only after its
+# "@" and before a dot of its domain (a zero-width space there), never at a hyphen or dot of the
+# name before the "@".
+
+WORD_JOINER = "\u2060"
+ZERO_WIDTH_SPACE = "\u200b"
+_NO_BREAK_SPACE = "\u00a0"
+
+_DATE = r"\d{4}-\d{2}-\d{2}"
+_FACT = re.compile(
+    "|".join(
+        (
+            rf"{_DATE}(?:[ \u00a0]\u2013[ \u00a0]{_DATE})?",  # a date, or a period of two
+            r"(?<![\w-])\d{6}-\d{4}(?![\w-])",  # an organisation number
+            # an amount or number in groups of three: 2 500 000 kr
+            r"(?<![\w.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?(?:[ \u00a0](?:kr|kronor)\b)?",
+            r"(?<![\w.,])\d+(?:,\d+)?[ \u00a0](?:kr|kronor|procent|%)(?!\w)",  # 500 kr, 80 %
+            # a phone number: 08-123 456 78, 070-123 45 67, +46 70 123 45 67
+            r"(?<![\w+])(?:\+46[ \u00a0]?|0)\d{1,3}[-\u2013 \u00a0]\d{2,3}"
+            r"(?:[ \u00a0]\d{2,3}){1,3}(?!\w)",
+            r"(?<![\w/])[A-ZÅÄÖ]{1,6}[ \u00a0]\d{4}/[\w.\-:/]*\w",  # SN 2025/000123-4.2.1
+            r"(?i:(?:bankgiro|plusgiro|bg|pg))[ \u00a0]\d[\d-]*\d",  # a giro number
+            r"IBAN(?:[ \u00a0][A-Z0-9]{1,4})+",  # an IBAN in groups of four
+        )
+    )
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_GLUE = re.compile(r"(?<=\S)([-/\u2013.:])(?=\S)")
+
+
+def _glued(match: re.Match[str]) -> str:
+    fact = match.group()
+    if fact[:1].isdigit() and "\u2013" in fact and fact[4:5] == "-":
+        # A period keeps its spaces as written (word joiners on both sides hold them).
+        joined = _GLUE.sub(rf"{WORD_JOINER}\1{WORD_JOINER}", fact.replace("\u00a0", " "))
+        return joined.replace(" ", f"{WORD_JOINER} {WORD_JOINER}")
+    fact = re.sub(r"[ \u202f]", _NO_BREAK_SPACE, fact)
+    return _GLUE.sub(rf"{WORD_JOINER}\1{WORD_JOINER}", fact)
+
+
+def _email(match: re.Match[str]) -> str:
+    name, domain = match.group().split("@", 1)
+    name = _GLUE.sub(rf"{WORD_JOINER}\1{WORD_JOINER}", name)
+    domain = re.sub(r"-", f"{WORD_JOINER}-{WORD_JOINER}", domain)
+    domain = domain.replace(".", f"{ZERO_WIDTH_SPACE}.")
+    return f"{name}@{ZERO_WIDTH_SPACE}{domain}"
+
+
+def unbreakable_facts(text: str) -> str:
+    """``text`` with every date, period, organisation number, amount, phone number, case number,
+    account number and e-mail address held together on one line (see above)."""
+    if WORD_JOINER in text or ZERO_WIDTH_SPACE in text:
+        return text  # already done (a template's static text, rendered twice)
+    text = _EMAIL.sub(_email, text)
+    return _FACT.sub(_glued, text)
+
+
+def keep_facts_together(body: Any) -> None:
+    """Apply ``unbreakable_facts`` to every text run of ``body`` (a document's XML element)."""
+    from docx.oxml.ns import qn
+
+    for node in body.iter(qn("w:t")):
+        text = node.text
+        if text and any(c.isdigit() or c == "@" for c in text):
+            glued = unbreakable_facts(text)
+            if glued != text:
+                node.text = glued

@@ -57,7 +57,7 @@ INSTR, DEL_INSTR = _w("instrText"), _w("delInstrText")
 _TEXT_PARTS = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
 # Paragraph children that are not runs: such a paragraph is replaced whole when it changes.
 _IGNORABLE_IN_RUN = frozenset({_w("lastRenderedPageBreak")})
-_TOKEN = re.compile(r"\s+|[\w-]+|[^\w\s]")
+_TOKEN = re.compile(r"\s+|[\w\u2060-]+|[^\w\s]")  # a word joiner holds a fact together
 _SIMILAR = 0.5
 """Blocks are paired when at least this share of their words match (difflib ratio)."""
 _MAX_ALIGN = 40_000
