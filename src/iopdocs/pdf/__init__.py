@@ -119,13 +119,16 @@ def render_pdf(
     _check_appendices(files, titles)
     # The appendices the contract lists last are the user's: "Bilaga 2 – Budget", ….
     bookmarks = appendix_titles(agreement)[-len(files) :] if files else []
+    from iopdocs.word.watermark import without_draft_watermark
+
+    draft = agreement.metadata.status is Status.DRAFT
     contract = render_contract(agreement, template=template, locale=locale, clauses=clauses)
+    if draft:  # the PDF's stamp is drawn as an artifact on every page, not Word's WordArt figure
+        contract = without_draft_watermark(contract)
     parts = _convert_parts(
         contract, list(zip(files, bookmarks, strict=True)), embed_data, timeout, converter
     )
-    data = _assemble(
-        parts, agreement, draft=agreement.metadata.status is Status.DRAFT, embed=embed_data
-    )
+    data = _assemble(parts, agreement, draft=draft, embed=embed_data, stamp_from=0)
     if path is None:
         return data
     return write_atomic(path, data)
@@ -299,7 +302,9 @@ def _convert_parts(
     return parts
 
 
-def _assemble(parts: list[Part], agreement: Agreement, *, draft: bool, embed: bool) -> bytes:
+def _assemble(
+    parts: list[Part], agreement: Agreement, *, draft: bool, embed: bool, stamp_from: int = 1
+) -> bytes:
     from iopdocs.pdf.package import assemble
     from iopdocs.record import AGREEMENT_ATTACHMENT, agreement_json
 
@@ -308,4 +313,4 @@ def _assemble(parts: list[Part], agreement: Agreement, *, draft: bool, embed: bo
         if embed
         else None
     )
-    return assemble(parts, draft=draft, attachment=attachment)
+    return assemble(parts, draft=draft, attachment=attachment, stamp_from=stamp_from)

@@ -240,21 +240,23 @@ def assemble(
     metadata, output intent, structure and bookmarks).
 
     Every later part gets a top-level bookmark with its title. With ``draft``, the parts from
-    index ``stamp_from`` on get the UTKAST stamp (the main document carries its own watermark
-    from Word). ``attachment`` is ``(name, data, description)``: a JSON file attached as the
-    document's source (a PDF/A-3 associated file).
+    index ``stamp_from`` on get the UTKAST stamp, drawn as a page artifact (a main document
+    converted with Word's own watermark carries that instead: ``stamp_from=1``).
+    ``attachment`` is ``(name, data, description)``: a JSON file attached as the document's
+    source (a PDF/A-3 associated file).
     """
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import NameObject
 
-    if len(parts) == 1:  # nothing to join: append to the document LibreOffice wrote
+    if len(parts) == 1 and not (draft and stamp_from == 0):
+        # nothing to join or stamp: append to the document LibreOffice wrote
         if attachment is None:
             return parts[0].pdf
         return attach(parts[0].pdf, *attachment)
     main = PdfReader(BytesIO(parts[0].pdf))
     writer = PdfWriter(clone_from=main)
     writer.pdf_header = main.pdf_header
-    to_stamp: list[PageObject] = []
+    to_stamp: list[PageObject] = list(writer.pages) if draft and stamp_from == 0 else []
     for index, part in enumerate(parts[1:], start=1):
         reader = PdfReader(BytesIO(part.pdf))
         first = len(writer.pages)
