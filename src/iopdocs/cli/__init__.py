@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from iopdocs.cli import authoring, check, data, diff, provenance, render, report
+from iopdocs.cli import authoring, check, data, diff, package, provenance, render, report
 from iopdocs.cli.common import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, UsageError
 from iopdocs.cli.data import format_schedule
 from iopdocs.cli.diff import format_changes
@@ -55,6 +55,7 @@ def parser() -> argparse.ArgumentParser:
     authoring.add_parsers(sub)
     provenance.add_parsers(sub)
     diff.add_parsers(sub)
+    package.add_parsers(sub)
     return result
 
 

@@ -13,6 +13,7 @@ import os
 import tempfile
 import warnings
 from collections.abc import Sequence
+from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
@@ -37,6 +38,7 @@ __all__ = [
     "INSTALL_COMMAND",
     "SOFFICE_ENV",
     "NotPdfAWarning",
+    "NotPdfUAWarning",
     "attach_agreement",
     "convert_many",
     "convert_to_pdf",
@@ -52,6 +54,10 @@ _ATTACHMENT_DESCRIPTION = "Avtalsdata (JSON) som dokumentet har skapats från"
 
 class NotPdfAWarning(UserWarning):
     """An appendix PDF is not PDF/A, so the package that includes it is not strictly PDF/A."""
+
+
+class NotPdfUAWarning(UserWarning):
+    """A package's appendix pages are not tagged in it, so the package does not claim PDF/UA."""
 
 
 @overload
@@ -313,4 +319,26 @@ def _assemble(
         if embed
         else None
     )
+    if len(parts) > 1:
+        _warn_untagged(parts)
     return assemble(parts, draft=draft, attachment=attachment, stamp_from=stamp_from)
+
+
+def _warn_untagged(parts: list[Part]) -> None:
+    """Name the pages of a package that a screen reader cannot follow: every appendix's, which
+    are joined as pages without their structure."""
+    from pypdf import PdfReader
+
+    first = len(PdfReader(BytesIO(parts[0].pdf)).pages) + 1
+    ranges = []
+    for part in parts[1:]:
+        count = len(PdfReader(BytesIO(part.pdf)).pages)
+        pages = f"{first}" if count == 1 else f"{first}–{first + count - 1}"
+        ranges.append(f"{pages} ({part.bookmark})")
+        first += count
+    warnings.warn(
+        "the appendices are joined as untagged pages, so the package is PDF/A but does not "
+        "claim PDF/UA: pages " + ", ".join(ranges),
+        NotPdfUAWarning,
+        stacklevel=4,
+    )

@@ -269,11 +269,25 @@ def assemble(
             if draft and index >= stamp_from:
                 to_stamp.append(page)
     stamp_pages(to_stamp)
+    if len(parts) > 1:
+        _drop_pdfua_claim(writer)
     if attachment is not None:
         _attach(writer, *attachment)
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _drop_pdfua_claim(writer: PdfWriter) -> None:
+    """The joined pages of other documents carry no structure in this one (their tags stay in
+    their own files), so the package must not claim PDF/UA: its XMP loses ``pdfuaid``."""
+    from iopdocs.pdf.xmp import without_pdfua_claim
+
+    metadata = writer.root_object.get("/Metadata")
+    if metadata is None:
+        return
+    stream = metadata.get_object()
+    stream.set_data(without_pdfua_claim(stream.get_data()))
 
 
 def stamp_pages(pages: Iterable[PageObject]) -> None:
