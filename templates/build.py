@@ -384,7 +384,7 @@ def _contract_body(w: Writer) -> None:
         (
             "{{ c.party }}",
             "{{ c.name }}{% if c.title %}, {{ c.title }}{% endif %}",
-            "{% if c.reach %}{{ c.reach }}{% else %}–{% endif %}",
+            "{% if c.reach %}{{ c.reach }}{% else %}uppgift saknas{% endif %}",
         ),
         strict=False,
     ):

@@ -184,11 +184,14 @@ def test_a_folder_that_is_not_empty_is_refused_and_left_alone(
     assert [p.name for p in folder.iterdir()] == ["annat.txt"]
 
 
-def test_a_docx_appendix_joins_the_pdf_which_then_names_its_untagged_pages(
+def test_a_docx_appendix_is_joined_with_its_tags_and_the_package_stays_pdfua(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], minimal_data: dict[str, Any]
 ) -> None:
-    """A package with appendices is PDF/A but claims no PDF/UA: the appendix pages are joined
-    without their structure, and the warning says which pages those are."""
+    """A .docx appendix is tagged by LibreOffice and its structure tree is joined to the
+    contract's (as a Part under the document), so the whole package passes the PDF/UA checker
+    and claims PDF/UA."""
+    from pdfua import validate
+
     from iopdocs import render_contract
     from iopdocs.pdf.xmp import claims_pdfua
 
@@ -198,11 +201,38 @@ def test_a_docx_appendix_joins_the_pdf_which_then_names_its_untagged_pages(
     appendix = render_contract(Agreement.model_validate(minimal_data), tmp_path / "plan.docx")
     folder = tmp_path / "paket"
     assert main(["package", str(source), "-o", str(folder), "--appendix", str(appendix)]) == 0
+    assert "PDF/UA" not in capsys.readouterr().err
+    pdf = folder / "avtal.pdf"
+    assert claims_pdfua(pdf.read_bytes())
+    report = validate(str(pdf))
+    assert [f"{f.rule_id}: {f.message}" for f in report.findings] == []
+    manifest = json.loads((folder / "signing-manifest.json").read_text("utf-8"))
+    assert (manifest["documents"][0]["pdfa"], manifest["documents"][0]["pdfua"]) == ("3b", 1)
+
+
+def test_an_untagged_pdf_appendix_leaves_the_package_without_a_pdfua_claim(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], minimal_data: dict[str, Any]
+) -> None:
+    """A PDF appendix without tags (a scan) cannot be read by a screen reader: the package is
+    still PDF/A, claims no PDF/UA, and the warning names the untagged pages."""
+    from pypdf import PdfWriter
+
+    from iopdocs.pdf.xmp import claims_pdfua
+
+    minimal_data["appendices"] = ["Budget"]
+    source = tmp_path / "avtal.yaml"
+    source.write_text(yaml.safe_dump(minimal_data, allow_unicode=True), "utf-8")
+    scan = PdfWriter()
+    scan.add_blank_page(width=595, height=842)
+    scan.add_blank_page(width=595, height=842)
+    scan.write(tmp_path / "budget.pdf")
+    folder = tmp_path / "paket"
+    code = main(["package", str(source), "-o", str(folder), "--appendix",
+                 str(tmp_path / "budget.pdf")])  # fmt: skip
+    assert code == 0
     err = capsys.readouterr().err
     assert "does not claim PDF/UA: pages" in err
-    assert "(Bilaga 2 – Verksamhetsplan)" in err
-    pdf = (folder / "avtal.pdf").read_bytes()
-    assert not claims_pdfua(pdf)
+    assert "(Bilaga 2 – Budget)" in err
+    assert not claims_pdfua((folder / "avtal.pdf").read_bytes())
     manifest = json.loads((folder / "signing-manifest.json").read_text("utf-8"))
     assert manifest["documents"][0]["pdfua"] is None
-    assert manifest["documents"][0]["pdfa"] == "3b"

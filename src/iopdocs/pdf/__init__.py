@@ -132,7 +132,12 @@ def render_pdf(
     if draft:  # the PDF's stamp is drawn as an artifact on every page, not Word's WordArt figure
         contract = without_draft_watermark(contract)
     parts = _convert_parts(
-        contract, list(zip(files, bookmarks, strict=True)), embed_data, timeout, converter
+        contract,
+        list(zip(files, bookmarks, strict=True)),
+        embed_data,
+        timeout,
+        converter,
+        draft=draft,
     )
     data = _assemble(parts, agreement, draft=draft, embed=embed_data, stamp_from=0)
     if path is None:
@@ -267,6 +272,8 @@ def _convert_parts(
     embed_data: bool,
     timeout: float | None,
     converter: PdfConverter | None = None,
+    *,
+    draft: bool = False,
 ) -> list[Part]:
     """The document and its appendices as PDFs, every .docx converted in one LibreOffice run."""
     from pypdf import PdfReader
@@ -281,8 +288,13 @@ def _convert_parts(
         sources[0].write_bytes(document)
         for number, (file, _) in enumerate(appendices, start=1):
             if is_docx(file):
+                from iopdocs.word.watermark import without_draft_watermark
+
                 copy = work / f"appendix-{number}.docx"
-                copy.write_bytes(file.read_bytes())
+                data = file.read_bytes()
+                # A draft's appendices get the stamp as a page artifact, like the contract, not
+                # also a draft watermark of Word's (which LibreOffice exports as a figure).
+                copy.write_bytes(without_draft_watermark(data) if draft else data)
                 sources.append(copy)
         converted = {
             p.stem: p.read_bytes()
@@ -325,20 +337,26 @@ def _assemble(
 
 
 def _warn_untagged(parts: list[Part]) -> None:
-    """Name the pages of a package that a screen reader cannot follow: every appendix's, which
-    are joined as pages without their structure."""
+    """Name the pages of a package that a screen reader cannot follow: those of an appendix PDF
+    without tags (a scan). A .docx appendix is tagged by LibreOffice, and its tags are joined."""
     from pypdf import PdfReader
+
+    from iopdocs.pdf.structure import is_tagged
 
     first = len(PdfReader(BytesIO(parts[0].pdf)).pages) + 1
     ranges = []
     for part in parts[1:]:
-        count = len(PdfReader(BytesIO(part.pdf)).pages)
-        pages = f"{first}" if count == 1 else f"{first}–{first + count - 1}"
-        ranges.append(f"{pages} ({part.bookmark})")
+        reader = PdfReader(BytesIO(part.pdf))
+        count = len(reader.pages)
+        if not is_tagged(reader):
+            pages = f"{first}" if count == 1 else f"{first}–{first + count - 1}"
+            ranges.append(f"{pages} ({part.bookmark})")
         first += count
+    if not ranges:
+        return
     warnings.warn(
-        "the appendices are joined as untagged pages, so the package is PDF/A but does not "
-        "claim PDF/UA: pages " + ", ".join(ranges),
+        "an appendix has untagged pages, so the package is PDF/A but does not claim PDF/UA: "
+        "pages " + ", ".join(ranges),
         NotPdfUAWarning,
         stacklevel=4,
     )

@@ -257,19 +257,21 @@ def assemble(
     writer = PdfWriter(clone_from=main)
     writer.pdf_header = main.pdf_header
     to_stamp: list[PageObject] = list(writer.pages) if draft and stamp_from == 0 else []
+    tagged = True
     for index, part in enumerate(parts[1:], start=1):
         reader = PdfReader(BytesIO(part.pdf))
         first = len(writer.pages)
         writer.append(reader, outline_item=part.bookmark, import_outline=False)
         for page in writer.pages[first:]:
             # The appended pages' structure references point into their own document's
-            # structure tree, which is not carried over.
+            # structure tree: ``graft`` carries it over and points them anew.
             if NameObject("/StructParents") in page:
                 del page[NameObject("/StructParents")]
             if draft and index >= stamp_from:
                 to_stamp.append(page)
+        tagged = _graft(writer, reader, first, part.bookmark) and tagged
     stamp_pages(to_stamp)
-    if len(parts) > 1:
+    if not tagged:
         _drop_pdfua_claim(writer)
     if attachment is not None:
         _attach(writer, *attachment)
@@ -278,9 +280,16 @@ def assemble(
     return out.getvalue()
 
 
+def _graft(writer: PdfWriter, reader: PdfReader, first: int, title: str | None) -> bool:
+    """Carry a joined document's tags over (``iopdocs.pdf.structure``); whether it could."""
+    from iopdocs.pdf.structure import graft, is_tagged
+
+    return is_tagged(reader) and graft(writer, reader, first, title)
+
+
 def _drop_pdfua_claim(writer: PdfWriter) -> None:
-    """The joined pages of other documents carry no structure in this one (their tags stay in
-    their own files), so the package must not claim PDF/UA: its XMP loses ``pdfuaid``."""
+    """Joined pages without tags (a scan, an untagged PDF) leave the package without PDF/UA:
+    its XMP loses ``pdfuaid``."""
     from iopdocs.pdf.xmp import without_pdfua_claim
 
     metadata = writer.root_object.get("/Metadata")
