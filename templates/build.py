@@ -388,7 +388,7 @@ def _contract_body(w: Writer) -> None:
         (
             "{{ c.party }}",
             "{{ c.name }}{% if c.title %}, {{ c.title }}{% endif %}",
-            "{{ c.reach }}",
+            "{% if c.reach %}{{ c.reach }}{% else %}uppgift saknas{% endif %}",
         ),
         strict=False,
     ):
@@ -410,11 +410,16 @@ def _contract_body(w: Writer) -> None:
     w.tag("else")
     w.heading("Underskrifter", page_break=True)
     w.tag("endif")
+    w.tag("if agreement.metadata.signing == 'electronic'")
+    w.clauses("signatures")
+    _electronic_signatories(w, "s in doc.signatures")
+    w.tag("else")
     _signature_blocks(
         w,
         "s in doc.signatures",
         "Ort och datum: {% if s.place %}{{ s.place }}, {% endif %}______________________",
     )
+    w.tag("endif")
     w.tag("if doc.has_money")
     w.heading("Bilaga 1 – Utbetalningsplan", page_break=True, style="Appendix Heading")
     w.clauses("schedule")
@@ -457,8 +462,7 @@ def _report_body(w: Writer) -> None:
     )
 
     w.heading("Grunduppgifter")
-    facts = w.doc.add_table(rows=0, cols=2)
-    facts.style = w.doc.styles["Table Grid"]
+    facts = _facts_table(w, ("Uppgift", "Uppgift om partnerskapet"))
     for label, value in (
         ("Partnerskap", "{{ agreement.metadata.title }}"),
         ("Diarienummer", "{{ agreement.metadata.case_number or '–' }}"),
@@ -500,7 +504,7 @@ def _report_body(w: Writer) -> None:
         w,
         ("Indikator", "Mål", "Utfall", "Kommentar"),
         "i in m.indicators",
-        ("{{ i.name }}", "{{ i.target }}", "{{ i.actual }}", "{{ i.comment }}"),
+        ("{{ i.name }}", _or_dash("i.target"), _or_dash("i.actual"), _or_dash("i.comment")),
         (5.5, 3.0, 2.5, 5.0),
     )
     w.tag("endif")
@@ -534,7 +538,7 @@ def _report_body(w: Writer) -> None:
         w,
         ("Datum", "Anteckning"),
         f"m in {r}.meeting_rows",
-        ("{% if m.date %}{{ m.date|date('short') }}{% endif %}", "{{ m.note }}"),
+        (_or_dash("m.date", "m.date|date('short')"), _or_dash("m.note")),
         (4.0, 12.0),
     )
     w.tag("endif")
@@ -562,15 +566,14 @@ def _report_body(w: Writer) -> None:
     w.bullets("c.items", var="item")
     w.tag("endfor")
     w.p("Egen insats under året:", "Lead")
-    own = w.doc.add_table(rows=0, cols=2)
-    own.style = w.doc.styles["Table Grid"]
+    own = _facts_table(w, ("Insats", "Omfattning"))
     for label, value in (
-        ("Arbetstimmar, anställd personal", f"{{{{ {r}.own.staff_hours }}}}"),
-        ("Arbetstimmar, ideella", f"{{{{ {r}.own.volunteer_hours }}}}"),
-        ("Lokaler", f"{{{{ {r}.own.premises }}}}"),
-        ("Egen insats värderad i kronor", f"{{{{ {r}.own.value }}}}"),
-        ("Annan finansiering", f"{{{{ {r}.own.other_funding }}}}"),
-        ("Övriga intäkter", f"{{{{ {r}.own.other_income }}}}"),
+        ("Arbetstimmar, anställd personal", _or_dash(f"{r}.own.staff_hours")),
+        ("Arbetstimmar, ideella", _or_dash(f"{r}.own.volunteer_hours")),
+        ("Lokaler", _or_dash(f"{r}.own.premises")),
+        ("Egen insats värderad i kronor", _or_dash(f"{r}.own.value")),
+        ("Annan finansiering", _or_dash(f"{r}.own.other_funding")),
+        ("Övriga intäkter", _or_dash(f"{r}.own.other_income")),
     ):
         own.add_row()
         _cells(own, len(own.rows) - 1, (label, value))
@@ -587,7 +590,7 @@ def _report_body(w: Writer) -> None:
         w,
         ("Post", "Belopp"),
         "c in a.costs",
-        ("{{ c.label }}", "{% if c.amount is not none %}{{ c.amount|money }}{% endif %}"),
+        ("{{ c.label }}", _or_dash("c.amount", "c.amount|money", test="c.amount is not none")),
         (10.0, 6.0),
     )
     w.p(
@@ -634,6 +637,14 @@ def _report_body(w: Writer) -> None:
     )
 
 
+def _or_dash(expr: str, shown: str | None = None, *, test: str | None = None) -> str:
+    """A table cell of the annual report: the value, else "–" in a filled report (a cell with
+    nothing in it reads as a blank line), else blank, to be filled in."""
+    condition = test or f"{expr} is not none and {expr} != ''"
+    value = shown or expr
+    return f"{{% if {condition} %}}{{{{ {value} }}}}{{% elif report.filled %}}–{{% endif %}}"
+
+
 def _merge_tag_row(table: Table, index: int, tag: str) -> None:
     row = table.rows[index]
     merged = row.cells[0].merge(row.cells[-1])
@@ -664,7 +675,7 @@ def _cells(table: Table, row: int, texts: tuple[str, ...], *, bold: bool = False
         para.style = cell.part.document.styles["Table Text"]
         run = para.add_run(text)
         run.bold = bold
-        if text.startswith("{{") and "|money" in text:
+        if "|money" in text:
             para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
@@ -691,28 +702,46 @@ def _schedule_tables(w: Writer) -> None:
     _merge_tag_row(table, 3, "{%tr endfor %}")
     _column_widths(table, (Cm(2.4), Cm(2.2), Cm(2.4), Cm(6.0), Cm(3.0)))
 
-    w.p("")
-    totals = w.doc.add_table(rows=0, cols=2)
-    totals.style = w.doc.styles["Table Grid"]
-    for title, items in (
-        ("Summa per mottagare", "doc.schedule.by_recipient"),
-        ("Summa per kalenderår", "doc.schedule.by_year"),
-        ("Summa per medelsrad", "doc.schedule.by_line"),
+    # The total first: the document then ends with a table, as before, and a redline that removes
+    # the whole appendix leaves no paragraph behind.
+    w.p("Totalt under avtalsperioden: {{ doc.schedule.total|money }}.", "Lead")
+    for lead, column, items in (
+        ("Summa per mottagare:", "Mottagare", "doc.schedule.by_recipient"),
+        ("Summa per kalenderår:", "Kalenderår", "doc.schedule.by_year"),
+        ("Summa per medelsrad:", "Medelsrad", "doc.schedule.by_line"),
     ):
-        start = len(totals.rows)
-        for _ in range(4):
-            totals.add_row()
-        _cells(totals, start, (title, ""), bold=True)
-        _merge_tag_row(totals, start + 1, f"{{%tr for t in {items} %}}")
-        _cells(totals, start + 2, ("{{ t.name }}", "{{ t.amount|money }}"))
-        _merge_tag_row(totals, start + 3, "{%tr endfor %}")
-    last = len(totals.rows)
-    totals.add_row()
-    _cells(totals, last, ("Totalt", "{{ doc.schedule.total|money }}"), bold=True)
-    for row in totals.rows:
-        _row_props(row)
-    _keep_rows_together(totals)
-    _column_widths(totals, (Cm(10.0), Cm(6.0)))
+        # the lead keeps with its table, and the table's rows with each other, so a total is
+        # never stranded at a page's foot
+        w.p(lead, "Lead").paragraph_format.keep_with_next = True
+        totals = w.doc.add_table(rows=4, cols=2)
+        totals.style = w.doc.styles["Table Grid"]
+        _cells(totals, 0, (column, "Summa"), bold=True)
+        totals.rows[0].cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        _row_props(totals.rows[0], header=True)
+        _merge_tag_row(totals, 1, f"{{%tr for t in {items} %}}")
+        _cells(totals, 2, ("{{ t.name }}", "{{ t.amount|money }}"))
+        _row_props(totals.rows[2])
+        _merge_tag_row(totals, 3, "{%tr endfor %}")
+        _keep_rows_together(totals)
+        _column_widths(totals, (Cm(10.0), Cm(6.0)))
+
+
+def _facts_table(w: Writer, header: tuple[str, str]) -> Table:
+    """A two-column table of facts, its header row naming the columns (so that a screen reader
+    announces what each value is), repeated on every page it runs over."""
+    table = w.doc.add_table(rows=1, cols=2)
+    table.style = w.doc.styles["Table Grid"]
+    _cells(table, 0, header, bold=True)
+    _row_props(table.rows[0], header=True)
+    return table
+
+
+def _electronic_signatories(w: Writer, loop: str) -> None:
+    """The signatories of an agreement signed electronically: a list, with no ink lines, place or
+    date; the e-signature service adds its own evidence of who signed when."""
+    w.tag(f"for {loop}")
+    w.p("{{ s.name }}, {{ s.title }}, för {{ s.party }}", "List Bullet")
+    w.tag("endfor")
 
 
 def _keep_rows_together(table: Table) -> None:
@@ -738,30 +767,32 @@ def _title_facts(w: Writer) -> None:
 
 
 def _signature_table(w: Writer, loop: str, place_line: str) -> None:
-    """One block per signatory; a block is one table row that may not split across pages."""
-    table = w.doc.add_table(rows=3, cols=1)
-    table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    table.rows[0].cells[0].paragraphs[0].text = f"{{%tr for {loop} %}}"
-    cell = table.rows[1].cells[0]
-    lines = (
-        ("För {{ s.party }}", True),
-        ("", False),
-        (place_line, False),
-        ("", False),
-        ("", False),
-        ("____________________________________________", False),
-        ("{{ s.name }}", False),
-        ("{{ s.title }}", False),
-        ("", False),
-    )
-    first = cell.paragraphs[0]
-    for index, (text, bold) in enumerate(lines):
-        para = first if index == 0 else cell.add_paragraph()
-        para.style = w.doc.styles["Signature"]
-        para.add_run(text).bold = bold
-    _row_props(table.rows[1])
-    table.rows[2].cells[0].paragraphs[0].text = "{%tr endfor %}"
-    _column_widths(table, (Cm(16),))
+    """One block per signatory, kept together on one page: party, place and date, room for the
+    signature above a rule, name and title.
+
+    Paragraphs, not a table: a table used only for layout would be read out as data; the room
+    for the signature is spacing, not empty paragraphs."""
+    w.tag(f"for {loop}")
+    party = w.p("", "Signature")
+    party.add_run("För {{ s.party }}").bold = True
+    party.paragraph_format.space_before = Pt(18)
+    party.paragraph_format.keep_with_next = True
+    place = w.p(place_line, "Signature")
+    place.paragraph_format.space_before = Pt(12)
+    place.paragraph_format.keep_with_next = True
+    # The line to sign on is an underlined tab, then a line break and the name: a part of the
+    # name's paragraph, so neither an empty paragraph nor a drawing outside the structure.
+    name = w.p("", "Signature")
+    name.paragraph_format.space_before = Pt(40)
+    name.paragraph_format.keep_with_next = True
+    name.paragraph_format.tab_stops.add_tab_stop(Cm(8))
+    line = name.add_run()
+    line.add_tab()
+    line.underline = True
+    name.add_run().add_break()
+    name.add_run("{{ s.name }}")
+    w.p("{{ s.title }}", "Signature")
+    w.tag("endfor")
 
 
 def _section_break(paragraph: Paragraph, body_sectpr: object, columns: int) -> None:

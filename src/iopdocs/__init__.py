@@ -26,6 +26,7 @@ from iopdocs.errors import (
     ConverterMissingError,
     IopdocsError,
     NoProvenanceError,
+    PackageError,
     ProvenanceError,
     ReportError,
     ReviewError,
@@ -41,6 +42,12 @@ if TYPE_CHECKING:
     from iopdocs.authoring.lint import TemplateProblem, lint_template
     from iopdocs.authoring.templates import TemplateInfo, export_template, list_templates
     from iopdocs.batch import BatchResult, RenderResult, render_many
+    from iopdocs.delivery import (
+        SigningPackage,
+        archive_sidecar,
+        signing_manifest,
+        write_signing_package,
+    )
     from iopdocs.documents import (
         render_annual_report,
         render_contract,
@@ -63,7 +70,13 @@ if TYPE_CHECKING:
         Principle,
         Status,
     )
-    from iopdocs.pdf import NotPdfAWarning, convert_many, render_annual_report_pdf, render_pdf
+    from iopdocs.pdf import (
+        NotPdfAWarning,
+        NotPdfUAWarning,
+        convert_many,
+        render_annual_report_pdf,
+        render_pdf,
+    )
     from iopdocs.pdf.warm import PdfConverter
     from iopdocs.provenance import VerifyResult, extract, verify
     from iopdocs.reviewing import Finding, Severity, review
@@ -77,6 +90,10 @@ _LAZY: dict[str, str] = {
     "BatchResult": "iopdocs.batch",
     "RenderResult": "iopdocs.batch",
     "render_many": "iopdocs.batch",
+    "SigningPackage": "iopdocs.delivery",
+    "archive_sidecar": "iopdocs.delivery",
+    "signing_manifest": "iopdocs.delivery",
+    "write_signing_package": "iopdocs.delivery",
     "agreement_schema": "iopdocs.loading",
     "dump_agreement": "iopdocs.loading",
     "load_agreement": "iopdocs.loading",
@@ -90,6 +107,7 @@ _LAZY: dict[str, str] = {
     "Principle": "iopdocs.model",
     "Status": "iopdocs.model",
     "NotPdfAWarning": "iopdocs.pdf",
+    "NotPdfUAWarning": "iopdocs.pdf",
     "convert_many": "iopdocs.pdf",
     "render_annual_report_pdf": "iopdocs.pdf",
     "render_pdf": "iopdocs.pdf",
@@ -195,7 +213,9 @@ __all__ = [
     "IopdocsError",
     "NoProvenanceError",
     "NotPdfAWarning",
+    "NotPdfUAWarning",
     "OrgNumber",
+    "PackageError",
     "PartyKind",
     "PdfConverter",
     "Principle",
@@ -206,6 +226,7 @@ __all__ = [
     "Schedule",
     "ScheduleError",
     "Severity",
+    "SigningPackage",
     "Status",
     "TemplateError",
     "TemplateInfo",
@@ -216,6 +237,7 @@ __all__ = [
     "VerifyResult",
     "__version__",
     "agreement_schema",
+    "archive_sidecar",
     "convert_many",
     "diff",
     "dump_agreement",
@@ -236,5 +258,7 @@ __all__ = [
     "render_review",
     "report_periods",
     "review",
+    "signing_manifest",
     "verify",
+    "write_signing_package",
 ]

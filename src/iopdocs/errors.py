@@ -18,7 +18,9 @@ Every error of iopdocs' own derives from one root, so a caller can catch them al
      ├── OutputError           an output path names one of the inputs (also a ValueError)
      ├── LimitError            an input exceeds a stated bound: size, nesting, expansion
      ├── AppendixError         an appendix file is missing, unusable or not the one listed
-     └── BatchError            a batch cannot start: two sources for one output file, … (also a
+     ├── BatchError            a batch cannot start: two sources for one output file, … (also a
+     │                         ValueError)
+     └── PackageError          a signing package's folder exists and is not empty (also a
                                ValueError)
 
 Data that parses but breaks the model's rules raises pydantic's own ``ValidationError``, which
@@ -42,6 +44,7 @@ __all__ = [
     "LimitError",
     "NoProvenanceError",
     "OutputError",
+    "PackageError",
     "ProvenanceError",
     "ReportError",
     "ReviewError",
@@ -179,3 +182,8 @@ class BatchError(IopdocsError, ValueError):
     """A batch of renders cannot start as asked: two sources would write the same file, a name
     is not a plain file name, or the number of jobs or the format is unusable. Nothing is
     written."""
+
+
+class PackageError(IopdocsError, ValueError):
+    """A signing package cannot be written as asked: its folder exists and is not empty, or its
+    parent folder does not exist. Nothing is written."""

@@ -87,6 +87,12 @@ PUBLIC = {
     "BatchResult",
     "RenderResult",
     "render_many",
+    "NotPdfUAWarning",
+    "PackageError",
+    "SigningPackage",
+    "archive_sidecar",
+    "signing_manifest",
+    "write_signing_package",
 }
 
 

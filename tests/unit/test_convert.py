@@ -127,6 +127,7 @@ def test_a_soffice_override_that_is_not_a_program_is_named(
 def test_pdfa_is_asked_for_in_the_json_filter_syntax_libreoffice_honours() -> None:
     assert export_filter(3) == (
         'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
+        '"PDFUACompliance":{"type":"boolean","value":"true"},'
         '"ExportBookmarks":{"type":"boolean","value":"true"},'
         '"SelectPdfVersion":{"type":"long","value":"3"}}'
     )

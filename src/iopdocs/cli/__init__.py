@@ -21,7 +21,7 @@ from typing import TextIO
 
 from pydantic import ValidationError
 
-from iopdocs.cli import authoring, check, data, diff, migrate, provenance, render, report
+from iopdocs.cli import authoring, check, data, diff, migrate, package, provenance, render, report
 from iopdocs.cli.common import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, UsageError, printable
 from iopdocs.cli.data import format_schedule
 from iopdocs.cli.diff import format_changes
@@ -63,6 +63,7 @@ def parser() -> argparse.ArgumentParser:
     provenance.add_parsers(sub)
     diff.add_parsers(sub)
     migrate.add_parsers(sub)
+    package.add_parsers(sub)
     return result
 
 

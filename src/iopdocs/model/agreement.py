@@ -53,6 +53,16 @@ class Status(StrEnum):
     FINAL = "final"
 
 
+class Signing(StrEnum):
+    """How the parties sign the agreement."""
+
+    INK = "ink"
+    """On paper: the signature page has lines for each signature, place and date."""
+    ELECTRONIC = "electronic"
+    """Through an e-signature service: the signature page lists the signatories and says that
+    the agreement is signed electronically; the service adds its own evidence of signing."""
+
+
 class Metadata(StrictModel):
     """Facts about the document itself rather than the partnership."""
 
@@ -66,6 +76,9 @@ class Metadata(StrictModel):
     language: str = Field(default="sv-SE", pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")
     date: dt.date | None = None
     """The date the document is dated; the period's start when not given."""
+    signing: Signing = Signing.INK
+    """``ink`` (the default) or ``electronic``. ``final_provisions.electronic_signing: true``
+    alone also means ``electronic``."""
 
 
 class IopForm(StrictModel):
@@ -559,6 +572,28 @@ class Agreement(StrictModel):
         errors = list(_cross_field_errors(self))
         if errors:
             raise ValidationError.from_exception_data("Agreement", errors)
+        return self
+
+    @model_validator(mode="after")
+    def _one_way_of_signing(self) -> Agreement:
+        """``metadata.signing`` and the older ``final_provisions.electronic_signing`` agree: the
+        older flag alone makes the signing electronic; the two set against each other is an
+        error."""
+        if self.final_provisions.electronic_signing and self.metadata.signing is Signing.INK:
+            if "signing" in self.metadata.model_fields_set:
+                raise ValidationError.from_exception_data(
+                    "Agreement",
+                    [
+                        _error(
+                            "signing_conflict",
+                            "metadata.signing is 'ink' but final_provisions.electronic_signing "
+                            "is true; choose one way of signing",
+                            ("metadata", "signing"),
+                            "ink",
+                        )
+                    ],
+                )
+            self.metadata.signing = Signing.ELECTRONIC
         return self
 
     # --- Convenience views; pure functions of the fields above ---------------------------------

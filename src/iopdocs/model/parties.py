@@ -40,6 +40,9 @@ class Signatory(StrictModel):
     """The signatory's role, e.g. "Ordförande kulturnämnden"."""
     place: Text | None = None
     """Where the signatory signs, when known in advance; otherwise a blank line is left."""
+    email: Text | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    """Where an e-signature service sends the invitation to sign (``iopdocs package``); never
+    printed in the agreement."""
 
 
 class Party(StrictModel):

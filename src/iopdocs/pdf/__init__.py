@@ -38,6 +38,7 @@ __all__ = [
     "INSTALL_COMMAND",
     "SOFFICE_ENV",
     "NotPdfAWarning",
+    "NotPdfUAWarning",
     "attach_agreement",
     "convert_many",
     "convert_to_pdf",
@@ -53,6 +54,10 @@ _ATTACHMENT_DESCRIPTION = "Avtalsdata (JSON) som dokumentet har skapats från"
 
 class NotPdfAWarning(UserWarning):
     """An appendix PDF is not PDF/A, so the package that includes it is not strictly PDF/A."""
+
+
+class NotPdfUAWarning(UserWarning):
+    """A package's appendix pages are not tagged in it, so the package does not claim PDF/UA."""
 
 
 @overload
@@ -120,16 +125,22 @@ def render_pdf(
     _check_appendices(files, titles)
     # The appendices the contract lists last are the user's: "Bilaga 2 – Budget", ….
     bookmarks = appendix_titles(agreement)[-len(files) :] if files else []
+    from iopdocs.word.watermark import without_draft_watermark
+
+    draft = agreement.metadata.status is Status.DRAFT
     contract = render_contract(agreement, template=template, locale=locale, clauses=clauses)
+    if draft:  # the PDF's stamp is drawn as an artifact on every page, not Word's WordArt figure
+        contract = without_draft_watermark(contract)
     parts = _convert_parts(
-        contract, list(zip(files, bookmarks, strict=True)), embed_data, timeout, converter
+        contract,
+        list(zip(files, bookmarks, strict=True)),
+        embed_data,
+        timeout,
+        converter,
+        draft=draft,
     )
     data = _assemble(
-        parts,
-        agreement,
-        draft=agreement.metadata.status is Status.DRAFT,
-        embed=embed_data,
-        document=contract,
+        parts, agreement, draft=draft, embed=embed_data, document=contract, stamp_from=0
     )
     if path is None:
         return data
@@ -287,6 +298,8 @@ def _convert_parts(
     embed_data: bool,
     timeout: float | None,
     converter: PdfConverter | None = None,
+    *,
+    draft: bool = False,
 ) -> list[Part]:
     """The document and its appendices as PDFs, every .docx converted in one LibreOffice run."""
     from pypdf import PdfReader
@@ -301,8 +314,13 @@ def _convert_parts(
         sources[0].write_bytes(document)
         for number, (file, _) in enumerate(appendices, start=1):
             if is_docx(file):
+                from iopdocs.word.watermark import without_draft_watermark
+
                 copy = work / f"appendix-{number}.docx"
-                copy.write_bytes(file.read_bytes())
+                data = file.read_bytes()
+                # A draft's appendices get the stamp as a page artifact, like the contract, not
+                # also a draft watermark of Word's (which LibreOffice exports as a figure).
+                copy.write_bytes(without_draft_watermark(data) if draft else data)
                 sources.append(copy)
         converted = {
             p.stem: p.read_bytes()
@@ -335,6 +353,7 @@ def _assemble(
     draft: bool,
     embed: bool,
     document: bytes | None = None,
+    stamp_from: int = 1,
 ) -> bytes:
     from iopdocs.pdf.package import assemble, attach
     from iopdocs.record import AGREEMENT_ATTACHMENT, RECORD_ATTACHMENT, agreement_json
@@ -344,7 +363,9 @@ def _assemble(
         if embed
         else None
     )
-    data = assemble(parts, draft=draft, attachment=attachment)
+    if len(parts) > 1:
+        _warn_untagged(parts)
+    data = assemble(parts, draft=draft, attachment=attachment, stamp_from=stamp_from)
     if not embed or document is None:
         return data
     return attach(data, RECORD_ATTACHMENT, _record(document, parts), _RECORD_DESCRIPTION)
@@ -369,3 +390,29 @@ def _record(document: bytes, parts: list[Part]) -> bytes:
     record["pages"] = counts[0]
     record["totalPages"] = sum(counts)
     return (json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _warn_untagged(parts: list[Part]) -> None:
+    """Name the pages of a package that a screen reader cannot follow: those of an appendix PDF
+    without tags (a scan). A .docx appendix is tagged by LibreOffice, and its tags are joined."""
+    from pypdf import PdfReader
+
+    from iopdocs.pdf.structure import is_tagged
+
+    first = len(PdfReader(BytesIO(parts[0].pdf)).pages) + 1
+    ranges = []
+    for part in parts[1:]:
+        reader = PdfReader(BytesIO(part.pdf))
+        count = len(reader.pages)
+        if not is_tagged(reader):
+            pages = f"{first}" if count == 1 else f"{first}–{first + count - 1}"
+            ranges.append(f"{pages} ({part.bookmark})")
+        first += count
+    if not ranges:
+        return
+    warnings.warn(
+        "an appendix has untagged pages, so the package is PDF/A but does not claim PDF/UA: "
+        "pages " + ", ".join(ranges),
+        NotPdfUAWarning,
+        stacklevel=4,
+    )

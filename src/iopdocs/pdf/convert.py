@@ -103,9 +103,17 @@ def is_docx(path: str | os.PathLike[str]) -> bool:
 def export_options(pdfa: int | None) -> dict[str, bool | int]:
     """The PDF export filter's options: PDF/A-``pdfa`` (2 or 3, part B) and tagged, or plain PDF.
 
+    Every PDF is also PDF/UA-1 (``PDFUACompliance``): tagged, with the document's language, its
+    title shown instead of the file name, bookmarks for the headings, and the ``pdfuaid``
+    identification in its XMP metadata.
+
     One source for both ways of converting, so a warm converter writes what soffice writes.
     """
-    options: dict[str, bool | int] = {"UseTaggedPDF": True, "ExportBookmarks": True}
+    options: dict[str, bool | int] = {
+        "UseTaggedPDF": True,
+        "PDFUACompliance": True,
+        "ExportBookmarks": True,
+    }
     if pdfa is not None:
         if pdfa not in (1, 2, 3):
             raise ValueError(f"pdfa must be 1, 2 or 3 (PDF/A-1b, -2b, -3b), not {pdfa!r}")
@@ -269,7 +277,8 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
 
 
 def check_pdf(source: Path, pdf: Path, stderr: str = "") -> None:
-    """Refuse what LibreOffice wrote unless it is a PDF with pages (soffice exits 0 regardless)."""
+    """Refuse what LibreOffice wrote unless it is a PDF with pages (soffice exits 0 regardless);
+    then declare its PDF/UA identification as PDF/A asks (``iopdocs.pdf.xmp``)."""
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
@@ -287,3 +296,9 @@ def check_pdf(source: Path, pdf: Path, stderr: str = "") -> None:
         raise ConversionError(f"{source}: LibreOffice wrote an unreadable PDF: {exc}") from exc
     if pages == 0:
         raise ConversionError(f"{source}: LibreOffice wrote a PDF without pages")
+    from iopdocs.pdf.xmp import declare_pdfua_schema
+
+    data = pdf.read_bytes()
+    declared = declare_pdfua_schema(data)
+    if declared is not data:
+        pdf.write_bytes(declared)  # the same length, in the private folder it was written to

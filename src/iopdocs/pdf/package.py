@@ -249,23 +249,26 @@ def assemble(
     metadata, output intent, structure and bookmarks).
 
     Every later part gets a top-level bookmark with its title. With ``draft``, the parts from
-    index ``stamp_from`` on get the UTKAST stamp (the main document carries its own watermark
-    from Word). ``attachment`` is ``(name, data, description)``: a JSON file attached as the
-    document's source (a PDF/A-3 associated file).
+    index ``stamp_from`` on get the UTKAST stamp, drawn as a page artifact (a main document
+    converted with Word's own watermark carries that instead: ``stamp_from=1``).
+    ``attachment`` is ``(name, data, description)``: a JSON file attached as the document's
+    source (a PDF/A-3 associated file).
     """
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import NameObject
 
-    if len(parts) == 1:  # nothing to join: append to the document LibreOffice wrote
+    if len(parts) == 1 and not (draft and stamp_from == 0):
+        # nothing to join or stamp: append to the document LibreOffice wrote
         if attachment is None:
             return parts[0].pdf
         return attach(parts[0].pdf, *attachment)
     main = PdfReader(BytesIO(parts[0].pdf))
     writer = PdfWriter(clone_from=main)
     writer.pdf_header = main.pdf_header
-    to_stamp: list[PageObject] = []
+    to_stamp: list[PageObject] = list(writer.pages) if draft and stamp_from == 0 else []
     to_label: list[tuple[PageObject, str]] = []
     main_pages = len(writer.pages)
+    tagged = True
     for index, part in enumerate(parts[1:], start=1):
         reader = PdfReader(BytesIO(part.pdf))
         first = len(writer.pages)
@@ -277,18 +280,40 @@ def assemble(
         ]
         for page in appended:
             # The appended pages' structure references point into their own document's
-            # structure tree, which is not carried over.
+            # structure tree: ``graft`` carries it over and points them anew.
             if NameObject("/StructParents") in page:
                 del page[NameObject("/StructParents")]
             if draft and index >= stamp_from:
                 to_stamp.append(page)
+        tagged = _graft(writer, reader, first, part.bookmark) and tagged
     stamp_pages(to_stamp)
     label_pages(to_label, writer.pages[:main_pages])
+    if not tagged:
+        _drop_pdfua_claim(writer)
     if attachment is not None:
         _attach(writer, *attachment)
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _graft(writer: PdfWriter, reader: PdfReader, first: int, title: str | None) -> bool:
+    """Carry a joined document's tags over (``iopdocs.pdf.structure``); whether it could."""
+    from iopdocs.pdf.structure import graft, is_tagged
+
+    return is_tagged(reader) and graft(writer, reader, first, title)
+
+
+def _drop_pdfua_claim(writer: PdfWriter) -> None:
+    """Joined pages without tags (a scan, an untagged PDF) leave the package without PDF/UA:
+    its XMP loses ``pdfuaid``."""
+    from iopdocs.pdf.xmp import without_pdfua_claim
+
+    metadata = writer.root_object.get("/Metadata")
+    if metadata is None:
+        return
+    stream = metadata.get_object()
+    stream.set_data(without_pdfua_claim(stream.get_data()))
 
 
 def stamp_pages(pages: Iterable[PageObject]) -> None:

@@ -18,7 +18,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from iopdocs.word.package import Parts
 
-__all__ = ["DRAFT_WATERMARK", "add_draft_watermark", "has_draft_watermark"]
+__all__ = [
+    "DRAFT_WATERMARK",
+    "add_draft_watermark",
+    "has_draft_watermark",
+    "without_draft_watermark",
+]
 
 DRAFT_WATERMARK = "UTKAST"
 """The word that marks a draft (utkast) on every page."""
@@ -94,6 +99,33 @@ def add_draft_watermark_parts(parts: Parts) -> None:
         run = etree.fromstring(_watermark_run(number))
         paragraph.insert(0 if properties is None else 1, run)
         parts[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def without_draft_watermark(docx: bytes) -> bytes:
+    """``docx`` without the watermark ``add_draft_watermark`` put in its headers (the same bytes
+    when it has none).
+
+    For a PDF: LibreOffice exports the WordArt as a figure of the page's content, which a screen
+    reader would announce on every page; the PDF gets the stamp drawn as a page artifact instead
+    (``iopdocs.pdf.package.stamp_pages``).
+    """
+    if not has_draft_watermark(docx):
+        return docx
+    from lxml import etree
+
+    from iopdocs.word.package import Parts
+
+    parts = Parts(docx)
+    for name in parts.names:
+        if not re.fullmatch(r"word/header\d*\.xml", name) or _SHAPE_ID.encode() not in parts[name]:
+            continue
+        root = etree.fromstring(parts[name])
+        for shape in root.iterfind(".//v:shape", _NAMESPACES):
+            if (shape.get("id") or "").startswith(_SHAPE_ID):
+                run = next(shape.iterancestors(f"{{{_W}}}r"))
+                run.getparent().remove(run)
+        parts[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return parts.to_bytes()
 
 
 def has_draft_watermark(docx: bytes) -> bool:
