@@ -14,7 +14,6 @@ import json
 import os
 import sys
 import typing
-from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -24,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from iopdocs.errors import AgreementFileError
 from iopdocs.model import Agreement, AnnualReport
+from iopdocs.problems import problem_lines, with_references
 
 __all__ = [
     "agreement_schema",
@@ -32,6 +32,7 @@ __all__ = [
     "load_report",
     "parse_agreement",
     "parse_report",
+    "report_schema",
     "validation_messages",
 ]
 
@@ -90,7 +91,15 @@ def parse_agreement(text: str, *, format: Format = "yaml", source: str = "<strin
     Raises ``AgreementFileError`` when the text does not parse and pydantic's ``ValidationError``
     when it parses but breaks the model's rules.
     """
-    return Agreement.model_validate(_mapping(text, format, source))
+    data = _mapping(text, format, source)
+    try:
+        return Agreement.model_validate(data)
+    except ValidationError as exc:
+        # Unknown party names too, checked on the parts that parsed: every problem in one round.
+        complete = with_references(exc, data)
+        if complete is exc:
+            raise
+        raise complete from None
 
 
 def load_agreement(path: str | os.PathLike[str]) -> Agreement:
@@ -147,8 +156,18 @@ def agreement_schema() -> dict[str, Any]:
 
     Each field's description is the docstring written under it in the model.
     """
-    schema = Agreement.model_json_schema(mode="validation")
-    models = {cls.__name__: cls for cls in _models(Agreement)}
+    return _schema(Agreement)
+
+
+def report_schema() -> dict[str, Any]:
+    """The JSON Schema of annual report data (``iopdocs report --data``), described as
+    ``agreement_schema`` is."""
+    return _schema(AnnualReport)
+
+
+def _schema(root: type[BaseModel]) -> dict[str, Any]:
+    schema = root.model_json_schema(mode="validation")
+    models = {cls.__name__: cls for cls in _models(root)}
     definitions = [schema, *schema.get("$defs", {}).values()]
     # A model that may also be written as a string is an anyOf of its object schema and a string.
     definitions += [d for each in definitions for d in each.get("anyOf", [])]
@@ -243,20 +262,4 @@ def _parse(text: str, format: Format, source: str) -> Any:
 def validation_messages(error: ValidationError, source: str | None = None) -> list[str]:
     """One line per problem of ``error``, each naming its field path and the error code:
     ``parties[2].org_number: … [org_number_checksum]``, prefixed with ``source`` when given."""
-    lines = []
-    prefix = f"{source}: " if source else ""
-    for item in error.errors(include_url=False):
-        path = _field_path(item["loc"])
-        where = path or "(top level)"
-        lines.append(f"{prefix}{where}: {item['msg']} [{item['type']}]")
-    return lines
-
-
-def _field_path(loc: Sequence[int | str]) -> str:
-    path = ""
-    for part in loc:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        else:
-            path += f".{part}" if path else str(part)
-    return path
+    return problem_lines(error, source)

@@ -24,6 +24,7 @@ from iopdocs.cli.common import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, UsageError
 from iopdocs.cli.data import format_schedule
 from iopdocs.cli.diff import format_changes
 from iopdocs.errors import IopdocsError, TemplateSyntaxError
+from iopdocs.i18n import _, choose_language, set_language
 from iopdocs.loading import validation_messages
 from iopdocs.version import __version__
 
@@ -40,14 +41,51 @@ def format_validation_error(error: ValidationError, source: str | None = None) -
     return validation_messages(error, source)
 
 
+# The commands in the order of the work: write, check, render, then the year's follow-up, the
+# versions, the documents' provenance, and last what template and clause authors use.
+WORKFLOW = (
+    "new",
+    "validate",
+    "check",
+    "render",
+    "schedule",
+    "report",
+    "diff",
+    "extract",
+    "verify",
+    "schema",
+    "templates",
+    "clauses",
+)
+
+
 def parser() -> argparse.ArgumentParser:
-    """The ``iopdocs`` argument parser with every command."""
+    """The ``iopdocs`` argument parser with every command, its help in the language in use."""
     result = argparse.ArgumentParser(
         prog="iopdocs",
-        description="Draft Swedish IOP contracts (idéburet offentligt partnerskap) from YAML/JSON.",
+        description=_(
+            "Draft Swedish IOP contracts (idéburet offentligt partnerskap) from YAML/JSON."
+        ),
+        epilog=_(
+            "Start with: iopdocs new -o avtal.yaml, fill it in, then iopdocs validate avtal.yaml. "
+            "'iopdocs COMMAND --help' shows a command's options and an example."
+        ),
     )
-    result.add_argument("--version", action="version", version=f"iopdocs {__version__}")
-    sub = result.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    result.add_argument(
+        "--version",
+        action="version",
+        version=f"iopdocs {__version__}",
+        help=_("show the version and exit"),
+    )
+    result.add_argument(
+        "--lang",
+        choices=["sv", "en"],
+        help=_(
+            "the language of messages and help (default: from LANGUAGE, LC_ALL, LC_MESSAGES "
+            "or LANG; Swedish when that is Swedish, else English)"
+        ),
+    )
+    sub = result.add_subparsers(dest="command", required=True, metavar=_("COMMAND"))
     render.add_parsers(sub)
     data.add_parsers(sub)
     report.add_parsers(sub)
@@ -55,30 +93,78 @@ def parser() -> argparse.ArgumentParser:
     authoring.add_parsers(sub)
     provenance.add_parsers(sub)
     diff.add_parsers(sub)
+    workflow_order(sub)
     return result
+
+
+def workflow_order(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """List the commands in ``--help`` in the order of the work (``WORKFLOW``), any others last,
+    and let each command's example keep its lines."""
+    rank = {name: i for i, name in enumerate(WORKFLOW)}
+    # argparse lists the commands in the order of its private list of their help entries.
+    listed = sub._choices_actions
+    listed.sort(key=lambda action: rank.get(action.dest, len(rank)))
+    for command in sub.choices.values():
+        command.formatter_class = argparse.RawDescriptionHelpFormatter
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    args = parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
     out, err = sys.stdout, sys.stderr
+    try:
+        arguments, requested = language_option(arguments)
+        set_language(choose_language(requested))
+    except ValueError as exc:
+        print(f"iopdocs: error: --lang {exc}: choose sv or en", file=err)
+        return EXIT_BAD_INPUT
+    translate_argparse()
+    args = parser().parse_args(arguments)
     try:
         status: int = args.handler(args, out, err)
     except ValidationError as exc:
         source = getattr(args, "data", None) if exc.title == "AnnualReport" else None
         source = source or getattr(args, "agreement", None) or getattr(args, "document", None)
         for line in format_validation_error(exc, source):
-            print(f"error: {line}", file=err)
+            print(_("error: {message}").format(message=line), file=err)
         return EXIT_BAD_INPUT
     except TemplateSyntaxError as exc:
-        print(f"error: {exc}", file=err)
+        print(_("error: {message}").format(message=exc), file=err)
         for line in exc.context:
             print(f"  | {line}", file=err)
         return EXIT_BAD_INPUT
     except (IopdocsError, UsageError) as exc:
-        print(f"error: {exc}", file=err)
+        print(_("error: {message}").format(message=_(str(exc))), file=err)
         return EXIT_BAD_INPUT
     return status
+
+
+def language_option(arguments: list[str]) -> tuple[list[str], str | None]:
+    """``arguments`` without ``--lang X`` (wherever it is written), and X. The language must be
+    known before the parser is built, since its help is translated."""
+    rest: list[str] = []
+    requested: str | None = None
+    words = iter(arguments)
+    for word in words:
+        if word == "--":
+            rest += [word, *words]
+            break
+        if word == "--lang":
+            requested = next(words, "")
+        elif word.startswith("--lang="):
+            requested = word.removeprefix("--lang=")
+        else:
+            rest.append(word)
+    return rest, requested
+
+
+def translate_argparse() -> None:
+    """argparse's own words (``usage:``, ``options``, its errors) from our catalog as well."""
+    from iopdocs import i18n
+
+    # argparse looks its messages up through the gettext functions it imported as module names.
+    setattr(argparse, "_", i18n._)  # noqa: B010 - a module global, replaced on purpose
+    setattr(argparse, "ngettext", i18n.ngettext)  # noqa: B010
 
 
 def run() -> None:
