@@ -4,8 +4,9 @@ The English text is written in the source and is the message id; ``locale/sv/LC_
 iopdocs.po`` holds the Swedish, compiled to ``iopdocs.mo`` and packaged with the code
 (``make messages`` extracts, merges and compiles them with babel). The language is chosen from
 ``--lang``, then the locale environment (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``, the
-first one set), and is Swedish when that is Swedish, English otherwise. Only the standard
-library's gettext is used at run time, so a command pays nothing for babel.
+first one set), and is Swedish when that is Swedish, English otherwise. Modules import
+``gettext as _``, the name babel extracts. Only the standard library's gettext is used at run
+time, so a command pays nothing for babel.
 
 Error codes (``[org_number_checksum]``) and field paths stay the same in every language; only the
 words around them change.
@@ -22,9 +23,9 @@ __all__ = [
     "DOMAIN",
     "LANGUAGES",
     "N_",
-    "_",
     "catalog_messages",
     "choose_language",
+    "gettext",
     "language",
     "ngettext",
     "set_language",
@@ -106,7 +107,7 @@ def language() -> str:
     return _State.language
 
 
-def _(message: str) -> str:
+def gettext(message: str) -> str:
     """``message`` in the language in use (itself when there is no translation)."""
     return _State.translations.gettext(message)
 

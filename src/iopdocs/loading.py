@@ -22,6 +22,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from iopdocs.errors import AgreementFileError
+from iopdocs.i18n import N_
 from iopdocs.model import Agreement, AnnualReport
 from iopdocs.problems import problem_lines, with_references
 
@@ -124,11 +125,11 @@ def _read(path: str | os.PathLike[str]) -> tuple[str, Format]:
     try:
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
-        raise AgreementFileError("no such file", path=str(file)) from exc
+        raise AgreementFileError(N_("no such file"), path=str(file)) from exc
     except IsADirectoryError as exc:
-        raise AgreementFileError("is a directory, not a data file", path=str(file)) from exc
+        raise AgreementFileError(N_("is a directory, not a data file"), path=str(file)) from exc
     except UnicodeDecodeError as exc:
-        raise AgreementFileError("is not UTF-8 text", path=str(file)) from exc
+        raise AgreementFileError(N_("is not UTF-8 text"), path=str(file)) from exc
     except OSError as exc:
         raise AgreementFileError(exc.strerror or str(exc), path=str(file)) from exc
     return text, ("json" if file.suffix.lower() == ".json" else "yaml")

@@ -20,7 +20,8 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 from pydantic_core.core_schema import ErrorType
 
-from iopdocs.i18n import N_, _, catalog_messages
+from iopdocs.i18n import N_, catalog_messages
+from iopdocs.i18n import gettext as _
 from iopdocs.model import Agreement, AnnualReport
 
 __all__ = ["did_you_mean", "field_path", "problem_lines", "with_references"]
@@ -52,8 +53,8 @@ BUILTIN = {
     "dict_type": N_("should be a mapping of keys and values"),
     "model_type": N_("should be a mapping of keys and values"),
     "model_attributes_type": N_("should be a mapping of keys and values"),
-    "too_short": N_("should have at least {min_length} entries, not {actual_length}"),
-    "too_long": N_("should have at most {max_length} entries, not {actual_length}"),
+    "too_short": N_("should list at least {min_length}, not {actual_length}"),
+    "too_long": N_("should list at most {max_length}, not {actual_length}"),
     "greater_than": N_("should be greater than {gt}"),
     "greater_than_equal": N_("should be {ge} or more"),
     "less_than": N_("should be less than {lt}"),
@@ -80,6 +81,7 @@ UNKNOWN_KEY = N_("unknown key '{key}'; did you mean '{suggestion}'?")
 UNKNOWN_KEY_CHOICES = N_("unknown key '{key}'; the keys here are: {choices}")
 PARTY_UNKNOWN = N_("'{name}' is not the short name of a party (known: {known})")
 TOP_LEVEL = N_("(top level)")
+NOT_EMPTY = N_("should not be empty")
 # Words the model puts into its messages.
 WORDS = (N_("public"), N_("non-profit"), N_("or"))
 
@@ -115,6 +117,8 @@ def _message(root: type[BaseModel], item: Any) -> str:
     ctx = dict(item.get("ctx") or {})
     if kind == "extra_forbidden":
         return _unknown_key(root, item["loc"])
+    if kind in ("too_short", "string_too_short") and ctx.get("min_length") == 1:
+        return _(NOT_EMPTY)
     if kind in BUILTIN:
         ctx = {k: _word(str(v)) for k, v in ctx.items()}
         if kind in ("enum", "literal_error"):

@@ -23,8 +23,9 @@ from iopdocs.cli import authoring, check, data, diff, provenance, render, report
 from iopdocs.cli.common import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, UsageError
 from iopdocs.cli.data import format_schedule
 from iopdocs.cli.diff import format_changes
-from iopdocs.errors import IopdocsError, TemplateSyntaxError
-from iopdocs.i18n import _, choose_language, set_language
+from iopdocs.errors import AgreementFileError, IopdocsError, TemplateSyntaxError
+from iopdocs.i18n import choose_language, set_language
+from iopdocs.i18n import gettext as _
 from iopdocs.loading import validation_messages
 from iopdocs.version import __version__
 
@@ -133,8 +134,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in exc.context:
             print(f"  | {line}", file=err)
         return EXIT_BAD_INPUT
+    except AgreementFileError as exc:
+        where = str(exc).removesuffix(str(exc.args[0]))
+        print(_("error: {message}").format(message=where + _(str(exc.args[0]))), file=err)
+        return EXIT_BAD_INPUT
     except (IopdocsError, UsageError) as exc:
-        print(_("error: {message}").format(message=_(str(exc))), file=err)
+        print(_("error: {message}").format(message=exc), file=err)
         return EXIT_BAD_INPUT
     return status
 
@@ -163,7 +168,7 @@ def translate_argparse() -> None:
     from iopdocs import i18n
 
     # argparse looks its messages up through the gettext functions it imported as module names.
-    setattr(argparse, "_", i18n._)  # noqa: B010 - a module global, replaced on purpose
+    setattr(argparse, "_", i18n.gettext)  # noqa: B010 - a module global, replaced on purpose
     setattr(argparse, "ngettext", i18n.ngettext)  # noqa: B010
 
 

@@ -6,7 +6,8 @@ import argparse
 from typing import TextIO
 
 from iopdocs.cli.common import EXIT_OK, EXIT_PROBLEMS, example, output_file, write_atomic
-from iopdocs.i18n import _, ngettext
+from iopdocs.i18n import gettext as _
+from iopdocs.i18n import ngettext
 from iopdocs.loading import load_agreement
 
 

@@ -13,7 +13,7 @@ from iopdocs.cli.common import (
     example,
     output_file,
 )
-from iopdocs.i18n import _
+from iopdocs.i18n import gettext as _
 from iopdocs.loading import load_agreement
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from iopdocs.i18n import _
+from iopdocs.i18n import gettext as _
 
 __all__ = [
     "DEFAULT_EUR_RATE",

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from iopdocs.cli.common import EXIT_CHANGES, EXIT_OK, example, output_file
-from iopdocs.i18n import _
+from iopdocs.i18n import gettext as _
 from iopdocs.loading import load_agreement
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ import argparse
 from typing import Literal, TextIO
 
 from iopdocs.cli.common import EXIT_CHANGED, EXIT_OK, UsageError, example, output_file, write_atomic
-from iopdocs.i18n import _
+from iopdocs.i18n import gettext as _
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -60,7 +60,9 @@ def _extract(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError(
             _("--format {format} does not match {path}").format(format=args.format, path=target)
         )
-    text = dump_agreement(record.agreement, format="json" if (args.format or suffix) == "json" else "yaml")
+    text = dump_agreement(
+        record.agreement, format="json" if (args.format or suffix) == "json" else "yaml"
+    )
     if target is None:
         out.write(text)
     else:

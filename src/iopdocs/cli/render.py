@@ -21,7 +21,7 @@ from iopdocs.cli.common import (
     writable,
     write_pdf,
 )
-from iopdocs.i18n import _
+from iopdocs.i18n import gettext as _
 from iopdocs.loading import load_agreement
 
 
@@ -30,7 +30,9 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     render = sub.add_parser(
         "render", help=_("render the contract of an agreement to .docx or .pdf")
     )
-    render.add_argument("agreement", help=_("agreement file (.yaml, .yml or .json)"))
+    render.add_argument(
+        "agreement", metavar="AGREEMENT", help=_("agreement file (.yaml, .yml or .json)")
+    )
     render.add_argument(
         "-o",
         "--output",

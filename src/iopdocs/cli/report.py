@@ -14,7 +14,7 @@ from iopdocs.cli.common import (
     writable,
     write_pdf,
 )
-from iopdocs.i18n import _
+from iopdocs.i18n import gettext as _
 from iopdocs.loading import load_agreement
 
 
