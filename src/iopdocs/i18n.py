@@ -14,7 +14,7 @@ words around them change.
 
 from __future__ import annotations
 
-import gettext
+import gettext as stdlib_gettext
 import os
 from collections.abc import Mapping
 from importlib import resources
@@ -64,7 +64,7 @@ ARGPARSE = (
 class _State:
     """The catalog in use: English (the message ids themselves) until ``set_language``."""
 
-    translations: gettext.NullTranslations = gettext.NullTranslations()
+    translations: stdlib_gettext.NullTranslations = stdlib_gettext.NullTranslations()
     language = "en"
 
 
@@ -94,11 +94,11 @@ def _code(name: str) -> str:
 def set_language(code: str) -> None:
     """Use the catalog of ``code`` (``sv`` or ``en``) for every message from now on."""
     if code == "en":
-        _State.translations = gettext.NullTranslations()
+        _State.translations = stdlib_gettext.NullTranslations()
     else:
         path = resources.files("iopdocs").joinpath(f"locale/{code}/LC_MESSAGES/{DOMAIN}.mo")
         with path.open("rb") as file:
-            _State.translations = gettext.GNUTranslations(file)
+            _State.translations = stdlib_gettext.GNUTranslations(file)
     _State.language = code
 
 
