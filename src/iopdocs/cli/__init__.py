@@ -24,7 +24,7 @@ from iopdocs.cli.common import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, UsageError
 from iopdocs.cli.data import format_schedule
 from iopdocs.cli.diff import format_changes
 from iopdocs.errors import AgreementFileError, IopdocsError, TemplateSyntaxError
-from iopdocs.i18n import choose_language, set_language
+from iopdocs.i18n import choose_language, language, set_language
 from iopdocs.i18n import gettext as _
 from iopdocs.loading import validation_messages
 from iopdocs.version import __version__
@@ -110,15 +110,25 @@ def workflow_order(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status. Messages are in the language of ``--lang``
+    or the locale while it runs; the caller's language is restored afterwards."""
     arguments = list(sys.argv[1:] if argv is None else argv)
-    out, err = sys.stdout, sys.stderr
     try:
         arguments, requested = language_option(arguments)
-        set_language(choose_language(requested))
+        chosen = choose_language(requested)
     except ValueError as exc:
-        print(f"iopdocs: error: --lang {exc}: choose sv or en", file=err)
+        print(f"iopdocs: error: --lang {exc}: choose sv or en", file=sys.stderr)
         return EXIT_BAD_INPUT
+    before = language()
+    set_language(chosen)
+    try:
+        return _run_command(arguments)
+    finally:
+        set_language(before)
+
+
+def _run_command(arguments: list[str]) -> int:
+    out, err = sys.stdout, sys.stderr
     translate_argparse()
     args = parser().parse_args(arguments)
     try:
