@@ -29,7 +29,11 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     )
     review.add_argument("--docx", help=_("also write the review appendix (Granskningsunderlag)"))
     review.add_argument(
-        "--template", help=_("your own .docx template for the review appendix (with --docx)")
+        "--template",
+        help=_(
+            "your own .docx template for the review appendix, with --docx "
+            "(default: the bundled one)"
+        ),
     )
     review.add_argument(
         "--eur-rate",

@@ -32,7 +32,10 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     compare.add_argument(
         "--redline", metavar="OUT.docx", help=_("also write the new contract with tracked changes")
     )
-    compare.add_argument("--template", help=_("your own .docx template for the redline"))
+    compare.add_argument(
+        "--template",
+        help=_("your own .docx template for the redline (default: the bundled contract template)"),
+    )
     compare.add_argument("--locale", default="sv_SE", help=_("formatting locale (default sv_SE)"))
     example(compare, "iopdocs diff avtal-v1.yaml avtal-v2.yaml --redline andringar.docx")
     compare.set_defaults(handler=_diff)
