@@ -49,8 +49,8 @@ messages: $(VENV)/.dev-installed
 	$(BIN)/pybabel compile -D iopdocs -d src/iopdocs/locale --statistics
 
 lint: $(VENV)/.dev-installed
-	$(BIN)/ruff check src tests templates benchmarks
-	$(BIN)/ruff format --check src tests templates benchmarks
+	$(BIN)/ruff check src tests templates benchmarks docs
+	$(BIN)/ruff format --check src tests templates benchmarks docs
 	$(BIN)/mypy src
 	$(BIN)/lint-imports
 
