@@ -127,6 +127,23 @@ def test_the_cli_examples_run(where: str, block: str, tmp_path: Path) -> None:
         assert done.returncode in allowed, f"{line}\n{done.stderr}"
 
 
+def test_a_template_hash_shown_in_the_guides_is_the_bundled_templates() -> None:
+    """Sample output quoting the contract template's SHA-256 goes stale when the template is
+    rebuilt (`make templates`): update the quoted prefix then."""
+    import hashlib
+
+    digest = hashlib.sha256((ROOT / "templates" / "contract.docx").read_bytes()).hexdigest()
+    quoted = [
+        prefix
+        for page in PAGES
+        for prefix in re.findall(
+            r"contract\.docx \(template SHA-256 ([0-9a-f]+)…", page.read_text(encoding="utf-8")
+        )
+    ]
+    assert quoted
+    assert all(digest.startswith(prefix) for prefix in quoted)
+
+
 def test_the_agreement_file_reference_is_current() -> None:
     """docs/reference.md is generated from the model: run `python docs/reference.py` after a
     change to a field or its docstring."""
