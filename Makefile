@@ -36,7 +36,7 @@ test: $(VENV)/.dev-installed lint docs
 
 ## docs: build the documentation site into site/ (fails on a broken link or a stale page)
 docs: $(VENV)/.dev-installed
-	$(BIN)/python docs/reference_page.py --check
+	$(BIN)/python docs/reference.py --check
 	$(BIN)/mkdocs build --strict --quiet
 
 ## messages: extract the messages from the source, merge them into the catalogs, compile them
@@ -49,8 +49,8 @@ messages: $(VENV)/.dev-installed
 	$(BIN)/pybabel compile -D iopdocs -d src/iopdocs/locale --statistics
 
 lint: $(VENV)/.dev-installed
-	$(BIN)/ruff check src tests templates benchmarks docs
-	$(BIN)/ruff format --check src tests templates benchmarks docs
+	$(BIN)/ruff check src tests templates benchmarks docs/reference.py
+	$(BIN)/ruff format --check src tests templates benchmarks docs/reference.py
 	$(BIN)/mypy src
 	$(BIN)/lint-imports
 
