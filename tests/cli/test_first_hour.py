@@ -291,7 +291,7 @@ def test_every_command_shows_an_example_of_itself(name: str) -> None:
     assert all(line.startswith(f"  iopdocs {name}") for line in examples if line.strip())
 
 
-@pytest.mark.parametrize("name", ["render", "report", "new", "schedule", "check"])
+@pytest.mark.parametrize("name", WORKFLOW)
 def test_options_with_a_default_state_it(name: str) -> None:
     """Every optional value a user may leave out says what happens when they do: a default, or
     that it is an addition ("also …") or a replacement ("… instead of …")."""

@@ -27,7 +27,10 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     compare.add_argument("old", help=_("the earlier agreement file (.yaml, .yml or .json)"))
     compare.add_argument("new", help=_("the later agreement file"))
     compare.add_argument(
-        "--format", choices=("text", "json", "md"), default="text", help=_("output format")
+        "--format",
+        choices=("text", "json", "md"),
+        default="text",
+        help=_("output format (default text)"),
     )
     compare.add_argument(
         "--redline", metavar="OUT.docx", help=_("also write the new contract with tracked changes")

@@ -32,13 +32,13 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     )
     verify.add_argument("document", help=_("a .docx or PDF rendered by iopdocs"))
     verify.add_argument(
-        "--template", help=_("the template it was rendered with, when not the bundled one")
+        "--template", help=_("the template it was rendered with (default: the bundled one)")
     )
     verify.add_argument(
         "--clauses",
         help=_(
-            "the clause library a PDF was rendered with, when not the packaged one "
-            "(a .docx carries its own)"
+            "the clause library a PDF was rendered with (default: the packaged one; "
+            "a .docx carries its own)"
         ),
     )
     example(verify, "iopdocs verify avtal-underskrivet.pdf")
