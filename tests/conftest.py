@@ -21,6 +21,8 @@ from iopdocs import Agreement, load_agreement
 _CACHE = tempfile.mkdtemp(prefix="iopdocs-test-cache-")
 os.environ["IOPDOCS_CACHE_DIR"] = _CACHE
 atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
+# Messages follow the locale (iopdocs.i18n); the tests read the English ones unless they ask.
+os.environ["LANGUAGE"] = "en"
 
 ROOT = Path(__file__).resolve().parent.parent
 FLAGSHIP = ROOT / "examples" / "vgr-social-ekonomi-2024.yaml"

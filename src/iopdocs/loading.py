@@ -16,7 +16,7 @@ import re
 import sys
 import typing
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -27,6 +27,7 @@ from pydantic import BaseModel, ValidationError
 
 from iopdocs._files import MAX_DATA_FILE, FileLimitError, read_limited
 from iopdocs.errors import AgreementFileError
+from iopdocs.i18n import N_
 from iopdocs.model import Agreement, AnnualReport
 from iopdocs.model.migration import (
     RENAMES,
@@ -36,6 +37,7 @@ from iopdocs.model.migration import (
     migrate_data,
 )
 from iopdocs.model.types import WrittenDecimal, WrittenInt
+from iopdocs.problems import field_path, problem_lines, with_references
 
 __all__ = [
     "MigratedText",
@@ -47,6 +49,7 @@ __all__ = [
     "migrate_text",
     "parse_agreement",
     "parse_report",
+    "report_schema",
     "validation_messages",
 ]
 
@@ -164,7 +167,15 @@ def parse_agreement(text: str, *, format: Format = "yaml", source: str = "<strin
     Raises ``AgreementFileError`` when the text does not parse and pydantic's ``ValidationError``
     when it parses but breaks the model's rules.
     """
-    return Agreement.model_validate(_migrated(_mapping(text, format, source), source))
+    data = _migrated(_mapping(text, format, source), source)
+    try:
+        return Agreement.model_validate(data)
+    except ValidationError as exc:
+        # Unknown party names too, checked on the parts that parsed: every problem in one round.
+        complete = with_references(exc, data)
+        if complete is exc:
+            raise
+        raise complete from None
 
 
 def load_agreement(path: str | os.PathLike[str]) -> Agreement:
@@ -189,11 +200,11 @@ def _read(path: str | os.PathLike[str]) -> tuple[str, Format]:
     try:
         text = read_limited(file, MAX_DATA_FILE).decode("utf-8")
     except FileNotFoundError as exc:
-        raise AgreementFileError("no such file", path=str(file)) from exc
+        raise AgreementFileError(N_("no such file"), path=str(file)) from exc
     except IsADirectoryError as exc:
-        raise AgreementFileError("is a directory, not a data file", path=str(file)) from exc
+        raise AgreementFileError(N_("is a directory, not a data file"), path=str(file)) from exc
     except UnicodeDecodeError as exc:
-        raise AgreementFileError("is not UTF-8 text", path=str(file)) from exc
+        raise AgreementFileError(N_("is not UTF-8 text"), path=str(file)) from exc
     except FileLimitError as exc:
         raise AgreementFileError(str(exc), path=str(file)) from exc
     except OSError as exc:
@@ -235,8 +246,18 @@ def agreement_schema() -> dict[str, Any]:
 
     Each field's description is the docstring written under it in the model.
     """
-    schema = Agreement.model_json_schema(mode="validation")
-    models = {cls.__name__: cls for cls in _models(Agreement)}
+    return _schema(Agreement)
+
+
+def report_schema() -> dict[str, Any]:
+    """The JSON Schema of annual report data (``iopdocs report --data``), described as
+    ``agreement_schema`` is."""
+    return _schema(AnnualReport)
+
+
+def _schema(root: type[BaseModel]) -> dict[str, Any]:
+    schema = root.model_json_schema(mode="validation")
+    models = {cls.__name__: cls for cls in _models(root)}
     definitions = [schema, *schema.get("$defs", {}).values()]
     # A model that may also be written as a string is an anyOf of its object schema and a string.
     definitions += [d for each in definitions for d in each.get("anyOf", [])]
@@ -432,20 +453,20 @@ def _check_values(data: Any, source: str) -> None:
         if isinstance(value, dict):
             if len(path) >= MAX_DEPTH:
                 raise AgreementFileError(
-                    f"{_field_path(path)}: nested more than {MAX_DEPTH} levels deep (the limit)",
+                    f"{field_path(path)}: nested more than {MAX_DEPTH} levels deep (the limit)",
                     path=source,
                 )
             stack += [(v, (*path, str(k))) for k, v in value.items()]
         elif isinstance(value, list):
             if len(path) >= MAX_DEPTH:
                 raise AgreementFileError(
-                    f"{_field_path(path)}: nested more than {MAX_DEPTH} levels deep (the limit)",
+                    f"{field_path(path)}: nested more than {MAX_DEPTH} levels deep (the limit)",
                     path=source,
                 )
             stack += [(v, (*path, i)) for i, v in enumerate(value)]
         elif isinstance(value, Decimal) and not _usable_number(value):
             raise AgreementFileError(
-                f"{_field_path(path) or '(top level)'}: {value} is not a usable number "
+                f"{field_path(path) or '(top level)'}: {value} is not a usable number "
                 f"(infinity, not-a-number and numbers beyond {MAX_NUMBER_DIGITS} digits are "
                 "refused)",
                 path=source,
@@ -456,7 +477,7 @@ def _check_values(data: Any, source: str) -> None:
             and abs(value) >= 10**MAX_NUMBER_DIGITS
         ):
             raise AgreementFileError(
-                f"{_field_path(path) or '(top level)'}: the number has more than "
+                f"{field_path(path) or '(top level)'}: the number has more than "
                 f"{MAX_NUMBER_DIGITS} digits (the limit)",
                 path=source,
             )
@@ -469,23 +490,7 @@ def _usable_number(value: Decimal) -> bool:
 def validation_messages(error: ValidationError, source: str | None = None) -> list[str]:
     """One line per problem of ``error``, each naming its field path and the error code:
     ``parties[2].org_number: … [org_number_checksum]``, prefixed with ``source`` when given."""
-    lines = []
-    prefix = f"{source}: " if source else ""
-    for item in error.errors(include_url=False):
-        path = _field_path(item["loc"])
-        where = path or "(top level)"
-        lines.append(f"{prefix}{where}: {item['msg']} [{item['type']}]")
-    return lines
-
-
-def _field_path(loc: Sequence[int | str]) -> str:
-    path = ""
-    for part in loc:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        else:
-            path += f".{part}" if path else str(part)
-    return path
+    return problem_lines(error, source)
 
 
 # --- Migrating a file's text ----------------------------------------------------------------------

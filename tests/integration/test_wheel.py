@@ -31,6 +31,8 @@ def test_the_wheel_carries_the_templates_and_type_marker(wheel: Path) -> None:
     assert "iopdocs/templates/contract.docx" in names
     assert "iopdocs/templates/review.docx" in names
     assert "iopdocs/starter.yaml" in names
+    assert "iopdocs/report-starter.yaml" in names
+    assert "iopdocs/locale/sv/LC_MESSAGES/iopdocs.mo" in names  # Swedish messages
     assert "iopdocs/documents/clauses/sv.yaml" in names
     assert "iopdocs/py.typed" in names
     assert not [n for n in names if n.startswith(("tests/", "templates/"))]
@@ -81,3 +83,21 @@ def test_a_fresh_venv_renders_from_the_wheel(wheel: Path, tmp_path: Path) -> Non
             [iopdocs, "templates", "list"], cwd=work, capture_output=True, text=True, check=True
         ).stdout
     )
+    # The same command as after `make demo`: Swedish from the packaged catalog, no dev tools.
+    swedish = subprocess.run(
+        [iopdocs, "--lang", "sv", "render", "avtal.yaml", "-o", "avtal.odt"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+    )
+    assert swedish.returncode == 2
+    assert swedish.stderr.startswith("fel: avtal.odt: kan inte skriva")
+    installed = subprocess.run(
+        [str(python), "-m", "pip", "list", "--format=freeze"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.lower()
+    assert not {"mypy", "ruff", "pytest", "mkdocs"} & {
+        line.split("==")[0] for line in installed.splitlines()
+    }

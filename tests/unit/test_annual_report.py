@@ -105,7 +105,7 @@ def test_a_year_outside_the_period_is_an_error(
 
 @pytest.mark.parametrize("party", ["VGR", "XYZ"])
 def test_only_a_reporting_party_writes_a_report(flagship: Agreement, party: str) -> None:
-    with pytest.raises(ReportError, match="does not write annual reports"):
+    with pytest.raises(ReportError, match=r"does not write annual reports|no such party"):
         render_annual_report(flagship, 2024, party=party)
 
 

@@ -25,7 +25,9 @@ from iopdocs.cli import authoring, check, data, diff, migrate, package, provenan
 from iopdocs.cli.common import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, UsageError, printable
 from iopdocs.cli.data import format_schedule
 from iopdocs.cli.diff import format_changes
-from iopdocs.errors import IopdocsError, TemplateSyntaxError
+from iopdocs.errors import AgreementFileError, IopdocsError, TemplateSyntaxError
+from iopdocs.i18n import choose_language, language, set_language
+from iopdocs.i18n import gettext as _
 from iopdocs.loading import validation_messages
 from iopdocs.version import __version__
 
@@ -44,17 +46,56 @@ def format_validation_error(error: ValidationError, source: str | None = None) -
     return validation_messages(error, source)
 
 
+# The commands in the order of the work: write, check, render, then the year's follow-up, the
+# versions, the documents' provenance, and last what template and clause authors use.
+WORKFLOW = (
+    "new",
+    "validate",
+    "check",
+    "render",
+    "package",
+    "schedule",
+    "report",
+    "diff",
+    "migrate",
+    "extract",
+    "verify",
+    "schema",
+    "templates",
+    "clauses",
+)
+
+
 def parser() -> argparse.ArgumentParser:
-    """The ``iopdocs`` argument parser with every command."""
+    """The ``iopdocs`` argument parser with every command, its help in the language in use."""
     result = argparse.ArgumentParser(
         prog="iopdocs",
-        description="Draft Swedish IOP contracts (idéburet offentligt partnerskap) from YAML/JSON.",
+        description=_(
+            "Draft Swedish IOP contracts (idéburet offentligt partnerskap) from YAML/JSON."
+        ),
+        epilog=_(
+            "Start with: iopdocs new -o avtal.yaml, fill it in, then iopdocs validate avtal.yaml. "
+            "'iopdocs COMMAND --help' shows a command's options and an example."
+        ),
     )
-    result.add_argument("--version", action="version", version=f"iopdocs {__version__}")
     result.add_argument(
-        "--debug", action="store_true", help="show the full traceback of an internal error"
+        "--version",
+        action="version",
+        version=f"iopdocs {__version__}",
+        help=_("show the version and exit"),
     )
-    sub = result.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    result.add_argument(
+        "--lang",
+        choices=["sv", "en"],
+        help=_(
+            "the language of messages and help (default: from LANGUAGE, LC_ALL, LC_MESSAGES "
+            "or LANG; Swedish when that is Swedish, else English)"
+        ),
+    )
+    result.add_argument(
+        "--debug", action="store_true", help=_("show the full traceback of an internal error")
+    )
+    sub = result.add_subparsers(dest="command", required=True, metavar=_("COMMAND"))
     render.add_parsers(sub)
     data.add_parsers(sub)
     report.add_parsers(sub)
@@ -64,28 +105,63 @@ def parser() -> argparse.ArgumentParser:
     diff.add_parsers(sub)
     migrate.add_parsers(sub)
     package.add_parsers(sub)
+    workflow_order(sub)
     return result
 
 
+def workflow_order(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """List the commands in ``--help`` in the order of the work (``WORKFLOW``), any others last,
+    and let each command's example keep its lines."""
+    rank = {name: i for i, name in enumerate(WORKFLOW)}
+    # argparse lists the commands in the order of its private list of their help entries.
+    listed = sub._choices_actions
+    listed.sort(key=lambda action: rank.get(action.dest, len(rank)))
+    for command in sub.choices.values():
+        command.formatter_class = argparse.RawDescriptionHelpFormatter
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
-    args = parser().parse_args(argv)
+    """Run the command line; returns the exit status. Messages are in the language of ``--lang``
+    or the locale while it runs; the caller's language is restored afterwards."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    try:
+        arguments, requested = language_option(arguments)
+        chosen = choose_language(requested)
+    except ValueError as exc:
+        print(f"iopdocs: error: --lang {exc}: choose sv or en", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    before = language()
+    set_language(chosen)
+    try:
+        return _run_command(arguments)
+    finally:
+        set_language(before)
+
+
+def _run_command(arguments: list[str]) -> int:
     out, err = sys.stdout, sys.stderr
+    translate_argparse()
+    args = parser().parse_args(arguments)
     try:
         status: int = _run_reporting_warnings(args, out, err)
     except ValidationError as exc:
         source = getattr(args, "data", None) if exc.title == "AnnualReport" else None
         source = source or getattr(args, "agreement", None) or getattr(args, "document", None)
         for line in format_validation_error(exc, source):
-            print(f"error: {printable(line)}", file=err)
+            print(_("error: {message}").format(message=printable(line)), file=err)
         return EXIT_BAD_INPUT
     except TemplateSyntaxError as exc:
-        print(f"error: {printable(str(exc))}", file=err)
+        print(_("error: {message}").format(message=printable(str(exc))), file=err)
         for line in exc.context:
             print(f"  | {printable(line)}", file=err)
         return EXIT_BAD_INPUT
+    except AgreementFileError as exc:
+        where = str(exc).removesuffix(str(exc.args[0]))
+        message = printable(where + _(str(exc.args[0])))
+        print(_("error: {message}").format(message=message), file=err)
+        return EXIT_BAD_INPUT
     except (IopdocsError, UsageError) as exc:
-        print(f"error: {printable(str(exc))}", file=err)
+        print(_("error: {message}").format(message=printable(str(exc))), file=err)
         return EXIT_BAD_INPUT
     except (KeyboardInterrupt, BrokenPipeError):
         raise
@@ -99,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _os_error(exc: OSError, err: TextIO) -> int:
     where = exc.filename if exc.filename is not None else None
     text = f"{where}: {exc.strerror or exc}" if where is not None else str(exc.strerror or exc)
-    print(f"error: {printable(text)}", file=err)
+    print(_("error: {message}").format(message=printable(text)), file=err)
     return EXIT_BAD_INPUT
 
 
@@ -110,11 +186,13 @@ def _internal_error(exc: Exception, err: TextIO, *, debug: bool) -> int:
 
         traceback.print_exception(exc, file=err)
     what = printable(f"{type(exc).__name__}: {exc}")[:300]
-    print(f"internal error: {what}", file=err)
+    print(_("internal error: {message}").format(message=what), file=err)
     if not debug:
         print(
-            "  this is a bug in iopdocs; run the command again with --debug and report the "
-            "traceback at the project's issue tracker",
+            _(
+                "  this is a bug in iopdocs; run the command again with --debug and report the "
+                "traceback at the project's issue tracker"
+            ),
             file=err,
         )
     return EXIT_INTERNAL
@@ -130,8 +208,37 @@ def _run_reporting_warnings(args: argparse.Namespace, out: TextIO, err: TextIO) 
         finally:
             for warning in caught:
                 if issubclass(warning.category, UserWarning):
-                    print(f"warning: {printable(str(warning.message))}", file=err)
+                    message = printable(str(warning.message))
+                    print(_("warning: {message}").format(message=message), file=err)
     return status
+
+
+def language_option(arguments: list[str]) -> tuple[list[str], str | None]:
+    """``arguments`` without ``--lang X`` (wherever it is written), and X. The language must be
+    known before the parser is built, since its help is translated."""
+    rest: list[str] = []
+    requested: str | None = None
+    words = iter(arguments)
+    for word in words:
+        if word == "--":
+            rest += [word, *words]
+            break
+        if word == "--lang":
+            requested = next(words, "")
+        elif word.startswith("--lang="):
+            requested = word.removeprefix("--lang=")
+        else:
+            rest.append(word)
+    return rest, requested
+
+
+def translate_argparse() -> None:
+    """argparse's own words (``usage:``, ``options``, its errors) from our catalog as well."""
+    from iopdocs import i18n
+
+    # argparse looks its messages up through the gettext functions it imported as module names.
+    setattr(argparse, "_", i18n.gettext)  # noqa: B010 - a module global, replaced on purpose
+    setattr(argparse, "ngettext", i18n.ngettext)  # noqa: B010
 
 
 def run() -> None:

@@ -5,22 +5,35 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from iopdocs.cli.common import DEFAULT_EUR_RATE, EXIT_FINDINGS, EXIT_OK, UsageError, output_path
+from iopdocs.cli.common import (
+    DEFAULT_EUR_RATE,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    UsageError,
+    example,
+    output_file,
+)
+from iopdocs.i18n import gettext as _
 from iopdocs.loading import load_agreement
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this module's commands to the ``iopdocs`` parser."""
     review = sub.add_parser(
-        "check", help="review an agreement against the IOP criteria (exit 1 when it finds errors)"
+        "check",
+        help=_("review an agreement against the IOP criteria (exit 1 when it finds errors)"),
     )
-    review.add_argument("agreement", help="agreement file (.yaml, .yml or .json)")
+    review.add_argument("agreement", help=_("agreement file (.yaml, .yml or .json)"))
     review.add_argument(
-        "--format", choices=("text", "json", "md"), default="text", help="output (default text)"
+        "--format", choices=("text", "json", "md"), default="text", help=_("output (default text)")
     )
-    review.add_argument("--docx", help="also write the review appendix (Granskningsunderlag)")
+    review.add_argument("--docx", help=_("also write the review appendix (Granskningsunderlag)"))
     review.add_argument(
-        "--template", help="your own .docx template for the review appendix (with --docx)"
+        "--template",
+        help=_(
+            "your own .docx template for the review appendix, with --docx "
+            "(default: the bundled one)"
+        ),
     )
     review.add_argument(
         "--clauses",
@@ -29,16 +42,21 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     )
     review.add_argument(
         "--eur-rate",
-        help=f"kronor per euro for the de minimis comparison (default {DEFAULT_EUR_RATE})",
+        help=_("kronor per euro for the de minimis comparison (default {rate})").format(
+            rate=DEFAULT_EUR_RATE
+        ),
     )
     review.add_argument(
         "--sgei",
         action="append",
         default=[],
         metavar="PARTY",
-        help="a non-profit party whose activity is a service of general economic interest "
-        "(repeat for several)",
+        help=_(
+            "a non-profit party whose activity is a service of general economic interest "
+            "(repeat for several)"
+        ),
     )
+    example(review, "iopdocs check avtal.yaml --docx granskning.docx")
     review.set_defaults(handler=_check)
 
 
@@ -48,8 +66,8 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from iopdocs.reviewing.output import review_json, review_markdown, review_text
 
     if args.template and not args.docx:
-        raise UsageError("--template is for the review appendix; give --docx FILE as well")
-    target = output_path(args.docx, args) if args.docx else None
+        raise UsageError(_("--template is for the review appendix; give --docx FILE as well"))
+    target = output_file(args.docx, ".docx", args=args) if args.docx else None
     agreement = load_agreement(args.agreement)
     rate = args.eur_rate or DEFAULT_EUR_RATE
     passages = contract_passages(agreement, args.clauses)
@@ -73,6 +91,6 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         out.write(review_text(findings, passed))
     if target is not None and args.format == "text":
-        print(f"wrote {target}", file=out)
+        print(_("wrote {path}").format(path=target), file=out)
     has_errors = any(f.severity == "error" for f in findings)
     return EXIT_FINDINGS if has_errors else EXIT_OK

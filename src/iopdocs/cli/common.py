@@ -6,9 +6,11 @@ import argparse
 import contextlib
 import os
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
+
+from iopdocs.i18n import gettext as _
 
 __all__ = [
     "DEFAULT_EUR_RATE",
@@ -23,7 +25,10 @@ __all__ = [
     "EXIT_SOME_FAILED",
     "UsageError",
     "command_inputs",
+    "either",
+    "example",
     "is_pdf_output",
+    "output_file",
     "output_path",
     "pdf_arguments",
     "printable",
@@ -87,8 +92,10 @@ def refuse_inputs(target: str | os.PathLike[str], args: argparse.Namespace | Non
     clash = input_clash(target, command_inputs(args))
     if clash is not None:
         raise UsageError(
-            f"{printable(os.fspath(target))}: is the input {printable(clash)}; writing it would "
-            "destroy it, choose another output file"
+            _(
+                "{path}: is the input {input}; writing it would destroy it, choose another "
+                "output file"
+            ).format(path=printable(os.fspath(target)), input=printable(clash))
         )
 
 
@@ -97,16 +104,22 @@ def output_path(path: str, args: argparse.Namespace | None = None) -> Path:
     is one of the inputs of the command of ``args``."""
     target = Path(path)
     if target.is_dir():
-        raise UsageError(f"{printable(path)}: is a directory; give a file name")
+        raise UsageError(_("{path}: is a directory; give a file name").format(path=printable(path)))
     if not target.parent.is_dir():
         raise UsageError(
-            f"{printable(path)}: the folder {printable(str(target.parent))!r} does not exist"
+            _("{path}: the folder '{folder}' does not exist").format(
+                path=printable(path), folder=printable(str(target.parent))
+            )
         )
     refuse_inputs(target, args)
     from iopdocs._files import is_special_file
 
     if is_special_file(target):
-        raise UsageError(f"{printable(path)}: is a device, pipe or socket, not a file to write")
+        raise UsageError(
+            _("{path}: is a device, pipe or socket, not a file to write").format(
+                path=printable(path)
+            )
+        )
     return target
 
 
@@ -133,19 +146,47 @@ def printable(text: str) -> str:
     return "".join(ch if ch == "\t" or ord(ch) not in _CONTROL else ascii(ch)[1:-1] for ch in text)
 
 
+def output_file(path: str, *suffixes: str, args: argparse.Namespace | None = None) -> Path:
+    """``output_path``, refused unless its suffix is one the command can write: a Word file
+    written as ``avtal.odt`` or ``avtal`` would open as garbage, or not at all."""
+    target = output_path(path, args)
+    if target.suffix.lower() not in suffixes:
+        raise UsageError(
+            _("{path}: cannot write that kind of file; give a name ending in {suffixes}").format(
+                path=printable(path), suffixes=either(suffixes)
+            )
+        )
+    return target
+
+
+def either(choices: Sequence[str]) -> str:
+    """``a, b or c`` in the language in use."""
+    if len(choices) < 2:
+        return "".join(choices)
+    return _("{some} or {last}").format(some=", ".join(choices[:-1]), last=choices[-1])
+
+
+def example(parser: argparse.ArgumentParser, *lines: str) -> None:
+    """Show ``lines`` under the command's ``--help`` as an example to copy."""
+    parser.epilog = _("example:") + "\n" + "\n".join(f"  {line}" for line in lines)
+
+
 def pdf_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of a command that can write a PDF."""
     parser.add_argument(
         "--no-embed",
         action="store_true",
-        help="for a PDF: do not attach the agreement data (PDF/A-2b instead of PDF/A-3b)",
+        help=_("for a PDF: do not attach the agreement data (PDF/A-2b instead of PDF/A-3b)"),
     )
     parser.add_argument(
         "--timeout",
         type=float,
         metavar="SECONDS",
-        help="for a PDF: stop LibreOffice after this long (default: a minute or more; in a "
-        "batch, for each document: 30 s)",
+        help=_(
+            "for a PDF: stop LibreOffice after this many seconds and write nothing (default: "
+            "60 s to start LibreOffice plus 30 s for each document converted; in a batch, 30 s "
+            "for each document)"
+        ),
     )
 
 
@@ -157,7 +198,11 @@ def is_pdf_output(target: Path) -> bool:
 def writable(target: Path) -> Path:
     """Refuse an output folder we may not write to before a slow conversion, not after."""
     if not os.access(target.parent, os.W_OK):
-        raise UsageError(f"{target}: cannot write to the folder {str(target.parent)!r}")
+        raise UsageError(
+            _("{path}: cannot write to the folder '{folder}'").format(
+                path=target, folder=target.parent
+            )
+        )
     return target
 
 
@@ -168,7 +213,7 @@ def printing_warnings(err: TextIO) -> Iterator[None]:
         warnings.simplefilter("always")
         yield
     for warning in caught:
-        print(f"warning: {warning.message}", file=err)
+        print(_("warning: {message}").format(message=warning.message), file=err)
 
 
 def write_pdf(target: Path, data: bytes, out: TextIO) -> int:
@@ -176,6 +221,10 @@ def write_pdf(target: Path, data: bytes, out: TextIO) -> int:
     try:
         write_atomic(target, data)
     except OSError as exc:
-        raise UsageError(f"{target}: cannot write the PDF: {exc.strerror or exc}") from exc
-    print(f"wrote {target}", file=out)
+        raise UsageError(
+            _("{path}: cannot write the PDF: {reason}").format(
+                path=target, reason=exc.strerror or exc
+            )
+        ) from exc
+    print(_("wrote {path}").format(path=target), file=out)
     return EXIT_OK

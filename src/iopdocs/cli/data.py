@@ -7,7 +7,8 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from iopdocs.cli.common import EXIT_OK, UsageError, output_path, write_atomic
+from iopdocs.cli.common import EXIT_OK, UsageError, example, output_file, write_atomic
+from iopdocs.i18n import gettext as _
 from iopdocs.loading import load_agreement
 
 if TYPE_CHECKING:
@@ -22,59 +23,123 @@ __all__ = ["format_schedule"]
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this module's commands to the ``iopdocs`` parser."""
-    validate = sub.add_parser("validate", help="check an agreement file and report every problem")
-    validate.add_argument("agreement", help="agreement file (.yaml, .yml or .json)")
-    validate.set_defaults(handler=_validate)
-    schema = sub.add_parser("schema", help="print the JSON Schema of agreement files")
-    schema.add_argument("-o", "--output", help="write the schema to this file instead")
-    schema.set_defaults(handler=_schema)
-    schedule = sub.add_parser("schedule", help="print the payment schedule of an agreement")
-    schedule.add_argument("agreement", help="agreement file (.yaml, .yml or .json)")
-    schedule.add_argument(
-        "--csv", action="store_true", help="print CSV: date,payer,recipient,line,amount"
+    validate = sub.add_parser(
+        "validate",
+        help=_("check an agreement file and report every problem"),
+        description=_(
+            "Check an agreement file and report every problem in one run, each with its field "
+            "path and error code. Exit 0 when it is valid, 2 when it is not."
+        ),
     )
+    validate.add_argument("agreement", help=_("agreement file (.yaml, .yml or .json)"))
+    example(validate, "iopdocs validate avtal.yaml")
+    validate.set_defaults(handler=_validate)
+    schema = sub.add_parser(
+        "schema", help=_("print the JSON Schema of agreement files (or of annual report data)")
+    )
+    schema.add_argument(
+        "-o", "--output", help=_("write the schema to this .json file (default: print it)")
+    )
+    schema.add_argument(
+        "--report",
+        action="store_true",
+        help=_("the schema of annual report data (iopdocs report --data) instead"),
+    )
+    example(schema, "iopdocs schema -o iopdocs.schema.json")
+    schema.set_defaults(handler=_schema)
+    schedule = sub.add_parser("schedule", help=_("print the payment schedule of an agreement"))
+    schedule.add_argument("agreement", help=_("agreement file (.yaml, .yml or .json)"))
+    schedule.add_argument(
+        "--csv",
+        action="store_true",
+        help=_("print CSV: date,payer,recipient,line,amount (default: a table with totals)"),
+    )
+    example(schedule, "iopdocs schedule avtal.yaml --csv > utbetalningar.csv")
     schedule.set_defaults(handler=_schedule)
-    new = sub.add_parser("new", help="write a commented starter agreement to fill in")
-    new.add_argument("-o", "--output", required=True, help="the .yaml file to write")
-    new.add_argument("--force", action="store_true", help="overwrite an existing file")
+    new = sub.add_parser(
+        "new",
+        help=_("write a commented starter agreement (or annual report data) to fill in"),
+    )
+    new.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        help=_("the file to write: .yaml (with comments) or .json (the same data, no comments)"),
+    )
+    new.add_argument(
+        "--report",
+        action="store_true",
+        help=_("a starter for annual report data (iopdocs report --data) instead"),
+    )
+    new.add_argument(
+        "--force", action="store_true", help=_("overwrite an existing file (default: refuse)")
+    )
+    example(new, "iopdocs new -o avtal.yaml", "iopdocs new --report -o arsberattelse-2026.yaml")
     new.set_defaults(handler=_new)
 
 
 def _new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from importlib import resources
 
-    target = output_path(args.output, args)
+    target = output_file(args.output, ".yaml", ".yml", ".json", args=args)
     if target.exists() and not args.force:
-        raise UsageError(f"{args.output}: already exists; use --force to overwrite it")
-    starter = resources.files("iopdocs").joinpath("starter.yaml").read_bytes()
+        raise UsageError(
+            _("{path}: already exists; use --force to overwrite it").format(path=args.output)
+        )
+    name = "report-starter.yaml" if args.report else "starter.yaml"
+    starter = resources.files("iopdocs").joinpath(name).read_bytes()
+    if target.suffix.lower() == ".json":
+        import yaml
+
+        data = yaml.safe_load(starter.decode("utf-8"))
+        text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+        starter = text.encode("utf-8")
     write_atomic(target, starter)
-    print(f"wrote {target}; fill it in, then run: iopdocs validate {target}", file=out)
+    if args.report:
+        message = _(
+            "wrote {path}; fill it in, then run: "
+            "iopdocs report AGREEMENT.yaml --year YEAR --data {path} -o arsberattelse.docx"
+        )
+    else:
+        message = _("wrote {path}; fill it in, then run: iopdocs validate {path}")
+    print(message.format(path=target), file=out)
     return EXIT_OK
 
 
 def _summary(agreement: Agreement) -> str:
     period = f"{agreement.period.start.isoformat()} – {agreement.period.end.isoformat()}"
-    return f"{agreement.metadata.title} ({len(agreement.parties)} parties, {period})"
+    return _("{title} ({count} parties, {period})").format(
+        title=agreement.metadata.title, count=len(agreement.parties), period=period
+    )
 
 
 def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from iopdocs.model.placeholders import placeholders
 
     agreement = load_agreement(args.agreement)
-    print(f"ok: {args.agreement}: {_summary(agreement)}", file=out)
+    print(
+        _("ok: {path}: {summary}").format(path=args.agreement, summary=_summary(agreement)),
+        file=out,
+    )
     # The same detection `check` reports as errors; a draft being filled in is still valid.
     for found in placeholders(agreement):
-        print(f"warning: {found.path}: placeholder from the starter file: {found.text}", file=err)
+        print(
+            _("warning: {path}: placeholder from the starter file: {text}").format(
+                path=found.path, text=found.text
+            ),
+            file=err,
+        )
     return EXIT_OK
 
 
 def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from iopdocs.loading import agreement_schema
+    from iopdocs.loading import agreement_schema, report_schema
 
-    text = json.dumps(agreement_schema(), ensure_ascii=False, indent=2) + "\n"
+    schema = report_schema() if args.report else agreement_schema()
+    text = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
     if args.output:
-        write_atomic(output_path(args.output, args), text.encode("utf-8"))
-        print(f"wrote {args.output}", file=out)
+        write_atomic(output_file(args.output, ".json", args=args), text.encode("utf-8"))
+        print(_("wrote {path}").format(path=args.output), file=out)
     else:
         out.write(text)
     return EXIT_OK
@@ -99,7 +164,7 @@ def _schedule(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def format_schedule(schedule: Schedule) -> str:
     """The schedule as an aligned text table with its totals, for a terminal or a diff."""
     if not schedule:
-        return "The agreement has no money lines: there is nothing to pay.\n"
+        return _("The agreement has no money lines: there is nothing to pay.") + "\n"
 
     def kr(amount: Decimal) -> str:
         return f"{amount:,.0f}".replace(",", " ") + " kr"

@@ -7,7 +7,8 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from iopdocs.cli.common import EXIT_CHANGES, EXIT_OK, output_path
+from iopdocs.cli.common import EXIT_CHANGES, EXIT_OK, example, output_file
+from iopdocs.i18n import gettext as _
 from iopdocs.loading import load_agreement
 
 if TYPE_CHECKING:
@@ -21,25 +22,32 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     """Add this module's commands to the ``iopdocs`` parser."""
     compare = sub.add_parser(
         "diff",
-        help="list what changed between two versions of an agreement (exit 1 when anything did)",
+        help=_("list what changed between two versions of an agreement (exit 1 when anything did)"),
     )
-    compare.add_argument("old", help="the earlier agreement file (.yaml, .yml or .json)")
-    compare.add_argument("new", help="the later agreement file")
+    compare.add_argument("old", help=_("the earlier agreement file (.yaml, .yml or .json)"))
+    compare.add_argument("new", help=_("the later agreement file"))
     compare.add_argument(
-        "--format", choices=("text", "json", "md"), default="text", help="output format"
+        "--format",
+        choices=("text", "json", "md"),
+        default="text",
+        help=_("output format (default text)"),
     )
     compare.add_argument(
-        "--redline", metavar="OUT.docx", help="also write the new contract with tracked changes"
+        "--redline", metavar="OUT.docx", help=_("also write the new contract with tracked changes")
     )
-    compare.add_argument("--template", help="your own .docx template for the redline")
-    compare.add_argument("--locale", default="sv_SE", help="formatting locale (default sv_SE)")
+    compare.add_argument(
+        "--template",
+        help=_("your own .docx template for the redline (default: the bundled contract template)"),
+    )
+    compare.add_argument("--locale", default="sv_SE", help=_("formatting locale (default sv_SE)"))
+    example(compare, "iopdocs diff avtal-v1.yaml avtal-v2.yaml --redline andringar.docx")
     compare.set_defaults(handler=_diff)
 
 
 def _diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from iopdocs.reviewing.diff import diff
 
-    target = output_path(args.redline, args) if args.redline else None
+    target = output_file(args.redline, ".docx", args=args) if args.redline else None
     args.agreement = args.old  # names the file in a validation error
     old = load_agreement(args.old)
     args.agreement = args.new
@@ -51,7 +59,7 @@ def _diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         render_redline(old, new, target, template=args.template, locale=args.locale)
     out.write(format_changes(changes, args.format, args.old, args.new))
     if target is not None:
-        print(f"wrote {target}", file=err)
+        print(_("wrote {path}").format(path=target), file=err)
     return EXIT_CHANGES if changes else EXIT_OK
 
 

@@ -3,49 +3,62 @@
 from __future__ import annotations
 
 import argparse
-from typing import TextIO
+from typing import Literal, TextIO
 
 from iopdocs.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_CHANGED,
     EXIT_OK,
-    output_path,
+    UsageError,
+    example,
+    output_file,
     printable,
     write_atomic,
 )
+from iopdocs.i18n import gettext as _
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this module's commands to the ``iopdocs`` parser."""
     extract = sub.add_parser(
-        "extract", help="print the agreement a .docx or PDF made by iopdocs was rendered from"
+        "extract", help=_("print the agreement a .docx or PDF made by iopdocs was rendered from")
     )
-    extract.add_argument("document", help="a .docx or PDF rendered by iopdocs")
+    extract.add_argument("document", help=_("a .docx or PDF rendered by iopdocs"))
     extract.add_argument(
-        "--format", choices=["yaml", "json"], default="yaml", help="output format (default yaml)"
+        "--format",
+        choices=["yaml", "json"],
+        help=_("output format (default: from the suffix of -o, else yaml)"),
     )
-    extract.add_argument("-o", "--output", help="write the agreement to this file instead")
+    extract.add_argument("-o", "--output", help=_("write the agreement to this file instead"))
+    example(extract, "iopdocs extract avtal.docx -o avtal.yaml")
     extract.set_defaults(handler=_extract)
     verify = sub.add_parser(
         "verify",
-        help="tell whether a document's text was changed after iopdocs produced it "
-        "(exit 0 unchanged, 1 changed, 2 no data or bad input)",
+        help=_(
+            "tell whether a document's text was changed after iopdocs produced it "
+            "(exit 0 unchanged, 1 changed, 2 no data or bad input)"
+        ),
     )
-    verify.add_argument("document", help="a .docx or PDF rendered by iopdocs")
+    verify.add_argument("document", help=_("a .docx or PDF rendered by iopdocs"))
     verify.add_argument(
-        "--template", help="the template it was rendered with, when not the bundled one"
+        "--template", help=_("the template it was rendered with (default: the bundled one)")
     )
     verify.add_argument(
         "--clauses",
-        help="the clause library a PDF was rendered with, when not the packaged one "
-        "(a .docx carries its own)",
+        help=_(
+            "the clause library a PDF was rendered with (default: the packaged one; "
+            "a .docx carries its own)"
+        ),
     )
     verify.add_argument(
         "--allow-appended",
         action="store_true",
-        help="for a PDF: pages after those iopdocs wrote are expected (an e-signature "
-        "service's signing record); they are listed, not counted as a change",
+        help=_(
+            "for a PDF: pages after those iopdocs wrote are expected (an e-signature "
+            "service's signing record); they are listed, not counted as a change"
+        ),
     )
+    example(verify, "iopdocs verify avtal-underskrivet.pdf")
     verify.set_defaults(handler=_verify)
 
 
@@ -53,16 +66,30 @@ def _extract(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from iopdocs.loading import dump_agreement
     from iopdocs.provenance import read_provenance
 
-    target = output_path(args.output, args) if args.output else None
+    target = output_file(args.output, ".yaml", ".yml", ".json", args=args) if args.output else None
     record = read_provenance(args.document)
     if not record.data_intact:
-        print(f"warning: {printable(args.document)}: {_TAMPERED}", file=err)
-    text = dump_agreement(record.agreement, format=args.format)
+        print(
+            _("warning: {path}: {message}").format(
+                path=printable(args.document), message=_(_TAMPERED)
+            ),
+            file=err,
+        )
+    suffix: Literal["yaml", "json"] = "yaml"
+    if target is not None and target.suffix.lower() == ".json":
+        suffix = "json"
+    if target is not None and args.format not in (None, suffix):
+        raise UsageError(
+            _("--format {format} does not match {path}").format(format=args.format, path=target)
+        )
+    text = dump_agreement(
+        record.agreement, format="json" if (args.format or suffix) == "json" else "yaml"
+    )
     if target is None:
         out.write(text)
     else:
         write_atomic(target, text.encode("utf-8"))
-        print(f"wrote {target}", file=out)
+        print(_("wrote {path}").format(path=target), file=out)
     return EXIT_OK
 
 
@@ -99,11 +126,14 @@ def _verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         made += f" (template SHA-256 {record.template_sha256})"
     made = printable(made)
     if result.unchanged:
-        print(f"unchanged: {document}: its text is as rendered from its data", file=out)
-        print(f"  rendered by {made}", file=out)
+        print(
+            _("unchanged: {path}: its text is as rendered from its data").format(path=document),
+            file=out,
+        )
+        print("  " + _("rendered by {made}").format(made=made), file=out)
         _print_appended(result.appended_pages, out)
         return EXIT_OK
-    print(f"changed: {document}: rendered by {made}", file=out)
+    print(_("changed: {path}: rendered by {made}").format(path=document, made=made), file=out)
     if not record.data_intact:
         print(f"  {_TAMPERED}", file=out)
     if result.changes:

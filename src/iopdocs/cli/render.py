@@ -13,8 +13,9 @@ from iopdocs.cli.common import (
     EXIT_OK,
     EXIT_SOME_FAILED,
     UsageError,
+    example,
     is_pdf_output,
-    output_path,
+    output_file,
     pdf_arguments,
     printable,
     printing_warnings,
@@ -22,43 +23,58 @@ from iopdocs.cli.common import (
     writable,
     write_pdf,
 )
+from iopdocs.i18n import gettext as _
 from iopdocs.loading import load_agreement
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this module's commands to the ``iopdocs`` parser."""
-    render = sub.add_parser("render", help="render the contract of an agreement to .docx or .pdf")
-    render.add_argument("agreement", help="agreement file (.yaml, .yml or .json)")
+    render = sub.add_parser(
+        "render", help=_("render the contract of an agreement to .docx or .pdf")
+    )
+    render.add_argument(
+        "agreement", metavar="AGREEMENT", help=_("agreement file (.yaml, .yml or .json)")
+    )
     render.add_argument(
         "-o",
         "--output",
         required=True,
-        help="the .docx or .pdf file to write (the suffix decides), or a folder for several",
+        help=_("the .docx or .pdf file to write (the suffix decides), or a folder for several"),
     )
-    render.add_argument("--template", help="your own .docx template instead of the bundled one")
     render.add_argument(
-        "--clauses", help="your own clause library (.yaml) instead of the packaged wording"
+        "--template", help=_("your own .docx template (default: the bundled contract template)")
     )
-    render.add_argument("--locale", default="sv_SE", help="formatting locale (default sv_SE)")
+    render.add_argument(
+        "--clauses", help=_("your own clause library (.yaml) (default: the packaged wording)")
+    )
+    render.add_argument("--locale", default="sv_SE", help=_("formatting locale (default sv_SE)"))
     pdf_arguments(render)
     render.add_argument(
         "--appendix",
         action="append",
         default=[],
         metavar="FILE",
-        help="an appendix (PDF or .docx) for a PDF, one per entry of the agreement's "
-        "'appendices', in order",
+        help=_(
+            "an appendix (PDF or .docx) for a PDF, one per entry of the agreement's "
+            "'appendices', in order"
+        ),
     )
     render.add_argument(
-        "more", nargs="*", metavar="AGREEMENT", help="more agreement files: -o is then a folder"
+        "more", nargs="*", metavar="AGREEMENT", help=_("more agreement files: -o is then a folder")
     )
     render.add_argument(
-        "--jobs", type=int, help="processes rendering in parallel (default: one per core)"
+        "--jobs", type=int, help=_("processes rendering in parallel (default: one per core)")
     )
     render.add_argument(
         "--format",
         choices=["docx", "pdf"],
-        help="what to write when -o is a folder (default docx); for a file, its suffix decides",
+        help=_("what to write when -o is a folder (default docx); for a file, its suffix decides"),
+    )
+    example(
+        render,
+        "iopdocs render avtal.yaml -o avtal.docx",
+        "iopdocs render avtal.yaml -o avtal.pdf --appendix budget.pdf",
+        "iopdocs render avtal-*.yaml -o utkast/",
     )
     render.set_defaults(handler=_render)
 
@@ -76,23 +92,23 @@ def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.more or args.output.endswith(("/", os.sep)) or Path(args.output).is_dir():
         return _render_many(args, out, sys.stderr)
     if args.jobs is not None:
-        raise UsageError("--jobs is for several agreements rendered into a folder")
-    suffix_format = "pdf" if Path(args.output).suffix.lower() == ".pdf" else "docx"
+        raise UsageError(_("--jobs is for several agreements rendered into a folder"))
+    target = output_file(args.output, ".docx", ".pdf", args=args)
+    suffix_format = "pdf" if target.suffix.lower() == ".pdf" else "docx"
     if args.format not in (None, suffix_format):
         raise UsageError(
             f"--format {args.format} does not match {args.output}; give a folder to -o, "
             f"or a file ending in .{args.format}"
         )
-    target = output_path(args.output, args)
     if is_pdf_output(target):
         return _render_pdf(args, target, out)
     if args.appendix:
-        raise UsageError("--appendix needs a .pdf output: appendices are joined into the PDF")
+        raise UsageError(_("--appendix needs a .pdf output: appendices are joined into the PDF"))
     agreement = load_agreement(args.agreement)
     render_contract(
         agreement, target, template=args.template, locale=args.locale, clauses=args.clauses
     )
-    print(f"wrote {target}", file=out)
+    print(_("wrote {path}").format(path=target), file=out)
     return EXIT_OK
 
 
@@ -137,7 +153,7 @@ def _render_many(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             err.write("\r\033[K")
         if result.error is not None:
             for line in result.error.splitlines():
-                print(f"error: {line}", file=err)
+                print(_("error: {message}").format(message=line), file=err)
         if bar:
             err.write(f"[{done}/{total}] {result.source}")
         err.flush()

@@ -234,7 +234,10 @@ def render_annual_report(
             raise ReportError(f"the report data is for {report.year}, not {year}")
         if report.party not in (None, party):
             raise ReportError(
-                f"the report data is for party '{report.party}', not '{party or 'all'}'"
+                f"the report data is for party '{report.party}', not '{party}'"
+                if party is not None
+                else f"the report data is for party '{report.party}'; render it for that "
+                f"party alone (party='{report.party}', or --party {report.party})"
             )
         report.check_against(
             mission_items={

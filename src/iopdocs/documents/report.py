@@ -36,6 +36,12 @@ def reporting_parties(agreement: Agreement, party: str | None) -> list[Party]:
     ]
     if party is None:
         return [agreement.party(s) for s in shorts]
+    names = [p.short_name for p in agreement.parties]
+    if party not in names:
+        raise ReportError(
+            f"no such party '{party}'; the parties are {', '.join(names)} "
+            f"(reporting: {', '.join(shorts)})"
+        )
     if party not in shorts:
         raise ReportError(
             f"'{party}' does not write annual reports under this agreement; "

@@ -1,0 +1,123 @@
+"""Messages in the reader's language: Swedish or English, through gettext catalogs.
+
+The English text is written in the source and is the message id; ``locale/sv/LC_MESSAGES/
+iopdocs.po`` holds the Swedish, compiled to ``iopdocs.mo`` and packaged with the code
+(``make messages`` extracts, merges and compiles them with babel). The language is chosen from
+``--lang``, then the locale environment (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``, the
+first one set), and is Swedish when that is Swedish, English otherwise. Modules import
+``gettext as _``, the name babel extracts. Only the standard library's gettext is used at run
+time, so a command pays nothing for babel.
+
+Error codes (``[org_number_checksum]``) and field paths stay the same in every language; only the
+words around them change.
+"""
+
+from __future__ import annotations
+
+import gettext as stdlib_gettext
+import os
+from collections.abc import Mapping
+from importlib import resources
+
+__all__ = [
+    "DOMAIN",
+    "LANGUAGES",
+    "N_",
+    "catalog_messages",
+    "choose_language",
+    "gettext",
+    "language",
+    "ngettext",
+    "set_language",
+]
+
+DOMAIN = "iopdocs"
+LANGUAGES = ("sv", "en")
+_ENVIRONMENT = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional name babel extracts
+    """Mark ``message`` for the catalog without translating it yet (it is translated where it is
+    shown)."""
+    return message
+
+
+# argparse's own messages (Python 3.11-3.13), so that usage, help and its errors are translated.
+ARGPARSE = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("%(prog)s: error: %(message)s\n"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("expected one argument"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("not allowed with argument %s"),
+    N_("one of the arguments %s is required"),
+)
+
+
+class _State:
+    """The catalog in use: English (the message ids themselves) until ``set_language``."""
+
+    translations: stdlib_gettext.NullTranslations = stdlib_gettext.NullTranslations()
+    language = "en"
+
+
+def choose_language(requested: str | None = None, environ: Mapping[str, str] | None = None) -> str:
+    """``sv`` or ``en``: ``requested`` (``--lang``) when given, else the first locale variable set.
+
+    ``requested`` may be ``sv``, ``en`` or a locale name such as ``sv_SE.UTF-8``; anything else
+    raises ``ValueError``. A locale that is not Swedish (``C``, ``de_DE``) gives English.
+    """
+    if requested is not None:
+        code = _code(requested)
+        if code not in LANGUAGES:
+            raise ValueError(requested)
+        return code
+    env = os.environ if environ is None else environ
+    for variable in _ENVIRONMENT:
+        value = env.get(variable, "")
+        if value:
+            return "sv" if _code(value.split(":")[0]) == "sv" else "en"
+    return "en"
+
+
+def _code(name: str) -> str:
+    return name.split(".")[0].split("@")[0].replace("-", "_").split("_")[0].strip().lower()
+
+
+def set_language(code: str) -> None:
+    """Use the catalog of ``code`` (``sv`` or ``en``) for every message from now on."""
+    if code == "en":
+        _State.translations = stdlib_gettext.NullTranslations()
+    else:
+        path = resources.files("iopdocs").joinpath(f"locale/{code}/LC_MESSAGES/{DOMAIN}.mo")
+        with path.open("rb") as file:
+            _State.translations = stdlib_gettext.GNUTranslations(file)
+    _State.language = code
+
+
+def language() -> str:
+    """The language messages are in now: ``sv`` or ``en``."""
+    return _State.language
+
+
+def gettext(message: str) -> str:
+    """``message`` in the language in use (itself when there is no translation)."""
+    return _State.translations.gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The singular or plural form for ``count``, in the language in use."""
+    return _State.translations.ngettext(singular, plural, count)
+
+
+def catalog_messages() -> list[str]:
+    """The message ids of the catalog in use (empty for English)."""
+    catalog = getattr(_State.translations, "_catalog", {})
+    return [key for key in catalog if isinstance(key, str) and key]
