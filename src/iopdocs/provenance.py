@@ -696,7 +696,9 @@ def _opcodes(a: Sequence[str], b: Sequence[str]) -> list[_Opcode]:
     The common start and end are matched first (an unchanged contract is one comparison), then
     words that occur exactly once on each side and in the same order anchor the rest (the
     patience diff's idea), so difflib, quadratic on long texts, only sees the short stretches
-    between anchors. Adjacent operations of one kind are merged.
+    between anchors; a long stretch without any such word (a repetitive text) goes to Myers'
+    algorithm, linear in its length for a few changes. Adjacent operations of one kind are
+    merged.
     """
     result: list[_Opcode] = []
     _diff_span(a, b, 0, len(a), 0, len(b), result)
@@ -730,10 +732,14 @@ def _diff_span(
             out.append((tag, a1 + i1, a1 + i2, b1 + j1, b1 + j2))
     else:
         anchors = _anchors(a, b, a1, a2, b1, b2)
-        if not anchors:  # nothing to anchor on: let difflib's heuristics bound the work
-            matcher = difflib.SequenceMatcher(None, a[a1:a2], b[b1:b2])
-            for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-                out.append((tag, a1 + i1, a1 + i2, b1 + j1, b1 + j2))
+        if not anchors:  # a repetitive text: few edits are cheap to find (Myers), else difflib
+            edits = _few_edits(a, b, a1, a2, b1, b2, _MAX_EDITS)
+            if edits is not None:
+                out += edits
+            else:
+                matcher = difflib.SequenceMatcher(None, a[a1:a2], b[b1:b2])
+                for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+                    out.append((tag, a1 + i1, a1 + i2, b1 + j1, b1 + j2))
         else:
             i, j = a1, b1
             for x, y in anchors:
@@ -743,6 +749,76 @@ def _diff_span(
             _diff_span(a, b, i, a2, j, b2, out)
     if end_a > a2 or end_b > b2:
         out.append(tail)
+
+
+_MAX_EDITS = 400
+
+
+def _few_edits(
+    a: Sequence[str], b: Sequence[str], a1: int, a2: int, b1: int, b2: int, limit: int
+) -> list[_Opcode] | None:
+    """The opcodes of the span by Myers' O((N+M)·D) algorithm, or ``None`` when it needs more
+    than ``limit`` insertions and deletions: linear for a long text with a few changes."""
+    n, m = a2 - a1, b2 - b1
+    offset = limit + 1
+    v = [0] * (2 * limit + 3)
+    trace: list[list[int]] = []
+    found = False
+    for d in range(min(limit, n + m) + 1):
+        trace.append(v[:])
+        for k in range(-d, d + 1, 2):
+            if k == -d or (k != d and v[offset + k - 1] < v[offset + k + 1]):
+                x = v[offset + k + 1]
+            else:
+                x = v[offset + k - 1] + 1
+            y = x - k
+            while x < n and y < m and a[a1 + x] == b[b1 + y]:
+                x, y = x + 1, y + 1
+            v[offset + k] = x
+            if x >= n and y >= m:
+                found = True
+                break
+        if found:
+            break
+    if not found:
+        return None
+    steps: list[tuple[str, int, int]] = []  # ("equal" | "delete" | "insert", x, y) backwards
+    x, y = n, m
+    for d in range(len(trace) - 1, -1, -1):
+        before = trace[d]
+        k = x - y
+        if k == -d or (k != d and before[offset + k - 1] < before[offset + k + 1]):
+            previous_k = k + 1
+        else:
+            previous_k = k - 1
+        previous_x = before[offset + previous_k]
+        previous_y = previous_x - previous_k
+        while x > previous_x and y > previous_y:
+            x, y = x - 1, y - 1
+            steps.append(("equal", x, y))
+        if d > 0:
+            steps.append(("insert", x, y - 1) if x == previous_x else ("delete", x - 1, y))
+        x, y = previous_x, previous_y
+    result: list[_Opcode] = []
+    for kind, i, j in reversed(steps):
+        i2 = i + (kind != "insert")
+        j2 = j + (kind != "delete")
+        tag = "equal" if kind == "equal" else "replace"
+        if result and result[-1][0] == tag:
+            last = result[-1]
+            result[-1] = (tag, last[1], a1 + i2, last[3], b1 + j2)
+        else:
+            result.append((tag, a1 + i, a1 + i2, b1 + j, b1 + j2))
+    return [_retag(op) for op in result]
+
+
+def _retag(op: _Opcode) -> _Opcode:
+    tag, i1, i2, j1, j2 = op
+    if tag == "replace" and i1 == i2:
+        return ("insert", i1, i2, j1, j2)
+    if tag == "replace" and j1 == j2:
+        return ("delete", i1, i2, j1, j2)
+    return op
 
 
 def _anchors(

@@ -84,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (IopdocsError, UsageError) as exc:
         print(f"error: {printable(str(exc))}", file=err)
         return EXIT_BAD_INPUT
-    except (KeyboardInterrupt, BrokenPipeError):
+    except BrokenPipeError:  # run() turns it into the shell's status
         raise
     except OSError as exc:  # a file the command writes or reads: full disk, no permission, …
         return _os_error(exc, err)
@@ -94,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _os_error(exc: OSError, err: TextIO) -> int:
-    where = exc.filename if exc.filename is not None else None
+    where = exc.filename
     text = f"{where}: {exc.strerror or exc}" if where is not None else str(exc.strerror or exc)
     print(f"error: {printable(text)}", file=err)
     return EXIT_BAD_INPUT
