@@ -43,6 +43,7 @@ from iopdocs.record import (
     sha256,
 )
 from iopdocs.version import __version__
+from iopdocs.word.sequences import sequence_opcodes
 
 if TYPE_CHECKING:
     from pypdf import PdfReader
@@ -649,7 +650,7 @@ def _pdf_changes(
         total_pages = pages
     appended = list(range(total_pages + 1, count + 1)) if total_pages is not None else []
     words, word_pages = _joined_with_pages(page_words)
-    opcodes = _opcodes(expected, words)
+    opcodes = sequence_opcodes(expected, words)
     changes: list[Change] = []
     for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
         if tag == "equal":
@@ -684,98 +685,6 @@ def _pdf_changes(
             )
         )
     return changes, appended
-
-
-_Opcode = tuple[str, int, int, int, int]
-_SMALL = 4_000_000  # a span compared by difflib directly: len(a) * len(b) at most
-
-
-def _opcodes(a: Sequence[str], b: Sequence[str]) -> list[_Opcode]:
-    """``difflib.SequenceMatcher(None, a, b).get_opcodes()`` in near-linear time on long texts.
-
-    The common start and end are matched first (an unchanged contract is one comparison), then
-    words that occur exactly once on each side and in the same order anchor the rest (the
-    patience diff's idea), so difflib, quadratic on long texts, only sees the short stretches
-    between anchors. Adjacent operations of one kind are merged.
-    """
-    result: list[_Opcode] = []
-    _diff_span(a, b, 0, len(a), 0, len(b), result)
-    merged: list[_Opcode] = []
-    for op in result:
-        if op[1] == op[2] and op[3] == op[4]:
-            continue
-        if merged and merged[-1][0] == op[0] == "equal":
-            last = merged[-1]
-            merged[-1] = ("equal", last[1], op[2], last[3], op[4])
-        else:
-            merged.append(op)
-    return merged
-
-
-def _diff_span(
-    a: Sequence[str], b: Sequence[str], a1: int, a2: int, b1: int, b2: int, out: list[_Opcode]
-) -> None:
-    start_a, start_b = a1, b1
-    while a1 < a2 and b1 < b2 and a[a1] == b[b1]:
-        a1, b1 = a1 + 1, b1 + 1
-    if a1 > start_a:
-        out.append(("equal", start_a, a1, start_b, b1))
-    end_a, end_b = a2, b2
-    while a2 > a1 and b2 > b1 and a[a2 - 1] == b[b2 - 1]:
-        a2, b2 = a2 - 1, b2 - 1
-    tail = ("equal", a2, end_a, b2, end_b)
-    if (a2 - a1) * (b2 - b1) <= _SMALL or a1 == a2 or b1 == b2:
-        matcher = difflib.SequenceMatcher(None, a[a1:a2], b[b1:b2], autojunk=False)
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-            out.append((tag, a1 + i1, a1 + i2, b1 + j1, b1 + j2))
-    else:
-        anchors = _anchors(a, b, a1, a2, b1, b2)
-        if not anchors:  # nothing to anchor on: let difflib's heuristics bound the work
-            matcher = difflib.SequenceMatcher(None, a[a1:a2], b[b1:b2])
-            for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-                out.append((tag, a1 + i1, a1 + i2, b1 + j1, b1 + j2))
-        else:
-            i, j = a1, b1
-            for x, y in anchors:
-                _diff_span(a, b, i, x, j, y, out)
-                out.append(("equal", x, x + 1, y, y + 1))
-                i, j = x + 1, y + 1
-            _diff_span(a, b, i, a2, j, b2, out)
-    if end_a > a2 or end_b > b2:
-        out.append(tail)
-
-
-def _anchors(
-    a: Sequence[str], b: Sequence[str], a1: int, a2: int, b1: int, b2: int
-) -> list[tuple[int, int]]:
-    """Pairs of positions of the words unique on both sides of the span, in increasing order
-    on both sides (the longest such chain, found by patience sorting)."""
-    from bisect import bisect_left
-    from collections import Counter
-
-    count_a = Counter(a[a1:a2])
-    count_b = Counter(b[b1:b2])
-    where_b = {b[j]: j for j in range(b1, b2) if count_b[b[j]] == 1}
-    pairs = [(i, where_b[a[i]]) for i in range(a1, a2) if count_a[a[i]] == 1 and a[i] in where_b]
-    # The longest increasing run of the b positions, kept with back-links.
-    tops: list[int] = []
-    top_index: list[int] = []
-    back: list[int] = []
-    for index, (_, j) in enumerate(pairs):
-        k = bisect_left(tops, j)
-        if k == len(tops):
-            tops.append(j)
-            top_index.append(index)
-        else:
-            tops[k] = j
-            top_index[k] = index
-        back.append(top_index[k - 1] if k > 0 else -1)
-    chain: list[tuple[int, int]] = []
-    index = top_index[-1] if top_index else -1
-    while index >= 0:
-        chain.append(pairs[index])
-        index = back[index]
-    return chain[::-1]
 
 
 def _joined(words: list[str]) -> list[str]:

@@ -15,7 +15,8 @@ from pydantic import ValidationError
 
 from iopdocs.errors import IopdocsError
 from iopdocs.loading import parse_agreement
-from iopdocs.provenance import _opcodes, read_provenance
+from iopdocs.provenance import read_provenance
+from iopdocs.word.sequences import few_edits, sequence_opcodes
 from tests.hostile.conftest import FLAGSHIP
 
 FUZZ = settings(
@@ -145,7 +146,25 @@ def test_the_fast_comparison_is_an_exact_diff(a: list[str], b: list[str]) -> Non
     """Applying the operations turns ``a`` into ``b``, and "equal" spans are equal."""
     rebuilt: list[str] = []
     position_a = position_b = 0
-    for tag, i1, i2, j1, j2 in _opcodes(a, b):
+    for tag, i1, i2, j1, j2 in sequence_opcodes(a, b):
+        assert (i1, j1) == (position_a, position_b)
+        if tag == "equal":
+            assert a[i1:i2] == b[j1:j2]
+        rebuilt += b[j1:j2]
+        position_a, position_b = i2, j2
+    assert (position_a, position_b) == (len(a), len(b))
+    assert rebuilt == b
+
+
+@settings(max_examples=200, deadline=None)
+@given(WORDS, WORDS)
+def test_the_few_edits_diff_is_an_exact_diff(a: list[str], b: list[str]) -> None:
+    """Myers' algorithm, used on long repetitive stretches, rebuilds ``b`` from ``a`` too."""
+    edits = few_edits(a, b, 0, len(a), 0, len(b), limit=len(a) + len(b))
+    assert edits is not None
+    rebuilt: list[str] = []
+    position_a = position_b = 0
+    for tag, i1, i2, j1, j2 in edits:
         assert (i1, j1) == (position_a, position_b)
         if tag == "equal":
             assert a[i1:i2] == b[j1:j2]
@@ -164,7 +183,7 @@ def test_the_fast_comparison_is_near_linear() -> None:
         words = [f"ord{i % 997}" for i in range(n)]
         changed = ["ÄNDRAT", *words[1:-1], "ÄNDRAT"]
         started = time.perf_counter()
-        _opcodes(words, changed)
+        sequence_opcodes(words, changed)
         return time.perf_counter() - started
 
     small, large = min(seconds(15_000) for _ in range(3)), min(seconds(30_000) for _ in range(3))

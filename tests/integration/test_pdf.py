@@ -31,6 +31,7 @@ from iopdocs import (
 )
 from iopdocs.pdf import convert_to_pdf
 from iopdocs.provenance import AGREEMENT_ATTACHMENT
+from iopdocs.record import RECORD_ATTACHMENT
 from tests.conftest import compact
 from tests.integration.test_libreoffice import IN_CI, pytestmark  # noqa: F401 - the skip rule
 
@@ -209,12 +210,15 @@ def test_the_agreement_is_attached_as_a_pdfa3_source_file_and_reads_back_equal(
     from iopdocs import parse_agreement
 
     for pdf, agreement in ((final_contract, flagship), (draft_package, draft)):
-        (attachment,) = list(pdf.reader.attachment_list)
-        assert attachment.name == AGREEMENT_ATTACHMENT
-        assert attachment.subtype == "/application/json"  # the MIME type, as PDF/A-3 asks
-        assert attachment.associated_file_relationship == "/Source"
+        # The agreement, and beside it the record of the PDF's making (template, page counts).
+        attachments = {a.name: a for a in pdf.reader.attachment_list}
+        assert sorted(attachments) == sorted([AGREEMENT_ATTACHMENT, RECORD_ATTACHMENT])
+        for attachment in attachments.values():
+            assert attachment.subtype == "/application/json"  # the MIME type, as PDF/A-3 asks
+            assert attachment.associated_file_relationship == "/Source"
         catalog_af = [ref.get_object() for ref in pdf.reader.root_object["/AF"]]
-        assert [spec["/UF"] for spec in catalog_af] == [AGREEMENT_ATTACHMENT]
+        assert sorted(spec["/UF"] for spec in catalog_af) == sorted(attachments)
+        attachment = attachments[AGREEMENT_ATTACHMENT]
         assert parse_agreement(attachment.content.decode("utf-8")) == agreement
 
 
@@ -279,7 +283,8 @@ def test_the_annual_report_renders_to_pdfa_with_the_agreement_attached(
     )
     assert "Årsberättelse 2024" in pdf.text
     assert "<pdfaid:part>3</pdfaid:part>" in pdf.xmp()
-    assert [a.name for a in pdf.reader.attachment_list] == [AGREEMENT_ATTACHMENT]
+    names = sorted(a.name for a in pdf.reader.attachment_list)
+    assert names == sorted([AGREEMENT_ATTACHMENT, RECORD_ATTACHMENT])
 
 
 def test_a_batch_converted_contract_gets_the_same_attachment_as_render_pdf(

@@ -117,11 +117,19 @@ def test_the_second_example_a_draft_with_narrow_tables_verifies_as_pdf(
     assert verify(pdf).changes == []
 
 
-def test_appendices_after_the_contract_are_not_compared(
+def test_pages_after_the_contract_are_listed_and_count_unless_expected(
     pdfs: dict[str, Path], flagship: Agreement
 ) -> None:
+    """The flagship lists no appendices, so pages after its contract were appended afterwards
+    (an e-signature service's record, or an added promise): a change unless expected."""
     pdf = with_attachment(pdfs["contract"], agreement_json(flagship), pdfs["appendix"])
-    assert verify(pdf).unchanged
+    assert not flagship.appendices
+    result = verify(pdf)
+    assert not result.unchanged
+    assert result.appended_pages
+    expected = verify(pdf, allow_appended=True)
+    assert expected.unchanged
+    assert expected.appended_pages == result.appended_pages
 
 
 def test_a_pdf_whose_text_was_changed_is_caught_on_its_page(

@@ -23,6 +23,7 @@ from iopdocs import Agreement, ConversionError, PdfConverter, render_pdf
 from iopdocs.pdf import convert_to_pdf
 from iopdocs.pdf.package import pdfa_part
 from iopdocs.provenance import AGREEMENT_ATTACHMENT
+from iopdocs.record import RECORD_ATTACHMENT
 from tests.integration.test_libreoffice import pytestmark  # noqa: F401 - the skip rule
 
 
@@ -83,7 +84,8 @@ def test_one_libreoffice_converts_one_contract_after_another(
     for path in (first, second):
         reader = PdfReader(path)
         assert pdfa_part(reader) == 3
-        assert [a.name for a in reader.attachment_list] == [AGREEMENT_ATTACHMENT]
+        names = sorted(a.name for a in reader.attachment_list)
+        assert names == sorted([AGREEMENT_ATTACHMENT, RECORD_ATTACHMENT])
 
 
 def test_a_warm_conversion_is_the_pdf_soffice_writes(converter: PdfConverter, docx: Path) -> None:

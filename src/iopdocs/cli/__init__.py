@@ -163,7 +163,7 @@ def _run_command(arguments: list[str]) -> int:
     except (IopdocsError, UsageError) as exc:
         print(_("error: {message}").format(message=printable(str(exc))), file=err)
         return EXIT_BAD_INPUT
-    except (KeyboardInterrupt, BrokenPipeError):
+    except BrokenPipeError:  # run() turns it into the shell's status
         raise
     except OSError as exc:  # a file the command writes or reads: full disk, no permission, …
         return _os_error(exc, err)
@@ -173,7 +173,7 @@ def _run_command(arguments: list[str]) -> int:
 
 
 def _os_error(exc: OSError, err: TextIO) -> int:
-    where = exc.filename if exc.filename is not None else None
+    where = exc.filename
     text = f"{where}: {exc.strerror or exc}" if where is not None else str(exc.strerror or exc)
     print(_("error: {message}").format(message=printable(text)), file=err)
     return EXIT_BAD_INPUT

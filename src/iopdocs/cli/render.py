@@ -153,9 +153,9 @@ def _render_many(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             err.write("\r\033[K")
         if result.error is not None:
             for line in result.error.splitlines():
-                print(_("error: {message}").format(message=line), file=err)
+                print(_("error: {message}").format(message=printable(line)), file=err)
         if bar:
-            err.write(f"[{done}/{total}] {result.source}")
+            err.write(f"[{done}/{total}] {printable(str(result.source))}")
         err.flush()
 
     sources = [args.agreement, *args.more]
