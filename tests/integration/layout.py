@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import subprocess
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -102,7 +103,7 @@ def split_facts(pages: list[Page]) -> list[str]:
     found = []
     for page in pages:
         for block in page.blocks:
-            for before, after in zip(block, block[1:], strict=False):
+            for before, after in pairwise(block):
                 # Two words either side, so that a period broken at its dash is seen whole.
                 last, first = " ".join(before.words[-2:]), " ".join(after.words[:2])
                 # A line breaks at a space, or right after a hyphen, slash, dash, "@" or dot.
