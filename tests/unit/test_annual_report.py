@@ -52,8 +52,9 @@ def test_the_skeleton_knows_the_agreement(skeleton_2024: bytes) -> None:
     text = docx_text(skeleton_2024)
     for fact in [
         "Årsberättelse 2024",
-        "2024-08-01 \u2013 2024-12-31 (del av året)",
-        "2024-08-01 \u2013 2025-12-31",
+        # a period is held on one line by no-break spaces (iopdocs.word.fixes)
+        "2024-08-01\u00a0\u2013\u00a02024-12-31 (del av året)",
+        "2024-08-01\u00a0\u2013\u00a02025-12-31",
         "Göteborgsregionens sociala ekonomi",
         "Pia Svanqvist (GSE)",
         "Kulturförvaltningen, Västra Götalandsregionen",
@@ -74,7 +75,7 @@ def test_the_skeleton_knows_the_agreement(skeleton_2024: bytes) -> None:
 def test_a_joint_report_for_a_whole_year(flagship: Agreement) -> None:
     text = docx_text(render_annual_report(flagship, 2025))
     assert "GSE, SENS, SES och SEF" in text or "Social Ekonomi Fyrbodal" in text
-    assert "2025-01-01 \u2013 2025-12-31" in text
+    assert "2025-01-01\u00a0\u2013\u00a02025-12-31" in text
     assert "(del av året)" not in text
     assert "Summa för rapportperioden: 1\u00a0200\u00a0000\u00a0kr" in text
     assert "15 februari 2026" in text
@@ -89,7 +90,7 @@ def test_goals_and_indicators_of_the_mission_items(laxhjalp: Agreement) -> None:
     assert "120 elever" in text
     assert headings(data, "Heading 2")[0] == "Läxhjälp efter skoltid"
     assert "Studiero i biblioteket" not in headings(data, "Heading 2")  # carried by EK, not LF
-    assert "2026-07-01 \u2013 2026-12-31" in text
+    assert "2026-07-01\u00a0\u2013\u00a02026-12-31" in text
     assert "31 mars 2027" in text
 
 

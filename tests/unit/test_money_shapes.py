@@ -94,8 +94,8 @@ class TestASharedSumForTheFirstYearOfTwo:
     ) -> None:
         text = contract_text(agreement)
         assert (
-            "ett ekonomiskt bidrag om 2 500 000 kr för hela avtalsperioden under perioden "
-            "2025-01-01 – 2025-12-31 att fördelas mellan PN, PS och PV i lika delar." in text
+            "ett ekonomiskt bidrag om 2 500 000 kr för perioden 2025-01-01 – 2025-12-31 att "
+            "fördelas mellan PN, PS och PV i lika delar." in text
         )
         assert (
             "För perioden 2025-01-01 – 2025-12-31 uppgår bidraget till 2 500 000 kr "

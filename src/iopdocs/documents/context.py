@@ -330,8 +330,11 @@ def _money_line(
         "each": several and not line.shared,
         "shared": several and line.shared,
         "shares_text": _shares_text(line, formats),
+        # A total for the line's own dates is "för perioden …", not "för hela avtalsperioden".
         "span_text": (
-            f"under perioden {formats.period({'start': start, 'end': end})}" if own_span else None
+            f"under perioden {formats.period({'start': start, 'end': end})}"
+            if own_span and line.basis is not Basis.TOTAL
+            else None
         ),
         "total_span_text": (
             f"för perioden {formats.period({'start': start, 'end': end})}"
@@ -342,7 +345,11 @@ def _money_line(
         "amount_words": (
             formats.words(line.amount) if agreement.payment.amounts_in_words else None
         ),
-        "basis_text": _BASIS_TEXT[line.basis],
+        "basis_text": (
+            f"för perioden {formats.period({'start': start, 'end': end})}"
+            if own_span and line.basis is Basis.TOTAL
+            else _BASIS_TEXT[line.basis]
+        ),
         "partial_text": _PARTIAL_TEXT[line.basis] if partial else None,
         "per_recipient_total": by_recipient[first_recipient],
         "recipient_totals_text": formats.and_list(

@@ -78,10 +78,9 @@ def restore_column_widths(body: Any) -> None:
 # non-breaking hyphen (U+2011) is a glyph of its own that some fonts lack. A word joiner (U+2060)
 # on each side of the hyphen forbids the break, has no glyph and no width, and is left out of the
 # text pdftotext and pypdf extract (measured: tests/integration/test_layout.py). Spaces inside a
-# fact become no-break spaces, except in a period ("2024-08-01 – 2025-12-31"), whose spaces word
-# joiners hold, so that its text stays as written. An e-mail address may break only after its
-# "@" and before a dot of its domain (a zero-width space there), never at a hyphen or dot of the
-# name before the "@".
+# fact become no-break spaces (word joiners around a plain space do not stop LibreOffice from
+# breaking there). An e-mail address may break only after its "@" and before a dot of its domain
+# (a zero-width space there), never at a hyphen or dot of the name before the "@".
 
 WORD_JOINER = "\u2060"
 ZERO_WIDTH_SPACE = "\u200b"
@@ -106,16 +105,13 @@ _FACT = re.compile(
     )
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_GLUE = re.compile(r"(?<=\S)([-/\u2013.:])(?=\S)")
+_GLUE = re.compile(r"(?<=[^\s\u2060])([-/\u2013.:])(?=[^\s\u2060])")
 
 
 def _glued(match: re.Match[str]) -> str:
-    fact = match.group()
-    if fact[:1].isdigit() and "\u2013" in fact and fact[4:5] == "-":
-        # A period keeps its spaces as written (word joiners on both sides hold them).
-        joined = _GLUE.sub(rf"{WORD_JOINER}\1{WORD_JOINER}", fact.replace("\u00a0", " "))
-        return joined.replace(" ", f"{WORD_JOINER} {WORD_JOINER}")
-    fact = re.sub(r"[ \u202f]", _NO_BREAK_SPACE, fact)
+    fact = re.sub(r"[ \u202f]", _NO_BREAK_SPACE, match.group())
+    # A line may break after a dash even before a no-break space: a joiner holds the dash too.
+    fact = fact.replace("\u00a0\u2013\u00a0", f"\u00a0{WORD_JOINER}\u2013{WORD_JOINER}\u00a0")
     return _GLUE.sub(rf"{WORD_JOINER}\1{WORD_JOINER}", fact)
 
 
