@@ -159,6 +159,18 @@ def test_the_annual_report_package_is_signed_by_the_reporting_party(
     assert b"<reportYear>2026</reportYear>" in (folder / "archive-sidecar.xml").read_bytes()
 
 
+def test_a_drafts_package_is_written_with_a_warning_that_it_is_not_for_signing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], minimal_data: dict[str, Any]
+) -> None:
+    assert "status" not in minimal_data["metadata"]  # a draft unless it says final
+    source = tmp_path / "avtal.yaml"
+    source.write_text(yaml.safe_dump(minimal_data, allow_unicode=True), "utf-8")
+    assert main(["package", str(source), "-o", str(tmp_path / "paket")]) == 0
+    assert "the agreement is a draft" in capsys.readouterr().err
+    manifest = json.loads((tmp_path / "paket" / "signing-manifest.json").read_text("utf-8"))
+    assert manifest["status"] == "draft"
+
+
 def test_an_appendix_that_is_neither_pdf_nor_docx_writes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], minimal_data: dict[str, Any]
 ) -> None:

@@ -38,7 +38,7 @@ from iopdocs.delivery.manifest import (
 )
 from iopdocs.delivery.sidecar import archive_sidecar, sidecar_schema
 from iopdocs.errors import PackageError
-from iopdocs.model import Agreement
+from iopdocs.model import Agreement, Status
 
 if TYPE_CHECKING:
     from iopdocs.model import AnnualReport
@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MANIFEST_NAME",
     "SIDECAR_NAME",
+    "DraftWarning",
     "FileEntry",
     "MissingEmailWarning",
     "SigningPackage",
@@ -65,6 +66,10 @@ REPORT_TYPE = "Årsberättelse inom idéburet offentligt partnerskap"
 
 class MissingEmailWarning(UserWarning):
     """A signatory has no e-mail address, which an e-signature service needs to invite them."""
+
+
+class DraftWarning(UserWarning):
+    """A signing package of a draft: the PDF says it is not meant for signing."""
 
 
 @dataclass(frozen=True)
@@ -190,6 +195,13 @@ def write_signing_package(
     ]
     for note in notes:
         warnings.warn(note, MissingEmailWarning, stacklevel=2)
+    if report_year is None and agreement.metadata.status is Status.DRAFT:
+        draft = (
+            "the agreement is a draft (metadata.status: draft): its PDF carries UTKAST and says "
+            "it is not meant for signing; set status: final before sending it to be signed"
+        )
+        notes.append(draft)
+        warnings.warn(draft, DraftWarning, stacklevel=2)
     _write_folder(target, contents)
     return SigningPackage(
         folder=target,
