@@ -85,6 +85,7 @@ def ids(found: list[tuple[str, str]]) -> list[str]:
 def test_the_python_examples_run(where: str, code: str, tmp_path: Path) -> None:
     needs_libreoffice(code)
     (tmp_path / "examples").symlink_to(ROOT / "examples")
+    (tmp_path / "out").mkdir()
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=180
     )
@@ -109,7 +110,7 @@ def test_the_cli_examples_run(where: str, block: str, tmp_path: Path) -> None:
     (tmp_path / "out").mkdir()
     script = str(Path(sys.executable).parent / "iopdocs")
     for line in lines:
-        argv = shlex.split(line)
+        argv = shlex.split(line, comments=True)
         if argv[1] in ("extract", "verify") and not (tmp_path / argv[2]).exists():
             # A document rendered by an earlier page: render the flagship as it.
             render = [script, "render", str(FLAGSHIP), "-o", argv[2]]

@@ -6,20 +6,26 @@ import argparse
 from pathlib import Path
 from typing import Literal, TextIO
 
-from iopdocs.cli.common import EXIT_OK, output_path, write_atomic
+from iopdocs.cli.common import EXIT_OK, example, output_path, write_atomic
+from iopdocs.i18n import gettext as _
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this module's commands to the ``iopdocs`` parser."""
     migrate = sub.add_parser(
         "migrate",
-        help="bring an agreement file written for an earlier schema version up to date",
-        description="Rewrite FILE for the current schema version: renamed keys are renamed "
-        "where they stand and schema_version is set; comments and layout stay as written. "
-        "The result is validated first; an invalid file is left as it was (exit 2).",
+        help=_("bring an agreement file written for an earlier schema version up to date"),
+        description=_(
+            "Rewrite FILE for the current schema version: renamed keys are renamed "
+            "where they stand and schema_version is set; comments and layout stay as written. "
+            "The result is validated first; an invalid file is left as it was (exit 2)."
+        ),
     )
-    migrate.add_argument("agreement", help="agreement file (.yaml, .yml or .json)")
-    migrate.add_argument("-o", "--output", help="write the migrated file here (default: in place)")
+    migrate.add_argument("agreement", help=_("agreement file (.yaml, .yml or .json)"))
+    migrate.add_argument(
+        "-o", "--output", help=_("write the migrated file here (default: in place)")
+    )
+    example(migrate, "iopdocs migrate avtal.yaml", "iopdocs migrate gammalt.yaml -o nytt.yaml")
     migrate.set_defaults(handler=_migrate)
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from iopdocs.cli.common import EXIT_OK, printing_warnings
+from iopdocs.cli.common import EXIT_OK, example, printing_warnings
+from iopdocs.i18n import gettext as _
 from iopdocs.loading import load_agreement
 
 
@@ -13,41 +14,57 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     """Add this module's commands to the ``iopdocs`` parser."""
     package = sub.add_parser(
         "package",
-        help="write the signing package: PDF, signing manifest and archive sidecar",
-        description=(
+        help=_("write the signing package: PDF, signing manifest and archive sidecar"),
+        description=_(
             "Write a folder for an e-signature service and the diarium: the PDF to sign "
             "(PDF/A-3b, PDF/UA-1), the agreement's data, signing-manifest.json and "
             "archive-sidecar.xml. With --report YEAR --party P: the annual report's package, "
             "signed by that party."
         ),
     )
-    package.add_argument("agreement", help="agreement file (.yaml, .yml or .json)")
+    package.add_argument("agreement", help=_("agreement file (.yaml, .yml or .json)"))
     package.add_argument(
-        "-o", "--output", required=True, help="the folder to write (new, or empty)"
+        "-o", "--output", required=True, help=_("the folder to write (new, or empty)")
     )
     package.add_argument(
         "--appendix",
         action="append",
         default=[],
         metavar="FILE",
-        help="an appendix (PDF or .docx) the agreement lists, in its order; repeat for each",
+        help=_("an appendix (PDF or .docx) the agreement lists, in its order; repeat for each"),
     )
-    package.add_argument("--report", type=int, metavar="YEAR", help="the annual report of YEAR")
-    package.add_argument("--party", help="with --report: short name of the reporting party")
-    package.add_argument("--data", help="with --report: the filled-in report (.yaml/.json)")
+    package.add_argument(
+        "--report",
+        type=int,
+        metavar="YEAR",
+        help=_("the annual report of YEAR instead of the contract (default: the contract)"),
+    )
+    package.add_argument(
+        "--party",
+        help=_("with --report: short name of the reporting party (default: the only one)"),
+    )
+    package.add_argument(
+        "--data",
+        help=_("with --report: the filled-in report (.yaml/.json; default: a skeleton)"),
+    )
     package.add_argument(
         "--order",
         choices=("sequential", "parallel"),
         default="sequential",
-        help="signing order (default sequential: one after the other)",
+        help=_("signing order (default sequential: one after the other)"),
     )
     package.add_argument(
         "--public-first",
         action="store_true",
-        help="in sequential signing, the public party signs first (default: last)",
+        help=_("in sequential signing, the public party signs first (default: last)"),
     )
     package.add_argument(
-        "--timeout", type=float, default=None, help="seconds LibreOffice may take (default 30)"
+        "--timeout", type=float, default=None, help=_("seconds LibreOffice may take (default 30)")
+    )
+    example(
+        package,
+        "iopdocs package avtal.yaml -o paket/",
+        "iopdocs package avtal.yaml -o paket/ --appendix budget.pdf",
     )
     package.set_defaults(handler=_package)
 
@@ -58,7 +75,7 @@ def _package(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from iopdocs.loading import load_report
 
     if args.report is None and (args.party or args.data):
-        raise UsageError("--party and --data go with --report YEAR")
+        raise UsageError(_("--party and --data go with --report YEAR"))
     agreement = load_agreement(args.agreement)
     report = load_report(args.data) if args.data else None
     with printing_warnings(err):
