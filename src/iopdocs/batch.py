@@ -279,6 +279,10 @@ def _render_pdfs(
                     error = outcome.error if outcome is not None else f"{task.source}: not rendered"
                     return RenderResult(task.source, Path(task.output), error)
                 output = Path(task.output)
+                try:
+                    agreement, document = _pdf_ready(task, Path(docx_task.output))
+                except (OSError, IopdocsError) as exc:
+                    return RenderResult(task.source, output, f"{task.source}: {exc}")
                 converter = free.get()
                 try:
                     (pdf,) = converter.convert_many(
@@ -288,7 +292,7 @@ def _render_pdfs(
                     return RenderResult(task.source, output, f"{task.source}: {exc}")
                 finally:
                     free.put(converter)  # to the next document while this one is finished
-                return _finish_pdf(task, pdf, embed_data)
+                return _finish_pdf(task, pdf, embed_data, agreement, document)
 
             futures = {
                 threads.submit(finish, task, docx_task): task
@@ -336,22 +340,40 @@ class _ColdConverter:
         return convert_many(docx_files, out_dir, pdfa=pdfa, timeout=limit)
 
 
-def _finish_pdf(task: _Task, converted: Path, embed_data: bool) -> RenderResult:
-    """Attach the agreement to one converted contract and move the PDF into place."""
-    from iopdocs._files import write_atomic
+def _pdf_ready(task: _Task, docx: Path) -> tuple[Agreement, bytes]:
+    """The agreement of ``task`` and its rendered .docx, made ready for conversion as
+    ``render_pdf`` makes it: a draft loses Word's watermark, since the PDF's stamp is drawn on
+    every page as an artifact (a screen reader skips it; the WordArt would be an untagged
+    figure)."""
     from iopdocs.loading import load_agreement
-    from iopdocs.pdf import attach_agreement
+    from iopdocs.model import Status
+
+    agreement = (
+        load_agreement(task.agreement) if isinstance(task.agreement, str) else task.agreement
+    )
+    document = docx.read_bytes()
+    if agreement.metadata.status is Status.DRAFT:
+        from iopdocs._files import write_atomic
+        from iopdocs.word.watermark import without_draft_watermark
+
+        document = without_draft_watermark(document)
+        write_atomic(docx, document)
+    return agreement, document
+
+
+def _finish_pdf(
+    task: _Task, converted: Path, embed_data: bool, agreement: Agreement, document: bytes
+) -> RenderResult:
+    """Stamp a draft, attach the agreement and its record to one converted contract, and move
+    the PDF into place."""
+    from iopdocs._files import write_atomic
+    from iopdocs.pdf import finish_contract_pdf
 
     output = Path(task.output)
     try:
-        pdf = converted.read_bytes()
-        if embed_data:
-            agreement = (
-                load_agreement(task.agreement)
-                if isinstance(task.agreement, str)
-                else task.agreement
-            )
-            pdf = attach_agreement(pdf, agreement)
+        pdf = finish_contract_pdf(
+            converted.read_bytes(), agreement, document=document, embed_data=embed_data
+        )
         write_atomic(output, pdf)
     except (OSError, IopdocsError) as exc:
         return RenderResult(task.source, output, f"{task.source}: {exc}")

@@ -109,3 +109,24 @@ def test_without_libreoffices_python_bridge_a_batch_still_converts_more_slowly(
         result = render_many([FLAGSHIP], tmp_path / "ut", format="pdf", jobs=1)
     assert result.ok
     assert extract(result.written[0]) == load_agreement(FLAGSHIP)
+
+
+def test_a_draft_in_a_batch_is_stamped_and_recorded_as_render_pdf_does_it(tmp_path: Path) -> None:
+    """A draft's PDF from a batch carries UTKAST as a page artifact on every page (not Word's
+    WordArt, which would be an untagged figure), and, beside its data, the record that lets
+    ``verify`` tell the template and pages appended later."""
+    import pikepdf
+
+    from iopdocs.record import RECORD_ATTACHMENT
+
+    stamp = re.compile(rb"/Artifact\s*<<\s*/Type\s*/Pagination\s*/Subtype\s*/Watermark\s*>>\s*BDC")
+    (pdf,) = render_many([SECOND], tmp_path / "ut", format="pdf").written
+    assert load_agreement(SECOND).metadata.status.value == "draft"
+    with pikepdf.open(pdf) as document:
+        assert set(document.attachments) == {"iopdocs-agreement.json", RECORD_ATTACHMENT}
+        for number, page in enumerate(document.pages, start=1):
+            content = page.obj.Contents
+            streams = list(content) if isinstance(content, pikepdf.Array) else [content]
+            data = b"".join(s.read_bytes() for s in streams)
+            assert stamp.search(data), number
+            assert b"/Figure" not in data, number

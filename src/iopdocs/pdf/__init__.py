@@ -43,6 +43,7 @@ __all__ = [
     "convert_many",
     "convert_to_pdf",
     "find_soffice",
+    "finish_contract_pdf",
     "render_annual_report_pdf",
     "render_pdf",
 ]
@@ -218,6 +219,24 @@ def attach_agreement(pdf: bytes, agreement: Agreement, *, document: bytes | None
     from iopdocs.pdf.package import Part
 
     return _assemble([Part(pdf)], agreement, draft=False, embed=True, document=document)
+
+
+def finish_contract_pdf(
+    pdf: bytes, agreement: Agreement, *, document: bytes | None = None, embed_data: bool = True
+) -> bytes:
+    """A contract converted by ``convert_many`` finished as ``render_pdf`` finishes it: a draft
+    stamped UTKAST on every page (convert its .docx without Word's watermark, see
+    ``iopdocs.word.watermark.without_draft_watermark``), and with ``embed_data`` the agreement
+    attached (PDF/A-3b) with the record of ``document``, the .docx it was converted from.
+
+    For batch rendering, as ``attach_agreement`` but for drafts too.
+    """
+    from iopdocs.pdf.package import Part
+
+    draft = agreement.metadata.status is Status.DRAFT
+    return _assemble(
+        [Part(pdf)], agreement, draft=draft, embed=embed_data, document=document, stamp_from=0
+    )
 
 
 def _check_appendices(files: list[Path], titles: list[str]) -> None:
