@@ -26,7 +26,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from io import BytesIO
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
 
@@ -554,8 +554,8 @@ def _rerender(record: Provenance, template: bytes, origin: str) -> bytes:
 def _docx_changes(expected_docx: bytes, actual_docx: bytes) -> list[Change]:
     from iopdocs.word.customxml import docx_paragraphs
 
-    expected = docx_paragraphs(expected_docx)
-    actual = docx_paragraphs(actual_docx)
+    expected = _once_per_page_part(docx_paragraphs(expected_docx))
+    actual = _once_per_page_part(docx_paragraphs(actual_docx))
     matcher = difflib.SequenceMatcher(
         None, [p.text for p in expected], [p.text for p in actual], autojunk=False
     )
@@ -575,6 +575,22 @@ def _docx_changes(expected_docx: bytes, actual_docx: bytes) -> list[Change]:
                 )
             )
     return changes
+
+
+def _once_per_page_part(paragraphs: list[Any]) -> list[Any]:
+    """``paragraphs`` with a header's or footer's paragraph kept once: a document of several
+    sections (the contract's signature blocks stand in one of two columns) that LibreOffice
+    saves again gets a header and footer of its own for each section, the same text repeated."""
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for paragraph in paragraphs:
+        if paragraph.part in ("header", "footer"):
+            key = (paragraph.part, paragraph.text)
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(paragraph)
+    return kept
 
 
 def _where(
@@ -628,8 +644,16 @@ def _pdf_changes(
     paragraphs = docx_paragraphs(expected_docx)
     furniture = {_compact(p.text) for p in paragraphs if p.part in ("header", "footer")}
     repeated = {" ".join(_joined(row.split())) for row in docx_repeated_rows(expected_docx)}
+    # The word joiners and zero-width spaces that hold facts on one line are no text of the PDF.
+    invisible = str.maketrans("", "", "\u2060\u200b")
     expected = _joined(
-        [w for p in paragraphs if p.part == "body" for w in p.text.split() if w != _WATERMARK]
+        [
+            w
+            for p in paragraphs
+            if p.part == "body"
+            for w in p.text.translate(invisible).split()
+            if w != _WATERMARK
+        ]
     )
     reader = _pdf_reader(pdf, "<pdf>")
     page_words: list[tuple[str, int]] = []
