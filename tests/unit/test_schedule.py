@@ -361,3 +361,21 @@ def test_add_months_keeps_the_day_within_the_target_month(day: dt.date, months: 
     year, month = index // 12, index % 12 + 1
     last = calendar.monthrange(year, month)[1]
     assert add_months(day, months) == dt.date(year, month, min(day.day, last))
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "frequency"),
+    [
+        (D(2028, 2, 29), D(2029, 2, 27), "yearly"),  # a year on from 29 February is 28 February
+        (D(2027, 1, 31), D(2027, 2, 27), "monthly"),  # a month on from 31 January is 28 February
+    ],
+)
+def test_a_period_holds_the_months_the_schedule_counts_in_it(
+    start: dt.date, end: dt.date, frequency: str
+) -> None:
+    """The model's check that a period holds one instalment period counts months as the schedule
+    does: a period the schedule fills with whole instalment periods is never refused."""
+    agreement = agreement_with(
+        start, end, {"amount": 12_000, "basis": "per_12_months", "frequency": frequency}
+    )
+    assert payment_schedule(agreement).total > 0

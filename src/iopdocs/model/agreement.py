@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -694,11 +695,14 @@ def _line_span_errors(
             )
 
 
-def _months_between(start: dt.date, end: dt.date) -> float:
-    """The length of ``start`` … ``end`` (inclusive) in months, roughly enough to compare."""
-    following = end + dt.timedelta(days=1)
-    months = (following.year - start.year) * 12 + following.month - start.month
-    return months + (following.day - start.day) / 31
+def _holds_months(start: dt.date, end: dt.date, months: int) -> bool:
+    """Whether ``start`` … ``end`` (inclusive) holds ``months`` whole calendar months, counted as
+    the schedule counts them: a month on from 31 January is 28 (29) February, a year on from
+    29 February is 28 February."""
+    index = start.year * 12 + start.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(start.day, last)) <= end + dt.timedelta(days=1)
 
 
 def _frequency_errors(
@@ -718,7 +722,7 @@ def _frequency_errors(
             basis=basis.value,
         )
     months = frequency.months
-    if months is not None and _months_between(*span) < months:
+    if months is not None and not _holds_months(*span, months):
         whose = "agreement period" if span == (a.period.start, a.period.end) else "money line"
         yield _error(
             "frequency_too_long",
