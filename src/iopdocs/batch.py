@@ -76,12 +76,22 @@ class BatchResult:
 
     def summary(self) -> str:
         """One line: ``rendered 39 of 40 agreements into out/ (1 failed)``."""
+        from iopdocs.i18n import ngettext
+
         total, failed = len(self.results), len(self.failed)
-        noun = "agreement" if total == 1 else "agreements"
         if not failed:
-            return f"rendered {total} {noun} into {self.out_dir}"
-        done = total - failed
-        return f"rendered {done} of {total} {noun} into {self.out_dir} ({failed} failed)"
+            line = ngettext(
+                "rendered {total} agreement into {folder}",
+                "rendered {total} agreements into {folder}",
+                total,
+            )
+            return line.format(total=total, folder=self.out_dir)
+        line = ngettext(
+            "rendered {done} of {total} agreement into {folder} ({failed} failed)",
+            "rendered {done} of {total} agreements into {folder} ({failed} failed)",
+            total,
+        )
+        return line.format(done=total - failed, total=total, folder=self.out_dir, failed=failed)
 
     def __len__(self) -> int:
         return len(self.results)

@@ -319,3 +319,29 @@ def test_the_notebook_writes_into_an_ignored_folder() -> None:
         ["git", "check-ignore", "-q", "examples/utkast/avtal.docx"], cwd=ROOT, check=False
     )
     assert ignored.returncode == 0
+
+
+def test_the_review_and_a_batch_sum_up_in_the_language_in_use(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`check` prints "0 fel, 1 varning …" and its findings start "upplysning:" in Swedish; a
+    batch says how many agreements it rendered in the same language."""
+    code, out, _err = run(capsys, "--lang", "sv", "check", str(FLAGSHIP))
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[-1].startswith("0 fel, 0 varningar, ")
+    assert lines[-1].endswith("kontroller utan anmärkning")
+    assert all(line.startswith(("fel:", "varning:", "upplysning:")) for line in lines[:-1])
+    code, out, _err = run(capsys, "check", str(FLAGSHIP))
+    assert out.splitlines()[-1].startswith("0 errors, 0 warnings, ")
+    code, out, _err = run(
+        capsys,
+        "--lang",
+        "sv",
+        "render",
+        str(FLAGSHIP),
+        str(ROOT / "examples" / "laxhjalp-exempelkommunen-2026.yaml"),
+        "-o",
+        f"{tmp_path}/ut/",
+    )
+    assert (code, out.strip()) == (0, f"skapade 2 avtal i {tmp_path}/ut")

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import json
 
+from iopdocs.i18n import N_, gettext, ngettext
 from iopdocs.model import Agreement
 from iopdocs.reviewing.findings import Check, Finding, Severity
 
 __all__ = ["review_json", "review_markdown", "review_text", "summary"]
 
 _SEVERITY_SV = {Severity.ERROR: "Fel", Severity.WARNING: "Varning", Severity.INFO: "Upplysning"}
+# The severity that starts a finding's line in the terminal, in the language in use.
+_SEVERITY_LINE = {
+    Severity.ERROR: N_("error"),
+    Severity.WARNING: N_("warning"),
+    Severity.INFO: N_("info"),
+}
 
 
 def _count(n: int, one: str, many: str) -> str:
@@ -35,15 +42,21 @@ def review_text(findings: list[Finding], passed: list[Check]) -> str:
     for f in findings:
         quote = f" Citat: ”{f.quote}”" if f.quote else ""
         advice = f" Förslag: {f.suggestion}" if f.suggestion else ""
-        lines.append(
-            f"{f.severity.value}: {f.code}: {f.path or '(agreement)'}: {f.message}{quote}{advice}"
-        )
+        severity = gettext(_SEVERITY_LINE[f.severity])
+        where = f.path or gettext("(agreement)")
+        lines.append(f"{severity}: {f.code}: {where}: {f.message}{quote}{advice}")
     n = summary(findings, passed)
-    lines.append(
-        f"{_count(n['errors'], 'error', 'errors')}, "
-        f"{_count(n['warnings'], 'warning', 'warnings')}, {_count(n['infos'], 'info', 'infos')}; "
-        f"{n['passed']} of {n['checks']} checks passed"
+    counts = ", ".join(
+        (
+            ngettext("{n} error", "{n} errors", n["errors"]).format(n=n["errors"]),
+            ngettext("{n} warning", "{n} warnings", n["warnings"]).format(n=n["warnings"]),
+            ngettext("{n} info", "{n} infos", n["infos"]).format(n=n["infos"]),
+        )
     )
+    checks = ngettext(
+        "{passed} of {n} check passed", "{passed} of {n} checks passed", n["checks"]
+    ).format(passed=n["passed"], n=n["checks"])
+    lines.append(f"{counts}; {checks}")
     return "\n".join(lines) + "\n"
 
 
