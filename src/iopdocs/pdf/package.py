@@ -38,6 +38,7 @@ __all__ = [
     "label_pages",
     "open_pdf",
     "pdfa_part",
+    "stamp_appended",
     "stamp_pages",
 ]
 
@@ -254,14 +255,33 @@ def assemble(
     ``attachment`` is ``(name, data, description)``: a JSON file attached as the document's
     source (a PDF/A-3 associated file).
     """
+
+    if len(parts) == 1:
+        # nothing to join: append to the document LibreOffice wrote (the stamp too)
+        pdf = parts[0].pdf
+        if draft and stamp_from == 0:
+            stamped = stamp_appended(pdf)
+            if stamped is None:
+                return _rewritten(parts, draft=draft, attachment=attachment)
+            pdf = stamped
+        if attachment is None:
+            return pdf
+        return attach(pdf, *attachment)
+    return _rewritten(parts, draft=draft, stamp_from=stamp_from, attachment=attachment)
+
+
+def _rewritten(
+    parts: Sequence[Part],
+    *,
+    draft: bool,
+    stamp_from: int = 0,
+    attachment: tuple[str, bytes, str] | None = None,
+) -> bytes:
+    """``assemble`` by pypdf's clone and full write: for joining parts, or a file that cannot
+    take an incremental update."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import NameObject
 
-    if len(parts) == 1 and not (draft and stamp_from == 0):
-        # nothing to join or stamp: append to the document LibreOffice wrote
-        if attachment is None:
-            return parts[0].pdf
-        return attach(parts[0].pdf, *attachment)
     main = PdfReader(BytesIO(parts[0].pdf))
     writer = PdfWriter(clone_from=main)
     writer.pdf_header = main.pdf_header
@@ -316,6 +336,64 @@ def _drop_pdfua_claim(writer: PdfWriter) -> None:
     stream.set_data(without_pdfua_claim(stream.get_data()))
 
 
+def stamp_appended(pdf: bytes) -> bytes | None:
+    """``pdf`` with the UTKAST stamp over every page, as an incremental update: each page's
+    contents gain a stream that draws the stamp (in an /Artifact, so a screen reader skips it)
+    and its resources the stamp's translucency, and nothing else of the file is read or written
+    again. ``None`` when the file cannot take such an update (see ``is_appendable``) or a page
+    inherits its resources; ``stamp_pages`` on a rewritten file does it then.
+    """
+    from pypdf.errors import PyPdfError
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+
+    from iopdocs.pdf.increment import Increment, is_appendable
+
+    try:
+        reader = open_pdf(pdf, strict=True)
+    except PyPdfError:
+        return None
+    if not is_appendable(pdf, reader):
+        return None
+    update = Increment(pdf, reader)
+    state = update.add(_stamp_state())
+    save = DecodedStreamObject()
+    save.set_data(b"q\n")
+    saved = update.add(save)  # the page's own drawing is bracketed, so the stamp starts afresh
+    stamps: dict[tuple[float, float, float, float], IndirectObject] = {}
+    for page in reader.pages:
+        reference = page.indirect_reference
+        if reference is None or "/Resources" not in page:
+            return None
+        box = page.cropbox
+        key = (float(box.left), float(box.bottom), float(box.width), float(box.height))
+        if key not in stamps:
+            stream = DecodedStreamObject()
+            stream.set_data(b"Q\n" + _stamp_content(*key).encode("ascii"))
+            stamps[key] = update.add(stream)
+        own = page["/Resources"].get_object()
+        if not isinstance(own, DictionaryObject):
+            return None
+        resources = DictionaryObject(own)
+        old_states = resources.get("/ExtGState")
+        found = old_states.get_object() if old_states is not None else None
+        states = (
+            DictionaryObject(found) if isinstance(found, DictionaryObject) else DictionaryObject()
+        )
+        states[NameObject("/GSUtkast")] = state
+        resources[NameObject("/ExtGState")] = states
+        contents = page.get("/Contents")
+        if contents is None:
+            old: list[PdfObject] = []
+        else:
+            drawn = contents.get_object()
+            old = list(drawn) if isinstance(drawn, ArrayObject) else [contents]
+        changed = DictionaryObject(page)
+        changed[NameObject("/Resources")] = update.add(resources)
+        changed[NameObject("/Contents")] = ArrayObject([saved, *old, stamps[key]])
+        update.replace(reference, changed)
+    return update.write()
+
+
 def stamp_pages(pages: Iterable[PageObject]) -> None:
     """Draw the UTKAST stamp over each of ``pages`` (of a writer), sized to its crop box."""
     cache: dict[tuple[float, float], PageObject] = {}
@@ -341,13 +419,34 @@ def _stamp(page: PageObject, cache: dict[tuple[float, float], PageObject]) -> No
 def _stamp_page(width: float, height: float) -> PageObject:
     """A transparent page of ``width`` × ``height`` with UTKAST drawn diagonally across it."""
     from pypdf import PageObject
-    from pypdf.generic import (
-        DecodedStreamObject,
-        DictionaryObject,
-        FloatObject,
-        NameObject,
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    page = PageObject.create_blank_page(width=width, height=height)
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/ExtGState"): DictionaryObject({NameObject("/GSUtkast"): _stamp_state()})}
+    )
+    stream = DecodedStreamObject()
+    stream.set_data(_stamp_content(0, 0, width, height).encode("ascii"))
+    page[NameObject("/Contents")] = stream
+    return page
+
+
+def _stamp_state() -> DictionaryObject:
+    """The stamp's graphics state: translucent ink."""
+    from pypdf.generic import DictionaryObject, FloatObject, NameObject
+
+    return DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/ExtGState"),
+            NameObject("/CA"): FloatObject(0.3),
+            NameObject("/ca"): FloatObject(0.3),
+        }
     )
 
+
+def _stamp_content(left: float, bottom: float, width: float, height: float) -> str:
+    """The operators that draw UTKAST diagonally across the box at ``left``, ``bottom``, marked
+    as a watermark artifact."""
     word = "UTKAST"
     span = _ADVANCE * (len(word) - 1) + _LETTER_WIDTH
     angle = math.atan2(height, width)
@@ -355,28 +454,13 @@ def _stamp_page(width: float, height: float) -> PageObject:
     cos, sin = math.cos(angle), math.sin(angle)
     # One path stroked once: where strokes cross, the translucent ink is not laid twice.
     letters = " ".join(_shifted(_LETTERS[c], i * _ADVANCE) for i, c in enumerate(word)) + " S"
-    content = (
+    return (
         "/Artifact <</Type /Pagination /Subtype /Watermark>> BDC q /GSUtkast gs "
-        f"1 0 0 1 {width / 2:.2f} {height / 2:.2f} cm "
+        f"1 0 0 1 {left + width / 2:.2f} {bottom + height / 2:.2f} cm "
         f"{cos:.5f} {sin:.5f} {-sin:.5f} {cos:.5f} 0 0 cm "
         f"{scale:.3f} 0 0 {scale:.3f} {-scale * span / 2:.2f} {-scale / 2:.2f} cm "
         f"0.75 0 0 RG 0.16 w 1 J 1 j {letters} Q EMC"
     )
-    page = PageObject.create_blank_page(width=width, height=height)
-    state = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/ExtGState"),
-            NameObject("/CA"): FloatObject(0.3),
-            NameObject("/ca"): FloatObject(0.3),
-        }
-    )
-    page[NameObject("/Resources")] = DictionaryObject(
-        {NameObject("/ExtGState"): DictionaryObject({NameObject("/GSUtkast"): state})}
-    )
-    stream = DecodedStreamObject()
-    stream.set_data(content.encode("ascii"))
-    page[NameObject("/Contents")] = stream
-    return page
 
 
 def _shifted(path: str, dx: float) -> str:
