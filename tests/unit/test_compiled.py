@@ -301,3 +301,23 @@ def test_the_zip_of_stored_members_is_laid_out_exactly_as_normalize_zip_lays_it_
     day = dt.date(2024, 8, 1)
     stored = [store_member(name, data) for name, data in members.items()]
     assert write_zip(stored, day) == normalize_zip(plain.getvalue(), day)
+
+
+def test_only_the_paragraphs_with_a_break_are_resolved_and_the_result_is_docxtpls() -> None:
+    """docxtpl turns a tab or line break inside a value into Word markup paragraph by
+    paragraph; resolving only the paragraphs that hold one gives its very result."""
+    from docxtpl import DocxTemplate
+
+    from iopdocs.word.compiled import resolve_listings
+
+    helper = DocxTemplate(io.BytesIO(load_template(None, CONTRACT_TEMPLATE)))
+    run = '<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">{}</w:t></w:r>'
+    paragraphs = [
+        f"<w:p><w:pPr><w:pStyle w:val='X'/></w:pPr>{run.format(text)}</w:p>"
+        for text in ("ingen brytning", "e-post@exempel.se\n08-123 45 67", "a\tb", "slut")
+    ]
+    xml = '<w:body xmlns:w="w">\n' + "".join(paragraphs) + "\n<w:tbl/></w:body>"
+    assert resolve_listings(xml, helper.resolve_listing) == helper.resolve_listing(xml)
+    assert resolve_listings("<w:p><w:r><w:t>x</w:t></w:r></w:p>", helper.resolve_listing) == (
+        "<w:p><w:r><w:t>x</w:t></w:r></w:p>"
+    )

@@ -28,7 +28,7 @@ import re
 import threading
 import zipfile
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
@@ -46,7 +46,7 @@ from iopdocs.word.fixes import (
 )
 from iopdocs.word.package import Parts, StoredMember, store_member
 
-__all__ = ["CACHE_SIZE", "CompiledTemplate", "clear_cache", "compiled_template"]
+__all__ = ["CACHE_SIZE", "CompiledTemplate", "clear_cache", "compiled_template", "resolve_listings"]
 
 # A region renders one or two templates in a session; a few more cover templates being edited.
 CACHE_SIZE = 8
@@ -264,10 +264,38 @@ class CompiledTemplate:
         xml = (
             xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         )
-        if any(char in xml for char in "\t\n\a\f"):
+        if _LISTING.search(xml):
             # Line breaks, tabs, paragraph and page breaks inside values become Word markup.
-            xml = self._helper.resolve_listing(xml)
+            xml = resolve_listings(xml, self._helper.resolve_listing)
         return xml
+
+
+_LISTING = re.compile("[\t\n\a\f]")
+
+
+def resolve_listings(xml: str, resolve: Callable[[str], str]) -> str:
+    """docxtpl's ``resolve_listing`` applied only to the paragraphs that hold a tab, line, page or
+    paragraph break: it works paragraph by paragraph, so the rest is left as it would leave it,
+    and a contract's few such values no longer cost a pass over every paragraph."""
+    if "txbxContent" in xml:
+        return resolve(xml)  # paragraphs inside paragraphs (text boxes): as docxtpl does it
+    out: list[str] = []
+    done = 0
+    for found in _LISTING.finditer(xml):
+        at = found.start()
+        if at < done:
+            continue  # in a paragraph already resolved
+        start = max(xml.rfind("<w:p>", done, at), xml.rfind("<w:p ", done, at))
+        if start < 0:
+            continue  # between paragraphs: docxtpl leaves it too
+        end = xml.find("</w:p>", start)
+        if end < at:
+            continue  # after the paragraph before it closed: between paragraphs
+        end += len("</w:p>")
+        out += [xml[done:start], resolve(xml[start:end])]
+        done = end
+    out.append(xml[done:])
+    return "".join(out)
 
 
 def _parse_body(xml: str) -> Any:

@@ -105,6 +105,8 @@ _FACT = re.compile(
     )
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Every fact holds a digit or an "@": text without one is passed over (most of a contract).
+_MAY_HOLD_A_FACT = re.compile(r"[\d@]")
 _GLUE = re.compile(r"(?<=[^\s\u2060])([-/\u2013.:])(?=[^\s\u2060])")
 
 
@@ -128,7 +130,8 @@ def unbreakable_facts(text: str) -> str:
     account number and e-mail address held together on one line (see above)."""
     if WORD_JOINER in text or ZERO_WIDTH_SPACE in text:
         return text  # already done (a template's static text, rendered twice)
-    text = _EMAIL.sub(_email, text)
+    if "@" in text:
+        text = _EMAIL.sub(_email, text)
     return _FACT.sub(_glued, text)
 
 
@@ -138,7 +141,7 @@ def keep_facts_together(body: Any) -> None:
 
     for node in body.iter(qn("w:t")):
         text = node.text
-        if text and any(c.isdigit() or c == "@" for c in text):
+        if text and _MAY_HOLD_A_FACT.search(text):
             glued = unbreakable_facts(text)
             if glued != text:
                 node.text = glued
