@@ -346,7 +346,7 @@ def _contract_body(w: Writer) -> None:
     w.prose("item.description", var="d")
     w.p(
         "{% if item.parties %}Ansvarig part: {{ item.parties_text }}."
-        "{% else %}Samtliga parter ansvarar gemensamt för denna del av uppdraget.{% endif %}"
+        "{% else %}Parterna genomför denna del av uppdraget tillsammans.{% endif %}"
     )
     w.when("item.capacities", "Kapacitet: {{ item.capacities_text }}.")
     w.tag("if item.goals")

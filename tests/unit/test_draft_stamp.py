@@ -3,9 +3,11 @@ for byte as LibreOffice wrote it, and every page gains UTKAST as a watermark art
 
 from __future__ import annotations
 
+import logging
 import re
 from io import BytesIO
 
+import pytest
 from pypdf import PdfReader, PdfWriter
 
 from iopdocs.pdf.package import Part, assemble, stamp_appended
@@ -71,3 +73,19 @@ def test_a_file_that_cannot_take_an_update_is_not_stamped_here() -> None:
     out = BytesIO()
     writer.write(out)
     assert stamp_appended(out.getvalue()) is None
+
+
+def test_an_appended_update_reads_cleanly_in_a_strict_reader(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The update's cross-reference section opens with object 0, as a full save's does, so a
+    strict reader takes it as it is: no "not zero-indexed" warning, every page's objects found."""
+    original = blank_pdf(2)
+    stamped = stamp_appended(original)
+    assert stamped is not None
+    section = stamped[stamped.rindex(b"\nxref\n") + 1 :]
+    assert section.startswith(b"xref\n0 1\n0000000000 65535 f\r\n")
+    with caplog.at_level(logging.WARNING, logger="pypdf"):
+        reader = PdfReader(BytesIO(stamped), strict=True)
+        assert all(page.get_contents() is not None for page in reader.pages)
+    assert caplog.records == []

@@ -52,16 +52,17 @@ def test_a_range_must_rise(make_agreement: Callable[..., Agreement]) -> None:
     assert [e["type"] for e in caught.value.errors()] == ["capacity_range_order"]
 
 
-def test_an_item_without_parties_says_the_parties_carry_it_jointly(
+def test_an_item_without_parties_says_the_parties_carry_it_out_together(
     make_agreement: Callable[..., Agreement],
 ) -> None:
+    """Without named parties the item is done together, worded so that it cannot be read as a
+    joint liability ("ansvarar gemensamt"), which would contradict each non-profit party
+    answering only for its own activity."""
     items = [MEETING_PLACE, {"title": "Gemensam utvärdering"}]
     text = text_of(render_contract(make_agreement(mission={"items": items})))
     assert "Ansvarig part: LF." in text
-    assert (
-        "Gemensam utvärdering Samtliga parter ansvarar gemensamt för denna del av uppdraget."
-        in text
-    )
+    assert "Gemensam utvärdering Parterna genomför denna del av uppdraget tillsammans." in text
+    assert "ansvarar gemensamt" not in text
 
 
 class TestAnEighteenMonthAgreementFromAugust:

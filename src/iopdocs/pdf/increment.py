@@ -101,6 +101,10 @@ class Increment:
             out.write(b"\nendobj\n")
         table = out.tell()
         out.write(b"xref\n")
+        # The section opens with object 0, the head of the free list, as full saves do: readers
+        # such as pypdf take a section that starts elsewhere for a misnumbered table and warn.
+        # The producers this is used on (LibreOffice, pypdf) keep no other free objects.
+        out.write(b"0 1\n0000000000 65535 f\r\n")
         for first, numbers in _runs(sorted(offsets)):
             out.write(f"{first} {len(numbers)}\n".encode("ascii"))
             for number in numbers:
