@@ -46,6 +46,7 @@ from iopdocs.authoring.shapes import (
     from_value,
 )
 from iopdocs.errors import TemplateError
+from iopdocs.i18n import Message
 from iopdocs.model.migration import renamed_fields
 from iopdocs.word.tagchecks import Tag, empty_tables, pairing, template_comments, word_checks
 from iopdocs.word.tags import (
@@ -319,7 +320,13 @@ def lint_template(
     from iopdocs.documents.templates import load_template
 
     if kind is not None and kind not in KINDS:
-        raise TemplateError(f"unknown template kind {kind!r}; choose one of {', '.join(KINDS)}")
+        raise TemplateError(
+            Message(
+                "unknown template kind '{kind}'; choose one of {choices}",
+                kind=kind,
+                choices=", ".join(KINDS),
+            )
+        )
     data = load_template(template, "contract.docx")
     env = make_environment(locale)
     parts = template_parts(data)

@@ -39,8 +39,9 @@ def _migrate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         text = source.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         from iopdocs.errors import AgreementFileError
+        from iopdocs.i18n import Message
 
-        raise AgreementFileError("cannot be read as UTF-8 text", path=str(source)) from exc
+        raise AgreementFileError(Message("cannot be read as UTF-8 text"), path=str(source)) from exc
     format: Literal["yaml", "json"] = "json" if source.suffix.lower() == ".json" else "yaml"
     result = migrate_text(text, format=format, source=str(source))
     if result.text == text:

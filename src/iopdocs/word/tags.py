@@ -17,6 +17,7 @@ from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
 from iopdocs.errors import TemplateError
+from iopdocs.i18n import Message
 
 if TYPE_CHECKING:
     import jinja2
@@ -88,12 +89,14 @@ def template_parts(data: bytes) -> list[TemplatePart]:
     from docxtpl import DocxTemplate
 
     if not zipfile.is_zipfile(BytesIO(data)):
-        raise TemplateError("the template is not a Word document (.docx)")
+        raise TemplateError(Message("the template is not a Word document (.docx)"))
     try:
         tpl = DocxTemplate(BytesIO(data))
         tpl.init_docx()
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise TemplateError(f"the template is not a usable Word document: {exc}") from exc
+        raise TemplateError(
+            Message("the template is not a usable Word document: {reason}", reason=exc)
+        ) from exc
     document = tpl.docx
     parts = [
         TemplatePart(
