@@ -463,8 +463,11 @@ def _warn_untagged(parts: list[Part]) -> None:
     if not ranges:
         return
     warnings.warn(
-        "an appendix has untagged pages, so the package is PDF/A but does not claim PDF/UA: "
-        "pages " + ", ".join(ranges),
+        Message(
+            "an appendix has untagged pages, so the package is PDF/A but does not claim PDF/UA: "
+            "pages {pages}",
+            pages=", ".join(ranges),
+        ),
         NotPdfUAWarning,
         stacklevel=4,
     )

@@ -17,7 +17,7 @@ import jinja2
 from jinja2.exceptions import SecurityError
 
 from iopdocs.errors import TemplateError, TemplateSandboxError, TemplateSyntaxError
-from iopdocs.i18n import Message, reason
+from iopdocs.i18n import Message
 from iopdocs.word.fixes import (
     CoreProperties,
     core_cp_prefix,
@@ -128,8 +128,10 @@ def _template_errors(template: bytes) -> Iterator[None]:
             Message("template syntax error: {reason}", reason=message), context=lines
         ) from exc
     except SecurityError as exc:
+        from iopdocs.word.environment import refusal
+
         raise TemplateSandboxError(
-            Message("the template tried something refused: {reason}", reason=reason(exc))
+            Message("the template tried something refused: {reason}", reason=refusal(exc))
         ) from exc
     except jinja2.UndefinedError as exc:
         from iopdocs.word.tags import describe_undefined

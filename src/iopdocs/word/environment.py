@@ -22,9 +22,9 @@ from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
 from jinja2.nodes import EvalContext
 from jinja2.runtime import Context, markup_join, str_join
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment
 
-from iopdocs.i18n import Message
+from iopdocs.i18n import N_, Message, reason
 
 __all__ = [
     "MAX_ITERATIONS",
@@ -35,11 +35,40 @@ __all__ = [
     "environment_identity",
     "jinja_environment",
     "plain_text_sandbox",
+    "refusal",
     "render_budget",
     "sandboxed_jinja_environment",
 ]
 
 Filters = Mapping[str, Callable[..., Any]]
+
+# What Jinja's own sandbox says when it refuses, worded for the catalog (our refusals are
+# Messages already).
+_JINJA_REFUSALS = (
+    (
+        re.compile(
+            r"access to attribute (?P<name>'[^']*') of (?P<kind>'[^']*') object is unsafe\."
+        ),
+        N_("access to attribute {name} of {kind} objects is refused in templates"),
+    ),
+    (
+        re.compile(r"(?P<what>.+) is not safely callable"),
+        N_("{what} may not be called from a template"),
+    ),
+)
+
+
+def refusal(exc: BaseException) -> str:
+    """Why a template was refused (``SecurityError``, or another Jinja error), as a ``Message``
+    when it can be translated."""
+    said = reason(exc)
+    if isinstance(said, Message):
+        return said
+    for pattern, message in _JINJA_REFUSALS:
+        match = pattern.fullmatch(said)
+        if match:
+            return Message(message, **match.groupdict())
+    return said
 
 
 def _finalize(value: Any) -> Any:
@@ -417,7 +446,9 @@ class _SandboxedEnvironment(ImmutableSandboxedEnvironment):
         try:
             result = super().call(__context, __obj, *args, **kwargs)
         except OverflowError as exc:  # range() beyond the sandbox's MAX_RANGE
-            raise SecurityError(str(exc)) from exc
+            raise SecurityError(
+                Message("a range over {most} items is refused in templates", most=MAX_RANGE)
+            ) from exc
         except RecursionError as exc:  # a macro calling itself without end
             raise SecurityError(
                 Message("the template's macros call each other too deeply")

@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from iopdocs.errors import TemplateError, TemplateSyntaxError
-from iopdocs.i18n import Message, reason
+from iopdocs.i18n import Message
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -59,7 +59,9 @@ def render_text(env: Environment, source: str, context: Mapping[str, Any]) -> st
     try:
         return str(_compiled_text(env, source).render(**context))
     except JinjaError as exc:
-        raise TemplateError(Message("{reason}", reason=reason(exc))) from exc
+        from iopdocs.word.environment import refusal
+
+        raise TemplateError(Message("{reason}", reason=refusal(exc))) from exc
 
 
 def evaluate(env: Environment, expression: str, context: Mapping[str, Any]) -> Any:
@@ -72,7 +74,9 @@ def evaluate(env: Environment, expression: str, context: Mapping[str, Any]) -> A
         if isinstance(value, Undefined):
             value._fail_with_undefined_error()
     except JinjaError as exc:
-        raise TemplateError(Message("{reason}", reason=reason(exc))) from exc
+        from iopdocs.word.environment import refusal
+
+        raise TemplateError(Message("{reason}", reason=refusal(exc))) from exc
     return value
 
 
