@@ -166,7 +166,8 @@ def test_a_bad_input_reads_in_swedish_and_in_english_with_the_same_status_and_pl
     sv_lines, en_lines = swedish.errors("sv"), english.errors("en")
     assert len(sv_lines) == len(en_lines) == 1, (swedish.err, english.err)
     where = case.where.format(folder=tmp_path)
-    assert sv_lines[0].startswith(where) and en_lines[0].startswith(where)
+    assert sv_lines[0].startswith(where)
+    assert en_lines[0].startswith(where)
     assert case.swedish.format(folder=tmp_path) in sv_lines[0]
     assert case.english.format(folder=tmp_path) in en_lines[0]
     assert case.english.format(folder=tmp_path) not in sv_lines[0]
@@ -235,7 +236,7 @@ def test_a_batch_reports_each_failure_in_the_language_of_the_command(
     are worded by the command: Swedish for --lang sv, English for --lang en."""
     broken = tmp_path / "trasig.yaml"
     broken.write_text("metadata: [\n", encoding="utf-8")
-    args = ["render", FLAGSHIP, broken, "--jobs", "2", "-o"]
+    args: list[str | Path] = ["render", FLAGSHIP, broken, "--jobs", "2", "-o"]
     swedish = say(capsys, "sv", *args, tmp_path / "sv")
     english = say(capsys, "en", *args, tmp_path / "en")
     assert swedish.status == english.status == 1
@@ -245,3 +246,54 @@ def test_a_batch_reports_each_failure_in_the_language_of_the_command(
     assert english.errors("en") == [
         f"{broken}:2:1: not valid YAML: did not find expected node content"
     ]
+
+
+def test_verify_reports_a_change_in_swedish_with_the_same_place_and_status(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What verify prints of an edited contract: the same paragraph and words, in Swedish."""
+    from docx import Document
+
+    from iopdocs import load_agreement, render_contract
+
+    contract = render_contract(load_agreement(FLAGSHIP), tmp_path / "avtal.docx")
+    document = Document(str(contract))
+    paragraph = next(p for p in document.paragraphs if "uppsägningstid om sex" in p.text)
+    for run_ in paragraph.runs:
+        run_.text = run_.text.replace("sex månader", "en månad")
+    document.save(str(contract))
+    outputs = {}
+    for language in ("sv", "en"):
+        status = main(["--lang", language, "verify", str(contract)])
+        outputs[language] = (status, capsys.readouterr().out.splitlines())
+    (sv_status, sv), (en_status, en) = outputs["sv"], outputs["en"]
+    assert sv_status == en_status == 1
+    assert sv[0].startswith(f"ändrad: {contract}: skapad av iopdocs")
+    assert sv[1] == "  1 stycke skiljer sig från det som skapas av dess uppgifter:"
+    assert en[1] == "  1 paragraph differs from the rendering of its data:"
+    assert sv[2] == en[2]  # where: the paragraph and its section
+    assert sv[3].startswith("    nu:         ")
+    assert "[en månad.]" in sv[3]
+    assert sv[4].startswith("    borde vara: ")
+    assert "[sex månader.]" in sv[4]
+
+
+def test_a_verify_with_the_wrong_template_says_why_in_swedish(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A template mismatch names the template and both hashes in either language."""
+    from iopdocs import load_agreement, render_contract
+    from tests.unit.test_render import own_template
+
+    template = tmp_path / "egen.docx"
+    template.write_bytes(own_template("Avtal: {{ agreement.metadata.title }}"))
+    document = render_contract(load_agreement(FLAGSHIP), tmp_path / "avtal.docx", template=template)
+    swedish = say(capsys, "sv", "verify", document)
+    english = say(capsys, "en", "verify", document)
+    assert swedish.status == english.status == 2
+    assert "skapades med mallen 'egen.docx' (SHA-256 " in swedish.err
+    assert "verifiera det med mallen det skapades med" in swedish.err
+    assert "was rendered with the template 'egen.docx' (SHA-256 " in english.err
+    hashes = [word for word in english.err.split() if len(word.strip("(),;")) == 64]
+    assert hashes
+    assert all(word in swedish.err for word in hashes)

@@ -25,6 +25,7 @@ from iopdocs.cli.common import (
     write_pdf,
 )
 from iopdocs.i18n import gettext as _
+from iopdocs.i18n import ngettext
 from iopdocs.loading import load_agreement
 
 
@@ -189,7 +190,14 @@ def _render_many(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except KeyboardInterrupt:
         if bar:
             err.write("\r\033[K")
-        print(f"interrupted after {counted[0]} of {len(sources)} agreements", file=err)
+        print(
+            ngettext(
+                "interrupted after {done} of {total} agreement",
+                "interrupted after {done} of {total} agreements",
+                len(sources),
+            ).format(done=counted[0], total=len(sources)),
+            file=err,
+        )
         return EXIT_INTERRUPTED
     if bar:
         err.write("\r\033[K")
