@@ -297,3 +297,15 @@ def test_a_verify_with_the_wrong_template_says_why_in_swedish(
     hashes = [word for word in english.err.split() if len(word.strip("(),;")) == 64]
     assert hashes
     assert all(word in swedish.err for word in hashes)
+
+
+def test_an_unknown_language_is_refused_in_the_language_of_the_locale(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--lang fi names no catalog: the refusal is worded in the locale's language instead."""
+    monkeypatch.setenv("LANGUAGE", "sv_SE")
+    assert main(["--lang", "fi", "validate", str(FLAGSHIP)]) == 2
+    assert capsys.readouterr().err == "iopdocs: fel: --lang fi: välj sv eller en\n"
+    monkeypatch.setenv("LANGUAGE", "en")
+    assert main(["--lang", "fi", "validate", str(FLAGSHIP)]) == 2
+    assert capsys.readouterr().err == "iopdocs: error: --lang fi: choose sv or en\n"

@@ -128,7 +128,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         arguments, requested = language_option(arguments)
         chosen = choose_language(requested)
     except ValueError as exc:
-        print(f"iopdocs: error: --lang {exc}: choose sv or en", file=sys.stderr)
+        before = language()
+        set_language(choose_language())  # the locale's, since --lang names none we know
+        try:
+            message = _("iopdocs: error: --lang {value}: choose sv or en").format(value=exc)
+            print(printable(message), file=sys.stderr)
+        finally:
+            set_language(before)
         return EXIT_BAD_INPUT
     before = language()
     set_language(chosen)
