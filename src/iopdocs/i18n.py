@@ -29,6 +29,7 @@ __all__ = [
     "DOMAIN",
     "LANGUAGES",
     "N_",
+    "Listing",
     "Message",
     "Plural",
     "catalog_messages",
@@ -191,13 +192,28 @@ class Plural(Message):
         return ngettext(self.id, self.plural, count if isinstance(count, int) else 2)
 
 
+class Listing(tuple[object, ...]):
+    """Items to show as ``a, b, c`` inside a message, each translated when it is a ``Message``."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return ", ".join(str(item) for item in self)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def translated(self) -> str:
+        return ", ".join(str(translated(item)) for item in self)
+
+
 def _rebuild(cls: type[Message], arguments: tuple[str, ...], params: dict[str, object]) -> Message:
     return cls(*arguments, **params)
 
 
 def translated(value: object) -> object:
     """``value`` in the language in use when it is a ``Message``; anything else as it is."""
-    return value.translated() if isinstance(value, Message) else value
+    return value.translated() if isinstance(value, Message | Listing) else value
 
 
 def reason(exc: BaseException) -> str:

@@ -309,3 +309,39 @@ def test_an_unknown_language_is_refused_in_the_language_of_the_locale(
     monkeypatch.setenv("LANGUAGE", "en")
     assert main(["--lang", "fi", "validate", str(FLAGSHIP)]) == 2
     assert capsys.readouterr().err == "iopdocs: error: --lang fi: choose sv or en\n"
+
+
+def test_templates_lint_words_each_problem_in_the_language_in_use(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A template author reads lint's problems in Swedish too; the part, the code and the tag
+    quoted from the template stay as they are."""
+    from tests.wordxml import para, runs, table, word_template
+
+    path = tmp_path / "mall.docx"
+    path.write_bytes(
+        word_template(
+            para(runs("Från {{ ", "agreement.", "perod", ".start|date }}")),
+            table(("{%tr for m in doc.mission_items %}",), ("{{ m.title }}",), ("{%tr endfor %}",)),
+        )
+    )
+    said = {}
+    for language in ("sv", "en"):
+        status = main(["--lang", language, "templates", "lint", str(path)])
+        said[language] = (status, capsys.readouterr().out.splitlines())
+    (sv_status, sv), (en_status, en) = said["sv"], said["en"]
+    assert sv_status == en_status == 1
+    assert sv[0] == (
+        f"{path}: word/document.xml: unknown-variable: {{{{ agreement.perod.start|date }}}}: "
+        "agreement har inget fält 'perod'; menade du agreement.period? "
+        '(nära "Från {{ agreement.perod.start|date }}")'
+    )
+    assert en[0].endswith(
+        "agreement has no field 'perod'; did you mean agreement.period? "
+        '(near "Från {{ agreement.perod.start|date }}")'
+    )
+    assert sv[1].startswith(f"{path}: word/document.xml: empty-table: stycke ")
+    assert "varje rad i den här tabellen kommer från {%tr for m in doc.mission_items %}" in sv[1]
+    assert en[1].startswith(f"{path}: word/document.xml: empty-table: paragraph ")
+    assert sv[-1] == "2 problem hittades"
+    assert en[-1] == "2 problems found"

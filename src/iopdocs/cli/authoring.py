@@ -90,7 +90,7 @@ def _templates(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_OK
     problems = lint_template(args.template, args.kind)
     for problem in problems:
-        print(f"{args.template}: {problem}", file=out)
+        print(f"{args.template}: {problem.translated()}", file=out)
     if problems:
         count = len(problems)
         print(
