@@ -345,3 +345,29 @@ def test_templates_lint_words_each_problem_in_the_language_in_use(
     assert en[1].startswith(f"{path}: word/document.xml: empty-table: paragraph ")
     assert sv[-1] == "2 problem hittades"
     assert en[-1] == "2 problems found"
+
+
+def test_a_warning_of_the_library_reads_in_the_language_in_use(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file of an earlier schema version validates with a warning naming the renamed key:
+    the key and its path as written, the sentence around them in Swedish or English."""
+    example = ROOT / "examples" / "laxhjalp-exempelkommunen-2026.yaml"
+    old = tmp_path / "gammal.yaml"
+    text = example.read_text(encoding="utf-8")
+    old.write_text(
+        text.replace("schema_version: 2\n", "").replace("pay_on_day: 10", "payment_day: 10"),
+        encoding="utf-8",
+    )
+    swedish = say(capsys, "sv", "validate", old)
+    english = say(capsys, "en", "validate", old)
+    assert swedish.status == english.status == 0
+    where = f"{old}: contributions[1].money[0].payment_day"
+    assert (
+        f"varning: {where} heter nu pay_on_day (schemaversion 2); "
+        "'iopdocs migrate' skriver om filen"
+    ) in swedish.err.splitlines()
+    assert (
+        f"warning: {where} is now pay_on_day (schema version 2); "
+        "'iopdocs migrate' rewrites the file"
+    ) in english.err.splitlines()
