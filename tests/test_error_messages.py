@@ -88,6 +88,9 @@ def worded(expr: ast.expr, scopes: Scopes, seen: frozenset[str] = frozenset()) -
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name):
         if expr.func.id in ("Message", "Plural"):
             first = expr.args[0] if expr.args else None
+            if isinstance(first, ast.Name):  # an id marked N_("…") once, used here
+                ids = scopes.bindings(first.id, first)
+                return bool(ids) and all(_marked(value) for value in ids)
             return isinstance(first, ast.Constant) and isinstance(first.value, str)
         if expr.func.id == "reason":  # a wrapped error's own Message, passed on
             return True
@@ -105,6 +108,17 @@ def worded(expr: ast.expr, scopes: Scopes, seen: frozenset[str] = frozenset()) -
         values = scopes.bindings(expr.id, expr)
         return bool(values) and all(worded(v, scopes, seen | {expr.id}) for v in values)
     return False
+
+
+def _marked(expr: ast.expr) -> bool:
+    """``N_("…")``: a literal catalog id."""
+    return (
+        isinstance(expr, ast.Call)
+        and isinstance(expr.func, ast.Name)
+        and expr.func.id == "N_"
+        and bool(expr.args)
+        and isinstance(expr.args[0], ast.Constant)
+    )
 
 
 def _items_worded(expr: ast.expr, scopes: Scopes, seen: frozenset[str]) -> bool:
@@ -182,6 +196,7 @@ def test_every_error_of_the_library_is_made_with_a_translatable_message() -> Non
         "raise LimitError(str(exc))",
         'raise ClauseError("unknown key " + key, clause_id=c)',
         'raise ProvenanceError(Message(f"{origin}: damaged"))',
+        'ID = "{origin}: damaged"\nraise ProvenanceError(Message(ID, origin=o))',
         'message = f"{a} was rendered"\nraise TemplateMismatchError(message, recorded=r, given=g)',
         'warnings.warn(f"{file} is not PDF/A", NotPdfAWarning)',
         'raise UsageError(f"{path}: is a folder")',
@@ -199,6 +214,7 @@ def test_the_check_accepts_what_the_library_writes() -> None:
         'message = Message("a") if x else Message("b {c}", c=c)\n'
         "raise TemplateMismatchError(message, recorded=r, given=g)\n"
         'raise UsageError(_("{path}: is a folder").format(path=p))\n'
+        'ID = N_("{origin}: damaged")\nraise ProvenanceError(Message(ID, origin=o))\n'
     )
     assert list(unworded(ast.parse(source), "example.py")) == []
 

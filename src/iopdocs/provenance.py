@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import ValidationError
 
 from iopdocs.errors import NoProvenanceError, ProvenanceError, TemplateMismatchError
-from iopdocs.i18n import Message, reason
+from iopdocs.i18n import N_, Message, reason
 from iopdocs.model import Agreement, AnnualReport
 from iopdocs.record import (
     AGREEMENT_ATTACHMENT,
@@ -64,6 +64,18 @@ __all__ = [
     "read_provenance",
     "verify",
 ]
+
+# What reading a document's data says, worded where it is shown (iopdocs.i18n.Message).
+_NOT_DOCX = N_("{path}: not a Word document (.docx): {reason}")
+_NOT_PDF = N_("{path}: not a readable PDF: {reason}")
+_RECORD = N_("{path}: the record it carries is unreadable: {reason}")
+_NOT_OBJECT = N_("{path}: the record it carries is not a JSON object")
+_TOO_LARGE = N_("{path}: the data it carries is larger than the limit of {mib} MiB")
+_NOT_UTF8 = N_("{path}: the data it carries is not UTF-8 text")
+_CLAUSES = N_("{path}: the clause library it carries is unreadable: {reason}")
+_REVIEW = N_("{path}: the review data it carries is unreadable: {reason}")
+_UNREADABLE = N_("{path}: cannot be read: {reason}")
+_DAMAGED = N_("{path}: a damaged Word document: {reason}")
 
 
 @dataclass(frozen=True)
@@ -168,9 +180,7 @@ def _provenance_of(data: bytes, origin: str) -> Provenance:
         try:
             check_package(data, origin)
         except zipfile.BadZipFile as exc:
-            raise ProvenanceError(
-                Message("{path}: not a Word document (.docx): {reason}", path=origin, reason=exc)
-            ) from exc
+            raise ProvenanceError(Message(_NOT_DOCX, path=origin, reason=exc)) from exc
         with _docx_failures(origin):
             return _docx_provenance(data, origin)
     raise ProvenanceError(Message("{path}: neither a Word document (.docx) nor a PDF", path=origin))
@@ -266,9 +276,7 @@ def _read(document: Document) -> tuple[bytes, str]:
     except FileLimitError as exc:
         raise ProvenanceError(Message("{path}: {reason}", path=path, reason=reason(exc))) from exc
     except OSError as exc:
-        raise ProvenanceError(
-            Message("{path}: cannot be read: {reason}", path=path, reason=exc.strerror or exc)
-        ) from exc
+        raise ProvenanceError(Message(_UNREADABLE, path=path, reason=exc.strerror or exc)) from exc
 
 
 @contextlib.contextmanager
@@ -293,9 +301,7 @@ def _docx_failures(origin: str) -> Iterator[None]:
         SyntaxError,  # lxml's XMLSyntaxError
         UnicodeError,
     ) as exc:
-        raise ProvenanceError(
-            Message("{path}: a damaged Word document: {reason}", path=origin, reason=reason(exc))
-        ) from exc
+        raise ProvenanceError(Message(_DAMAGED, path=origin, reason=reason(exc))) from exc
 
 
 def _no_data(origin: str) -> NoProvenanceError:
@@ -345,9 +351,7 @@ def _pdf_reader(data: bytes, origin: str) -> PdfReader:
     try:
         return PdfReader(BytesIO(data))
     except _pdf_failures() as exc:
-        raise ProvenanceError(
-            Message("{path}: not a readable PDF: {reason}", path=origin, reason=exc)
-        ) from exc
+        raise ProvenanceError(Message(_NOT_PDF, path=origin, reason=exc)) from exc
 
 
 def _pdf_provenance(data: bytes, origin: str) -> Provenance:
@@ -367,9 +371,7 @@ def _pdf_provenance(data: bytes, origin: str) -> Provenance:
             if str(key).startswith("/iopdocs.")
         }
     except _pdf_failures() as exc:
-        raise ProvenanceError(
-            Message("{path}: not a readable PDF: {reason}", path=origin, reason=exc)
-        ) from exc
+        raise ProvenanceError(Message(_NOT_PDF, path=origin, reason=exc)) from exc
     if not blobs:
         raise _no_data(origin)
     if record_blobs:
@@ -385,15 +387,9 @@ def _pdf_record(blob: bytes, origin: str) -> dict[str, str]:
     try:
         data = json.loads(_text(blob, origin))
     except (ValueError, RecursionError) as exc:
-        raise ProvenanceError(
-            Message(
-                "{path}: the record it carries is unreadable: {reason}", path=origin, reason=exc
-            )
-        ) from exc
+        raise ProvenanceError(Message(_RECORD, path=origin, reason=exc)) from exc
     if not isinstance(data, dict):
-        raise ProvenanceError(
-            Message("{path}: the record it carries is not a JSON object", path=origin)
-        )
+        raise ProvenanceError(Message(_NOT_OBJECT, path=origin))
     return {str(k): str(v) for k, v in data.items() if isinstance(v, str | int)}
 
 
@@ -457,19 +453,11 @@ def _text(blob: bytes, origin: str) -> str:
     from iopdocs._files import MAX_DATA_FILE
 
     if len(blob) > MAX_DATA_FILE:
-        raise ProvenanceError(
-            Message(
-                "{path}: the data it carries is larger than the limit of {mib} MiB",
-                path=origin,
-                mib=MAX_DATA_FILE // (1024 * 1024),
-            )
-        )
+        raise ProvenanceError(Message(_TOO_LARGE, path=origin, mib=MAX_DATA_FILE // (1024 * 1024)))
     try:
         return blob.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ProvenanceError(
-            Message("{path}: the data it carries is not UTF-8 text", path=origin)
-        ) from exc
+        raise ProvenanceError(Message(_NOT_UTF8, path=origin)) from exc
 
 
 def _clauses(blob: bytes | None, origin: str) -> bytes | None:
@@ -479,13 +467,7 @@ def _clauses(blob: bytes | None, origin: str) -> bytes | None:
     try:
         return str(json.loads(blob)["source"]).encode("utf-8")
     except (ValueError, KeyError, TypeError) as exc:
-        raise ProvenanceError(
-            Message(
-                "{path}: the clause library it carries is unreadable: {reason}",
-                path=origin,
-                reason=exc,
-            )
-        ) from exc
+        raise ProvenanceError(Message(_CLAUSES, path=origin, reason=exc)) from exc
 
 
 def _review_record(blob: bytes, origin: str) -> ReviewRecord:
@@ -502,13 +484,7 @@ def _review_record(blob: bytes, origin: str) -> ReviewRecord:
             sgei=tuple(str(name) for name in data["sgei"]),
         )
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise ProvenanceError(
-            Message(
-                "{path}: the review data it carries is unreadable: {reason}",
-                path=origin,
-                reason=exc,
-            )
-        ) from exc
+        raise ProvenanceError(Message(_REVIEW, path=origin, reason=exc)) from exc
 
 
 def _matches(blob: bytes, recorded: str | None) -> bool:
