@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from iopdocs import errors, i18n
 from iopdocs.i18n import Message, Plural
+from iopdocs.problems import YAML_PROBLEMS
 from tests.conftest import ROOT
 from tests.test_messages import catalog
 
@@ -346,3 +347,53 @@ def test_every_literal_message_of_the_source_is_in_the_catalog() -> None:
             if key not in translations:
                 missing.append(f"{path.relative_to(SOURCE)}:{node.lineno}: {key}")
     assert missing == []
+
+
+_QUOTED = st.text(min_size=1, max_size=12).map(lambda text: f"'{text}'")
+_FOREIGN = st.one_of(
+    st.sampled_from(list(YAML_PROBLEMS)),
+    _QUOTED.map(lambda q: f"found character {q} that cannot start any token"),
+    _QUOTED.map(lambda q: f"found undefined alias {q}"),
+    _QUOTED.map(lambda q: f"found unknown escape character {q}"),
+    _QUOTED.map(lambda q: f"expected <block end>, but found {q}"),
+    _QUOTED.map(lambda q: f"could not determine a constructor for the tag {q}"),
+    _QUOTED.map(lambda q: f"access to attribute {q} of 'str' object is unsafe."),
+    st.text(max_size=40).map(lambda t: f"{t} is not safely callable"),
+    st.text(min_size=1, max_size=60),  # (no text at all is "syntax error")
+)
+
+
+@given(_FOREIGN)
+def test_a_foreign_text_worded_for_the_catalog_keeps_its_english(text: str) -> None:
+    """PyYAML's and Jinja's words are matched to catalog messages only to translate them: the
+    English a Python caller reads (``str``) is exactly what the library said, whatever it
+    quoted."""
+    from jinja2.exceptions import SecurityError
+
+    from iopdocs.problems import yaml_problem
+    from iopdocs.word.environment import refusal
+
+    assert str(yaml_problem(text)) == text
+    assert str(refusal(SecurityError(text))) == text
+
+
+@given(
+    st.from_regex(r"[a-z_\[\]0-9.]{1,30}", fullmatch=True),
+    st.from_regex(r"[a-z_]{1,20}", fullmatch=True),
+    st.integers(min_value=2, max_value=99),
+)
+def test_a_migration_note_keeps_its_english_and_reads_in_swedish(
+    old: str, new: str, version: int
+) -> None:
+    """What a schema migration says of a renamed key: the same English, and Swedish around the
+    same key names when shown in Swedish."""
+    from iopdocs.problems import migration_change
+
+    change = f"{old} is now {new} (schema version {version})"
+    worded = migration_change(change)
+    assert str(worded) == change
+    i18n.set_language("sv")
+    try:
+        assert str(i18n.translated(worded)) == f"{old} heter nu {new} (schemaversion {version})"
+    finally:
+        i18n.set_language("en")

@@ -117,7 +117,7 @@ YAML_PATTERNS = (
     (re.compile(r"found undefined alias (?P<found>'.+')"), N_("found undefined alias {found}")),
     (
         re.compile(r"could not determine a constructor for the tag (?P<found>'.+')"),
-        N_("the tag {found} is not allowed in a data file"),
+        N_("could not determine a constructor for the tag {found}"),
     ),
     (
         re.compile(r"found unknown escape character (?P<found>'.+')"),
@@ -125,7 +125,7 @@ YAML_PATTERNS = (
     ),
     (
         re.compile(r"expected <block end>, but found (?P<found>'.+')"),
-        N_("expected the end of an indented block, but found {found}"),
+        N_("expected <block end>, but found {found}"),
     ),
 )
 # What a schema migration says of each change (iopdocs.model.migration), translated where shown.

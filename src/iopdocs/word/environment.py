@@ -49,11 +49,11 @@ _JINJA_REFUSALS = (
         re.compile(
             r"access to attribute (?P<name>'[^']*') of (?P<kind>'[^']*') object is unsafe\."
         ),
-        N_("access to attribute {name} of {kind} objects is refused in templates"),
+        N_("access to attribute {name} of {kind} object is unsafe."),
     ),
     (
         re.compile(r"(?P<what>.+) is not safely callable"),
-        N_("{what} may not be called from a template"),
+        N_("{what} is not safely callable"),
     ),
 )
 
