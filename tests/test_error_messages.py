@@ -397,3 +397,18 @@ def test_a_migration_note_keeps_its_english_and_reads_in_swedish(
         assert str(i18n.translated(worded)) == f"{old} heter nu {new} (schemaversion {version})"
     finally:
         i18n.set_language("en")
+
+
+def test_the_command_line_words_errors_warnings_and_results_alike(swedish: None) -> None:
+    """``said`` is how the command line shows what the library gives it: an error, a warning
+    caught while a PDF is made, or a batch result's error, in the language in use; anything
+    that is not ours as its own text."""
+    from iopdocs.cli.common import said
+    from iopdocs.pdf import NotPdfAWarning
+
+    message = Message("{path}: no such file", path="bilaga.pdf")
+    assert said(errors.AppendixError(message)) == "bilaga.pdf: filen finns inte"
+    assert said(NotPdfAWarning(message)) == "bilaga.pdf: filen finns inte"
+    assert said(message) == "bilaga.pdf: filen finns inte"
+    assert said("avtal.yaml: rad 3") == "avtal.yaml: rad 3"
+    assert said(OSError(28, "No space left on device")) == "[Errno 28] No space left on device"
