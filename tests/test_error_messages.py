@@ -412,3 +412,24 @@ def test_the_command_line_words_errors_warnings_and_results_alike(swedish: None)
     assert said(message) == "bilaga.pdf: filen finns inte"
     assert said("avtal.yaml: rad 3") == "avtal.yaml: rad 3"
     assert said(OSError(28, "No space left on device")) == "[Errno 28] No space left on device"
+
+
+def test_every_message_is_given_exactly_the_parameters_its_text_names() -> None:
+    """A placeholder without its parameter would raise KeyError where the error is raised (often
+    a path no other test reaches); a parameter no placeholder names is a mistake too."""
+    wrong = []
+    for path in sorted(SOURCE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            if node.func.id not in ("Message", "Plural") or not node.args:
+                continue
+            texts = [a.value for a in node.args[:2] if isinstance(a, ast.Constant)]
+            if not texts or any(k.arg is None for k in node.keywords):  # **unpacked: unknown
+                continue
+            named = {name for text in texts for _, name, _, _ in string.Formatter().parse(text)}
+            named.discard(None)
+            given = {k.arg for k in node.keywords}
+            if named != given:
+                wrong.append(f"{path.relative_to(SOURCE)}:{node.lineno}: {named} != {given}")
+    assert wrong == []

@@ -204,36 +204,36 @@ def word_checks(
             holder = container[tag.special]
             if holder is None:
                 outside = {
-                    "p": Message("paragraph {index}: {tag} is not inside a paragraph"),
-                    "tr": Message("paragraph {index}: {tag} is not inside a table row"),
-                    "tc": Message("paragraph {index}: {tag} is not inside a table cell"),
+                    "p": N_("paragraph {index}: {tag} is not inside a paragraph"),
+                    "tr": N_("paragraph {index}: {tag} is not inside a table row"),
+                    "tc": N_("paragraph {index}: {tag} is not inside a table cell"),
                 }[tag.special]
                 report(
                     "shared-container",
-                    Message(outside.id, index=index, tag=tag.text),
+                    Message(outside, index=index, tag=tag.text),
                     text,
                 )
                 continue
             rest = _text_of(holder).replace(tag.text, "", 1).strip()
             if rest:
                 shared = {
-                    "p": Message(
+                    "p": N_(
                         "paragraph {index}: {tag} shares its paragraph with other text, which "
                         "docxtpl deletes together with the tag; put the tag alone in its own "
                         "paragraph"
                     ),
-                    "tr": Message(
+                    "tr": N_(
                         "paragraph {index}: {tag} shares its table row with other text, which "
                         "docxtpl deletes together with the tag; put the tag alone in its own "
                         "table row"
                     ),
-                    "tc": Message(
+                    "tc": N_(
                         "paragraph {index}: {tag} shares its table cell with other text, which "
                         "docxtpl deletes together with the tag; put the tag alone in its own "
                         "table cell"
                     ),
                 }[tag.special]
-                report("shared-container", Message(shared.id, index=index, tag=tag.text), rest)
+                report("shared-container", Message(shared, index=index, tag=tag.text), rest)
     return problems, tags
 
 
@@ -299,23 +299,21 @@ def pairing(part: TemplatePart, tags: list[Tag]) -> list[TemplateProblem]:
                 )
             elif top.special in ("tr", "tc", "p") and not _same_place(top, tag):
                 apart = {
-                    "tr": Message(
+                    "tr": N_(
                         "paragraph {index}: {tag} is not in the same table as {opener} "
                         "(paragraph {line})"
                     ),
-                    "tc": Message(
+                    "tc": N_(
                         "paragraph {index}: {tag} is not in the same table row as {opener} "
                         "(paragraph {line})"
                     ),
-                    "p": Message(
+                    "p": N_(
                         "paragraph {index}: {tag} is not in the same table cell or text box as "
                         "{opener} (paragraph {line})"
                     ),
                 }[top.special]
                 report(
-                    Message(
-                        apart.id, index=tag.index, tag=tag.text, opener=top.text, line=top.index
-                    ),
+                    Message(apart, index=tag.index, tag=tag.text, opener=top.text, line=top.index),
                     tag,
                 )
             if keyword.startswith("end"):
@@ -382,7 +380,7 @@ def empty_tables(
 
         rows = table.findall(f"{_W}tr")
         culprit = _may_vanish([_special(table, r, "tr", by_paragraph) for r in rows], never_empty)
-        every = Message(
+        every = N_(
             "paragraph {index}: every row of this table comes from {tag}, which may give "
             "nothing and leave an invalid table (Word reports the document as damaged); put a "
             "paragraph {opener} before the table and {closer} after it"
@@ -393,7 +391,7 @@ def empty_tables(
                 units = [_special(table, c, "tc", by_paragraph) for c in cells]
                 culprit = _may_vanish(units, never_empty)
                 if culprit is not None:
-                    every = Message(
+                    every = N_(
                         "paragraph {index}: every cell of a row of this table comes from {tag}, "
                         "which may give nothing and leave an invalid table (Word reports the "
                         "document as damaged); put a paragraph {opener} before the table and "
@@ -405,7 +403,7 @@ def empty_tables(
                 TemplateProblem(
                     "empty-table",
                     Message(
-                        every.id,
+                        every,
                         index=culprit.index,
                         tag=culprit.text,
                         opener="{%p if … %}",
