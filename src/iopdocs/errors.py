@@ -41,7 +41,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from iopdocs.i18n import Message, translated
+# iopdocs.i18n is imported where a message is made or shown, not here: `import iopdocs` (which
+# imports this module) stays free of gettext.
 
 __all__ = [
     "AgreementFileError",
@@ -72,11 +73,15 @@ class IopdocsError(Exception):
     @property
     def message(self) -> str:
         """What ``str(exc)`` says, as a ``Message`` that can be translated when it is one."""
+        from iopdocs.i18n import Message
+
         first = self.args[0] if len(self.args) == 1 else None
         return first if isinstance(first, Message) else str(self)
 
     def translated(self) -> str:
         """The message in the language in use: Swedish or English."""
+        from iopdocs.i18n import translated
+
         return str(translated(self.message))
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -115,6 +120,8 @@ class AgreementFileError(IopdocsError):
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
+        from iopdocs.i18n import Message
+
         return Message("{where}: {message}", where=where, message=self.args[0])
 
 
@@ -142,6 +149,8 @@ class ClauseError(IopdocsError, ValueError):
     names no clause. The message starts with the clause id; ``clause_id`` holds it."""
 
     def __init__(self, message: str, *, clause_id: str | None = None) -> None:
+        from iopdocs.i18n import Message
+
         super().__init__(
             Message("{clause}: {message}", clause=clause_id, message=message)
             if clause_id
