@@ -42,7 +42,7 @@ docs: $(VENV)/.dev-installed
 ## messages: extract the messages from the source, merge them into the catalogs, compile them
 messages: $(VENV)/.dev-installed
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --omit-header \
-		-k N_ -k PydanticCustomError:2 -k _error:2 -k error:2 \
+		-k N_ -k Message -k Plural:1,2 -k PydanticCustomError:2 -k _error:2 -k error:2 \
 		--project iopdocs -o src/iopdocs/locale/iopdocs.pot src/iopdocs
 	$(BIN)/pybabel update -D iopdocs -i src/iopdocs/locale/iopdocs.pot -d src/iopdocs/locale \
 		--no-fuzzy-matching --ignore-obsolete --width 100

@@ -24,7 +24,14 @@ LOCALE = ROOT / "src" / "iopdocs" / "locale"
 PO = LOCALE / "sv" / "LC_MESSAGES" / "iopdocs.po"
 MO = LOCALE / "sv" / "LC_MESSAGES" / "iopdocs.mo"
 # What `make messages` passes to pybabel extract as -k, beside gettext's own names.
-KEYWORDS = {"N_": None, "PydanticCustomError": (2,), "_error": (2,), "error": (2,)}
+KEYWORDS = {
+    "N_": None,
+    "Message": None,
+    "Plural": (1, 2),
+    "PydanticCustomError": (2,),
+    "_error": (2,),
+    "error": (2,),
+}
 
 
 def source_messages() -> set[str | tuple[str, str]]:

@@ -8,6 +8,8 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from iopdocs.i18n import Message
+
 __all__ = [
     "MAX_DATA_FILE",
     "MAX_DOCUMENT_FILE",
@@ -119,9 +121,13 @@ def read_limited(path: str | os.PathLike[str], limit: int) -> bytes:
         if stat.S_ISDIR(info.st_mode):
             raise IsADirectoryError(21, "Is a directory", os.fspath(path))
         if not stat.S_ISREG(info.st_mode):
-            raise FileLimitError("is not a regular file (a device, pipe or socket); not read")
+            raise FileLimitError(
+                Message("is not a regular file (a device, pipe or socket); not read")
+            )
         if info.st_size > limit:
-            raise FileLimitError(f"is larger than the limit of {limit // (1024 * 1024)} MiB")
+            raise FileLimitError(
+                Message("is larger than the limit of {mib} MiB", mib=limit // (1024 * 1024))
+            )
         chunks: list[bytes] = []
         size = 0
         while size <= limit:
@@ -131,7 +137,9 @@ def read_limited(path: str | os.PathLike[str], limit: int) -> bytes:
             chunks.append(chunk)
             size += len(chunk)
         if size > limit:
-            raise FileLimitError(f"is larger than the limit of {limit // (1024 * 1024)} MiB")
+            raise FileLimitError(
+                Message("is larger than the limit of {mib} MiB", mib=limit // (1024 * 1024))
+            )
         return b"".join(chunks)
     finally:
         os.close(fd)

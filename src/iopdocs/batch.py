@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from iopdocs._files import commit_temporary, write_temporary
 from iopdocs.errors import BatchError, ConverterMissingError, IopdocsError
+from iopdocs.i18n import N_, Message, reason
 from iopdocs.model import Agreement
 
 if TYPE_CHECKING:
@@ -36,6 +37,18 @@ __all__ = ["BatchResult", "RenderResult", "render_many"]
 Source = str | os.PathLike[str] | tuple[str, Agreement]
 Format = Literal["docx", "pdf"]
 Progress = Callable[[int, int, "RenderResult"], None]
+
+# What a batch says, worded where it is shown (iopdocs.i18n.Message).
+_FORMAT = N_("unknown output format '{format}': choose 'docx' or 'pdf'")
+_JOBS = N_("jobs must be at least 1, not {jobs}")
+_NO_FOLDER = N_("cannot make the output folder {folder}: {reason}")
+_COLD = N_("converting without a warm LibreOffice, so more slowly: {reason}")
+_UNRENDERED = N_("{source}: not rendered")
+_FAILED = N_("{source}: {message}")
+_UNWRITTEN = N_("{source}: cannot write {output}: {reason}")
+_NOT_PLAIN = N_("'{name}' is not a plain file name for an output")
+_CLASH = N_("{first} and {second} would both be written to {output}; rename one")
+_LOST = N_("{source}: the rendering process failed: {reason}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,9 +173,9 @@ def render_many(
     from iopdocs.word.docx import prepare_template
 
     if format not in ("docx", "pdf"):
-        raise BatchError(f"unknown output format {format!r}: choose 'docx' or 'pdf'")
+        raise BatchError(Message(_FORMAT, format=format))
     if jobs is not None and jobs < 1:
-        raise BatchError(f"jobs must be at least 1, not {jobs}")
+        raise BatchError(Message(_JOBS, jobs=jobs))
     folder = Path(out_dir)
     tasks = _tasks(sources, folder, format)
     data = load_template(template, CONTRACT_TEMPLATE)
@@ -177,7 +190,7 @@ def render_many(
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BatchError(f"cannot make the output folder {folder}: {exc.strerror}") from exc
+        raise BatchError(Message(_NO_FOLDER, folder=folder, reason=exc.strerror)) from exc
     with _terminate_cleanly(), _claim_folder(folder, {Path(t.output).stem for t in tasks}):
         if format == "pdf":
             return _render_pdfs(
@@ -271,7 +284,7 @@ def _render_pdfs(
                 import warnings
 
                 warnings.warn(
-                    f"converting without a warm LibreOffice, so more slowly: {exc}",
+                    Message(_COLD, reason=reason(exc)),
                     RuntimeWarning,
                     stacklevel=4,
                 )
@@ -286,20 +299,20 @@ def _render_pdfs(
             def finish(task: _Task, docx_task: _Task) -> RenderResult:
                 outcome = outcomes[task.index]
                 if outcome is None or not outcome.ok:
-                    error = outcome.error if outcome is not None else f"{task.source}: not rendered"
+                    error = outcome.error if outcome else Message(_UNRENDERED, source=task.source)
                     return RenderResult(task.source, Path(task.output), error)
                 output = Path(task.output)
                 try:
                     agreement, document = _pdf_ready(task, Path(docx_task.output))
                 except (OSError, IopdocsError) as exc:
-                    return RenderResult(task.source, output, f"{task.source}: {exc}")
+                    return RenderResult(task.source, output, _failed(task.source, exc))
                 converter = free.get()
                 try:
                     (pdf,) = converter.convert_many(
                         [docx_task.output], work, pdfa=3 if embed_data else 2
                     )
                 except (OSError, IopdocsError) as exc:
-                    return RenderResult(task.source, output, f"{task.source}: {exc}")
+                    return RenderResult(task.source, output, _failed(task.source, exc))
                 finally:
                     free.put(converter)  # to the next document while this one is finished
                 return _finish_pdf(task, pdf, embed_data, agreement, document)
@@ -386,8 +399,16 @@ def _finish_pdf(
         )
         write_atomic(output, pdf)
     except (OSError, IopdocsError) as exc:
-        return RenderResult(task.source, output, f"{task.source}: {exc}")
+        return RenderResult(task.source, output, _failed(task.source, exc))
     return RenderResult(task.source, output)
+
+
+def _failed(source: str, exc: BaseException) -> str:
+    return Message(_FAILED, source=source, message=reason(exc))
+
+
+def _unwritten(source: str, output: object, exc: OSError) -> str:
+    return Message(_UNWRITTEN, source=source, output=output, reason=exc.strerror or exc)
 
 
 def _tasks(
@@ -404,7 +425,7 @@ def _tasks(
             label = name
             stem = name.removesuffix(f".{format}")
             if not stem or stem in (".", "..") or Path(stem).name != stem or "\\" in stem:
-                raise BatchError(f"{name!r} is not a plain file name for an output")
+                raise BatchError(Message(_NOT_PLAIN, name=name))
             payload: str | Agreement = agreement
         else:
             label = os.fspath(item)
@@ -414,9 +435,7 @@ def _tasks(
         # Case-insensitive file systems (macOS, Windows) would overwrite one with the other.
         key = output.name.casefold()
         if key in claimed:
-            raise BatchError(
-                f"{claimed[key]} and {label} would both be written to {output}; rename one"
-            )
+            raise BatchError(Message(_CLASH, first=claimed[key], second=label, output=output))
         claimed[key] = label
         tasks.append(_Task(index, label, payload, str(output)))
     return tasks
@@ -600,10 +619,12 @@ def _render(task: _Task, setup: _Setup) -> tuple[str | None, str | None]:
 
         return "\n".join(validation_messages(exc, task.source)), None
     except IopdocsError as exc:
-        message = str(exc)
-        return (message if task.source in message else f"{task.source}: {message}"), None
+        message = exc.message
+        if task.source not in message:
+            message = Message(_FAILED, source=task.source, message=message)
+        return message, None
     except OSError as exc:
-        return f"{task.source}: cannot write {task.output}: {exc.strerror or exc}", None
+        return _unwritten(task.source, task.output, exc), None
     except Exception as exc:  # isolate the failure: the rest of the batch still renders
         return f"{task.source}: {type(exc).__name__}: {exc}", None
 
@@ -614,7 +635,7 @@ def _commit(task: _Task, temporary: str) -> RenderResult:
     try:
         commit_temporary(temporary, output)
     except OSError as exc:
-        return RenderResult(task.source, output, f"{task.source}: cannot write {output}: {exc}")
+        return RenderResult(task.source, output, _unwritten(task.source, output, exc))
     return RenderResult(task.source, output)
 
 
@@ -713,7 +734,7 @@ def _in_pool(
                     error, temporary = future.result()
                 except Exception as exc:  # a worker died, or the task could not travel to it
                     error, temporary = (
-                        f"{task.source}: the rendering process failed: {type(exc).__name__}: {exc}",
+                        Message(_LOST, source=task.source, reason=f"{type(exc).__name__}: {exc}"),
                         None,
                     )
                 if temporary is None:

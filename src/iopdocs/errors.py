@@ -29,9 +29,20 @@ passes through unchanged: its ``errors()`` name every field path, and each error
 
 Foreign errors (Jinja2, lxml, zipfile, YAML, pypdf) are mapped to these classes at one boundary with
 ``raise … from exc``, so the original is always kept as ``__cause__``.
+
+``str(exc)`` is English, in every process and whatever the language in use; ``exc.translated()``
+is the same message in the language in use (``iopdocs.i18n.set_language``), which is how the
+command line prints it. Every message is an ``iopdocs.i18n.Message``: its catalog id and
+parameters travel with the error, and an error pickles with its attributes (a batch's worker
+processes send them back).
 """
 
 from __future__ import annotations
+
+from typing import Any
+
+# iopdocs.i18n is imported where a message is made or shown, not here: `import iopdocs` (which
+# imports this module) stays free of gettext.
 
 __all__ = [
     "AgreementFileError",
@@ -59,6 +70,31 @@ __all__ = [
 class IopdocsError(Exception):
     """Root of every error raised by iopdocs itself."""
 
+    @property
+    def message(self) -> str:
+        """What ``str(exc)`` says, as a ``Message`` that can be translated when it is one."""
+        from iopdocs.i18n import Message
+
+        first = self.args[0] if len(self.args) == 1 else None
+        return first if isinstance(first, Message) else str(self)
+
+    def translated(self) -> str:
+        """The message in the language in use: Swedish or English."""
+        from iopdocs.i18n import translated
+
+        return str(translated(self.message))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exception pickles as cls(*args), which loses keyword-only arguments (path=, …).
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+def _rebuild(cls: type[IopdocsError], args: tuple[Any, ...], state: dict[str, Any]) -> IopdocsError:
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 class AgreementFileError(IopdocsError):
     """An agreement file cannot be read or parsed.
@@ -75,12 +111,18 @@ class AgreementFileError(IopdocsError):
         self.column = column
 
     def __str__(self) -> str:
+        return str(self.message)
+
+    @property
+    def message(self) -> str:
         where = self.path
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        return f"{where}: {self.args[0]}"
+        from iopdocs.i18n import Message
+
+        return Message("{where}: {message}", where=where, message=self.args[0])
 
 
 class ScheduleError(IopdocsError, ValueError):
@@ -107,7 +149,13 @@ class ClauseError(IopdocsError, ValueError):
     names no clause. The message starts with the clause id; ``clause_id`` holds it."""
 
     def __init__(self, message: str, *, clause_id: str | None = None) -> None:
-        super().__init__(f"{clause_id}: {message}" if clause_id else message)
+        from iopdocs.i18n import Message
+
+        super().__init__(
+            Message("{clause}: {message}", clause=clause_id, message=message)
+            if clause_id
+            else message
+        )
         self.clause_id = clause_id
 
 

@@ -10,6 +10,12 @@ time, so a command pays nothing for babel.
 
 Error codes (``[org_number_checksum]``) and field paths stay the same in every language; only the
 words around them change.
+
+A library error is worded where it is shown, not where it is raised: its message is a ``Message``,
+a ``str`` whose text is the English (so ``str(exc)``, logs and ``except`` clauses see English, the
+same in every process) and which keeps its catalog id and parameters, so that ``translated``
+gives it in the language in use. A parameter that is itself a ``Message`` (the reason of a wrapped
+error) is translated with it.
 """
 
 from __future__ import annotations
@@ -23,12 +29,17 @@ __all__ = [
     "DOMAIN",
     "LANGUAGES",
     "N_",
+    "Listing",
+    "Message",
+    "Plural",
     "catalog_messages",
     "choose_language",
     "gettext",
     "language",
     "ngettext",
+    "reason",
     "set_language",
+    "translated",
 ]
 
 DOMAIN = "iopdocs"
@@ -121,3 +132,95 @@ def catalog_messages() -> list[str]:
     """The message ids of the catalog in use (empty for English)."""
     catalog = getattr(_State.translations, "_catalog", {})
     return [key for key in catalog if isinstance(key, str) and key]
+
+
+class Message(str):
+    """A message of the catalog with its parameters: the English text as a ``str``, and the same
+    in the language in use through ``translated()``.
+
+    ``Message("{path}: no such file", path=p)`` is written where an error is raised; the first
+    argument is the catalog id (``make messages`` extracts it), the keywords fill its ``{name}``
+    placeholders (``str.format`` syntax, so ``{seconds:g}`` works). It pickles with its id and
+    parameters, so it crosses to and from a worker process unchanged.
+    """
+
+    id: str
+    params: dict[str, object]
+
+    def __new__(cls, id: str, /, **params: object) -> Message:
+        self = super().__new__(cls, id.format(**params) if params else id)
+        self.id = id
+        self.params = params
+        return self
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild, (type(self), self._arguments(), self.params))
+
+    def _arguments(self) -> tuple[object, ...]:
+        return (self.id,)
+
+    def _template(self) -> str:
+        return gettext(self.id)
+
+    def translated(self) -> str:
+        """The message in the language in use (``set_language``), its parameters too."""
+        values = {key: translated(value) for key, value in self.params.items()}
+        template = self._template()
+        return template.format(**values) if self.params else template
+
+
+class Plural(Message):
+    """A ``Message`` whose words depend on a number: ``Plural("{count} file", "{count} files",
+    count=n)``. ``count`` is the number that chooses the form (and a parameter like the others)."""
+
+    plural: str
+
+    def __new__(cls, singular: str, plural: str, /, **params: object) -> Plural:
+        count = params.get("count")
+        chosen = singular if count == 1 else plural
+        self = str.__new__(cls, chosen.format(**params))
+        self.id = singular
+        self.plural = plural
+        self.params = params
+        return self
+
+    def _arguments(self) -> tuple[object, ...]:
+        return (self.id, self.plural)
+
+    def _template(self) -> str:
+        count = self.params.get("count")
+        return ngettext(self.id, self.plural, count if isinstance(count, int) else 2)
+
+
+class Listing(tuple[object, ...]):
+    """Items to show as ``a, b, c`` inside a message, each translated when it is a ``Message``."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return ", ".join(str(item) for item in self)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def translated(self) -> str:
+        return ", ".join(str(translated(item)) for item in self)
+
+
+def _rebuild(cls: type[Message], arguments: tuple[str, ...], params: dict[str, object]) -> Message:
+    return cls(*arguments, **params)
+
+
+def translated(value: object) -> object:
+    """``value`` in the language in use when it is a ``Message``; anything else as it is."""
+    return value.translated() if isinstance(value, Message | Listing) else value
+
+
+def reason(exc: BaseException) -> str:
+    """What ``exc`` says, kept as a ``Message`` when it is one, to go into another message: an
+    error of ours wrapped by another keeps its translation."""
+    message = getattr(exc, "message", None)
+    if isinstance(message, Message):
+        return message
+    first = exc.args[0] if len(exc.args) == 1 else None
+    return first if isinstance(first, Message) else str(exc)

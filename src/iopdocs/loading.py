@@ -27,7 +27,7 @@ from pydantic import BaseModel, ValidationError
 
 from iopdocs._files import MAX_DATA_FILE, FileLimitError, read_limited
 from iopdocs.errors import AgreementFileError
-from iopdocs.i18n import N_
+from iopdocs.i18n import Message, reason
 from iopdocs.model import Agreement, AnnualReport
 from iopdocs.model.migration import (
     RENAMES,
@@ -37,7 +37,14 @@ from iopdocs.model.migration import (
     migrate_data,
 )
 from iopdocs.model.types import WrittenDecimal, WrittenInt
-from iopdocs.problems import field_path, problem_lines, with_references
+from iopdocs.problems import (
+    TOP_LEVEL,
+    field_path,
+    migration_change,
+    problem_lines,
+    with_references,
+    yaml_problem,
+)
 
 __all__ = [
     "MigratedText",
@@ -200,15 +207,19 @@ def _read(path: str | os.PathLike[str]) -> tuple[str, Format]:
     try:
         text = read_limited(file, MAX_DATA_FILE).decode("utf-8")
     except FileNotFoundError as exc:
-        raise AgreementFileError(N_("no such file"), path=str(file)) from exc
+        raise AgreementFileError(Message("no such file"), path=str(file)) from exc
     except IsADirectoryError as exc:
-        raise AgreementFileError(N_("is a directory, not a data file"), path=str(file)) from exc
+        raise AgreementFileError(
+            Message("is a directory, not a data file"), path=str(file)
+        ) from exc
     except UnicodeDecodeError as exc:
-        raise AgreementFileError(N_("is not UTF-8 text"), path=str(file)) from exc
+        raise AgreementFileError(Message("is not UTF-8 text"), path=str(file)) from exc
     except FileLimitError as exc:
-        raise AgreementFileError(str(exc), path=str(file)) from exc
+        raise AgreementFileError(reason(exc), path=str(file)) from exc
     except OSError as exc:
-        raise AgreementFileError(exc.strerror or str(exc), path=str(file)) from exc
+        raise AgreementFileError(
+            Message("cannot be read: {reason}", reason=exc.strerror or exc), path=str(file)
+        ) from exc
     return text, ("json" if file.suffix.lower() == ".json" else "yaml")
 
 
@@ -216,7 +227,11 @@ def _mapping(text: str, format: Format, source: str) -> dict[str, Any]:
     data = _parse(text, format, source)
     if not isinstance(data, dict):
         raise AgreementFileError(
-            f"the top level must be a mapping of sections, not {type(data).__name__}", path=source
+            Message(
+                "the top level must be a mapping of sections, not {kind}",
+                kind=type(data).__name__,
+            ),
+            path=source,
         )
     return data
 
@@ -227,7 +242,13 @@ def _migrated(data: dict[str, Any], source: str) -> dict[str, Any]:
     migrated, changes = migrate_data(data)
     for change in changes:
         warnings.warn(
-            SchemaMigrationWarning(f"{source}: {change}; 'iopdocs migrate' rewrites the file"),
+            SchemaMigrationWarning(
+                Message(
+                    "{source}: {change}; 'iopdocs migrate' rewrites the file",
+                    source=source,
+                    change=migration_change(change),
+                )
+            ),
             stacklevel=3,
         )
     return migrated
@@ -343,14 +364,20 @@ def _parse(text: str, format: Format, source: str) -> Any:
             data = json.loads(text, parse_float=Decimal, parse_constant=Decimal)
         except json.JSONDecodeError as exc:
             raise AgreementFileError(
-                f"not valid JSON: {exc.msg}", path=source, line=exc.lineno, column=exc.colno
+                Message("not valid JSON: {problem}", problem=exc.msg),
+                path=source,
+                line=exc.lineno,
+                column=exc.colno,
             ) from exc
         except RecursionError as exc:
             raise AgreementFileError(
-                f"nested more than {MAX_DEPTH} levels deep (the limit)", path=source
+                Message("nested more than {limit} levels deep (the limit)", limit=MAX_DEPTH),
+                path=source,
             ) from exc
         except ValueError as exc:  # an integer of more digits than Python converts
-            raise AgreementFileError(f"not valid JSON: {exc}", path=source) from exc
+            raise AgreementFileError(
+                Message("not valid JSON: {problem}", problem=exc), path=source
+            ) from exc
         _check_values(data, source)
         return data
     return bounded_yaml(text, source=source, loader=_Loader)
@@ -373,15 +400,19 @@ def bounded_yaml(text: str, *, source: str, loader: type[yaml.SafeLoader] = _Saf
         mark = exc.problem_mark
         problem = exc.problem or "syntax error"
         raise AgreementFileError(
-            f"not valid YAML: {problem}",
+            Message("not valid YAML: {problem}", problem=yaml_problem(problem)),
             path=source,
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
         ) from exc
     except yaml.YAMLError as exc:
-        raise AgreementFileError(f"not valid YAML: {exc}", path=source) from exc
+        raise AgreementFileError(
+            Message("not valid YAML: {problem}", problem=exc), path=source
+        ) from exc
     except (ValueError, RecursionError) as exc:  # an integer of more digits than Python converts
-        raise AgreementFileError(f"not valid YAML: {exc}", path=source) from exc
+        raise AgreementFileError(
+            Message("not valid YAML: {problem}", problem=exc), path=source
+        ) from exc
     finally:
         reader.dispose()
     _check_values(data, source)
@@ -410,8 +441,12 @@ def _check_nodes(root: yaml.Node, source: str) -> None:
             sizes[key] = (count, text)
             if count > MAX_NODES or text > MAX_TEXT:
                 raise AgreementFileError(
-                    f"holds more than {MAX_NODES} values or {MAX_TEXT // 1_000_000} million "
-                    "characters once its aliases (*name) are expanded (the limit)",
+                    Message(
+                        "holds more than {values} values or {millions} million characters once "
+                        "its aliases (*name) are expanded (the limit)",
+                        values=MAX_NODES,
+                        millions=MAX_TEXT // 1_000_000,
+                    ),
                     path=source,
                     line=node.start_mark.line + 1,
                 )
@@ -420,13 +455,13 @@ def _check_nodes(root: yaml.Node, source: str) -> None:
             continue
         if key in open_nodes:
             raise AgreementFileError(
-                "an alias (*name) refers to the mapping or list it is in",
+                Message("an alias (*name) refers to the mapping or list it is in"),
                 path=source,
                 line=node.start_mark.line + 1,
             )
         if depth > MAX_DEPTH:
             raise AgreementFileError(
-                f"nested more than {MAX_DEPTH} levels deep (the limit)",
+                Message("nested more than {limit} levels deep (the limit)", limit=MAX_DEPTH),
                 path=source,
                 line=node.start_mark.line + 1,
             )
@@ -453,22 +488,34 @@ def _check_values(data: Any, source: str) -> None:
         if isinstance(value, dict):
             if len(path) >= MAX_DEPTH:
                 raise AgreementFileError(
-                    f"{field_path(path)}: nested more than {MAX_DEPTH} levels deep (the limit)",
+                    Message(
+                        "{field}: nested more than {limit} levels deep (the limit)",
+                        field=field_path(path),
+                        limit=MAX_DEPTH,
+                    ),
                     path=source,
                 )
             stack += [(v, (*path, str(k))) for k, v in value.items()]
         elif isinstance(value, list):
             if len(path) >= MAX_DEPTH:
                 raise AgreementFileError(
-                    f"{field_path(path)}: nested more than {MAX_DEPTH} levels deep (the limit)",
+                    Message(
+                        "{field}: nested more than {limit} levels deep (the limit)",
+                        field=field_path(path),
+                        limit=MAX_DEPTH,
+                    ),
                     path=source,
                 )
             stack += [(v, (*path, i)) for i, v in enumerate(value)]
         elif isinstance(value, Decimal) and not _usable_number(value):
             raise AgreementFileError(
-                f"{field_path(path) or '(top level)'}: {value} is not a usable number "
-                f"(infinity, not-a-number and numbers beyond {MAX_NUMBER_DIGITS} digits are "
-                "refused)",
+                Message(
+                    "{field}: {value} is not a usable number (infinity, not-a-number and "
+                    "numbers beyond {digits} digits are refused)",
+                    field=field_path(path) or Message(TOP_LEVEL),
+                    value=value,
+                    digits=MAX_NUMBER_DIGITS,
+                ),
                 path=source,
             )
         elif (
@@ -477,8 +524,11 @@ def _check_values(data: Any, source: str) -> None:
             and abs(value) >= 10**MAX_NUMBER_DIGITS
         ):
             raise AgreementFileError(
-                f"{field_path(path) or '(top level)'}: the number has more than "
-                f"{MAX_NUMBER_DIGITS} digits (the limit)",
+                Message(
+                    "{field}: the number has more than {digits} digits (the limit)",
+                    field=field_path(path) or Message(TOP_LEVEL),
+                    digits=MAX_NUMBER_DIGITS,
+                ),
                 path=source,
             )
 
@@ -549,9 +599,13 @@ def _yaml_migrated(text: str, version: int, source: str) -> str:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        raise AgreementFileError(f"not valid YAML: {exc}", path=source) from exc
+        raise AgreementFileError(
+            Message("not valid YAML: {problem}", problem=exc), path=source
+        ) from exc
     if not isinstance(root, yaml.MappingNode) or not root.value:
-        raise AgreementFileError("the top level must be a mapping of sections", path=source)
+        raise AgreementFileError(
+            Message("the top level must be a mapping of sections"), path=source
+        )
     lines = text.splitlines(keepends=True)
     starts = [0]
     for line in lines:

@@ -20,11 +20,19 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 from pydantic_core.core_schema import ErrorType
 
-from iopdocs.i18n import N_, catalog_messages
+from iopdocs.i18n import N_, Message, catalog_messages
 from iopdocs.i18n import gettext as _
 from iopdocs.model import Agreement, AnnualReport
 
-__all__ = ["did_you_mean", "field_path", "problem_lines", "with_references"]
+__all__ = [
+    "TOP_LEVEL",
+    "did_you_mean",
+    "field_path",
+    "migration_change",
+    "problem_lines",
+    "with_references",
+    "yaml_problem",
+]
 
 # Our wording of pydantic's messages, by error type: plainer than pydantic's, and translated.
 BUILTIN = {
@@ -77,13 +85,61 @@ DATE_REASONS = (
     N_("unexpected extra characters at the end of the input"),
     N_("invalid datetime separator, expected `T`, `t`, `_` or space"),
 )
+# What PyYAML says of the syntax errors a person makes most often, translated where shown.
+YAML_PROBLEMS = (
+    # libyaml's words (the fast loader the package uses when PyYAML has it) ...
+    N_("mapping values are not allowed in this context"),
+    N_("block sequence entries are not allowed in this context"),
+    N_("found character that cannot start any token"),
+    N_("did not find expected key"),
+    N_("did not find expected node content"),
+    N_("did not find expected '-' indicator"),
+    N_("did not find expected ',' or ']'"),
+    N_("did not find expected ',' or '}'"),
+    N_("found undefined alias"),
+    N_("found unknown escape character"),
+    N_("found unexpected end of stream"),
+    N_("could not find expected ':'"),
+    N_("found a tab character that violates indentation"),
+    # ... and PyYAML's own, when libyaml is not there.
+    N_("mapping values are not allowed here"),
+    N_("found unexpected ':'"),
+    N_("expected ',' or ']', but got '<stream end>'"),
+    N_("expected ',' or '}', but got '<stream end>'"),
+    N_("syntax error"),
+)
+# ... and those that name what they found, by a pattern whose groups fill the message.
+YAML_PATTERNS = (
+    (
+        re.compile(r"found character (?P<found>'.+') that cannot start any token"),
+        N_("found character {found} that cannot start any token"),
+    ),
+    (re.compile(r"found undefined alias (?P<found>'.+')"), N_("found undefined alias {found}")),
+    (
+        re.compile(r"could not determine a constructor for the tag (?P<found>'.+')"),
+        N_("could not determine a constructor for the tag {found}"),
+    ),
+    (
+        re.compile(r"found unknown escape character (?P<found>'.+')"),
+        N_("found unknown escape character {found}"),
+    ),
+    (
+        re.compile(r"expected <block end>, but found (?P<found>'.+')"),
+        N_("expected <block end>, but found {found}"),
+    ),
+)
+# What a schema migration says of each change (iopdocs.model.migration), translated where shown.
+MIGRATION_CHANGE = (
+    re.compile(r"(?P<old>\S+) is now (?P<new>\S+) \(schema version (?P<version>\d+)\)"),
+    N_("{old} is now {new} (schema version {version})"),
+)
 UNKNOWN_KEY = N_("unknown key '{key}'; did you mean '{suggestion}'?")
 UNKNOWN_KEY_CHOICES = N_("unknown key '{key}'; the keys here are: {choices}")
 PARTY_UNKNOWN = N_("'{name}' is not the short name of a party (known: {known})")
 TOP_LEVEL = N_("(top level)")
 NOT_EMPTY = N_("should not be empty")
 # Words the model puts into its messages.
-WORDS = (N_("public"), N_("non-profit"), N_("or"))
+WORDS = (N_("or"),)
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _BUILTIN_TYPES = set(typing.get_args(ErrorType))
@@ -145,6 +201,26 @@ def _translated(message: str, ctx: dict[str, Any]) -> str:
         if "{" in template and _fill(template, ctx) == message:
             return _fill(_(template), words)
     return message
+
+
+def yaml_problem(problem: str | None) -> str:
+    """PyYAML's ``problem`` of a syntax error as a ``Message`` when the catalog has it (the
+    common ones), else as PyYAML words it."""
+    text = problem or "syntax error"
+    if text in YAML_PROBLEMS:
+        return Message(text)
+    for pattern, message in YAML_PATTERNS:
+        match = pattern.fullmatch(text)
+        if match:
+            return Message(message, **match.groupdict())
+    return text
+
+
+def migration_change(change: str) -> str:
+    """A change ``migrate_data`` made, as a ``Message`` to be shown in the reader's language."""
+    pattern, message = MIGRATION_CHANGE
+    match = pattern.fullmatch(change)
+    return Message(message, **match.groupdict()) if match else change
 
 
 def did_you_mean(key: str, choices: Sequence[str]) -> str | None:

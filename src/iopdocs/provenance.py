@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import ValidationError
 
 from iopdocs.errors import NoProvenanceError, ProvenanceError, TemplateMismatchError
+from iopdocs.i18n import N_, Message, reason
 from iopdocs.model import Agreement, AnnualReport
 from iopdocs.record import (
     AGREEMENT_ATTACHMENT,
@@ -63,6 +64,18 @@ __all__ = [
     "read_provenance",
     "verify",
 ]
+
+# What reading a document's data says, worded where it is shown (iopdocs.i18n.Message).
+_NOT_DOCX = N_("{path}: not a Word document (.docx): {reason}")
+_NOT_PDF = N_("{path}: not a readable PDF: {reason}")
+_RECORD = N_("{path}: the record it carries is unreadable: {reason}")
+_NOT_OBJECT = N_("{path}: the record it carries is not a JSON object")
+_TOO_LARGE = N_("{path}: the data it carries is larger than the limit of {mib} MiB")
+_NOT_UTF8 = N_("{path}: the data it carries is not UTF-8 text")
+_CLAUSES = N_("{path}: the clause library it carries is unreadable: {reason}")
+_REVIEW = N_("{path}: the review data it carries is unreadable: {reason}")
+_UNREADABLE = N_("{path}: cannot be read: {reason}")
+_DAMAGED = N_("{path}: a damaged Word document: {reason}")
 
 
 @dataclass(frozen=True)
@@ -167,10 +180,10 @@ def _provenance_of(data: bytes, origin: str) -> Provenance:
         try:
             check_package(data, origin)
         except zipfile.BadZipFile as exc:
-            raise ProvenanceError(f"{origin}: not a Word document (.docx): {exc}") from exc
+            raise ProvenanceError(Message(_NOT_DOCX, path=origin, reason=exc)) from exc
         with _docx_failures(origin):
             return _docx_provenance(data, origin)
-    raise ProvenanceError(f"{origin}: neither a Word document (.docx) nor a PDF")
+    raise ProvenanceError(Message("{path}: neither a Word document (.docx) nor a PDF", path=origin))
 
 
 def extract(document: Document) -> Agreement:
@@ -257,13 +270,13 @@ def _read(document: Document) -> tuple[bytes, str]:
     try:
         return read_limited(path, MAX_DOCUMENT_FILE), str(path)
     except FileNotFoundError as exc:
-        raise ProvenanceError(f"{path}: no such file") from exc
+        raise ProvenanceError(Message("{path}: no such file", path=path)) from exc
     except IsADirectoryError as exc:
-        raise ProvenanceError(f"{path}: is a directory, not a document") from exc
+        raise ProvenanceError(Message("{path}: is a directory, not a document", path=path)) from exc
     except FileLimitError as exc:
-        raise ProvenanceError(f"{path}: {exc}") from exc
+        raise ProvenanceError(Message("{path}: {reason}", path=path, reason=reason(exc))) from exc
     except OSError as exc:
-        raise ProvenanceError(f"{path}: {exc.strerror or exc}") from exc
+        raise ProvenanceError(Message(_UNREADABLE, path=path, reason=exc.strerror or exc)) from exc
 
 
 @contextlib.contextmanager
@@ -288,13 +301,16 @@ def _docx_failures(origin: str) -> Iterator[None]:
         SyntaxError,  # lxml's XMLSyntaxError
         UnicodeError,
     ) as exc:
-        raise ProvenanceError(f"{origin}: a damaged Word document: {exc}") from exc
+        raise ProvenanceError(Message(_DAMAGED, path=origin, reason=reason(exc))) from exc
 
 
 def _no_data(origin: str) -> NoProvenanceError:
     return NoProvenanceError(
-        f"{origin}: carries no iopdocs agreement data (not rendered by iopdocs, or the data "
-        "was removed)"
+        Message(
+            "{path}: carries no iopdocs agreement data (not rendered by iopdocs, or the data "
+            "was removed)",
+            path=origin,
+        )
     )
 
 
@@ -335,7 +351,7 @@ def _pdf_reader(data: bytes, origin: str) -> PdfReader:
     try:
         return PdfReader(BytesIO(data))
     except _pdf_failures() as exc:
-        raise ProvenanceError(f"{origin}: not a readable PDF: {exc}") from exc
+        raise ProvenanceError(Message(_NOT_PDF, path=origin, reason=exc)) from exc
 
 
 def _pdf_provenance(data: bytes, origin: str) -> Provenance:
@@ -355,7 +371,7 @@ def _pdf_provenance(data: bytes, origin: str) -> Provenance:
             if str(key).startswith("/iopdocs.")
         }
     except _pdf_failures() as exc:
-        raise ProvenanceError(f"{origin}: not a readable PDF: {exc}") from exc
+        raise ProvenanceError(Message(_NOT_PDF, path=origin, reason=exc)) from exc
     if not blobs:
         raise _no_data(origin)
     if record_blobs:
@@ -371,9 +387,9 @@ def _pdf_record(blob: bytes, origin: str) -> dict[str, str]:
     try:
         data = json.loads(_text(blob, origin))
     except (ValueError, RecursionError) as exc:
-        raise ProvenanceError(f"{origin}: the record it carries is unreadable: {exc}") from exc
+        raise ProvenanceError(Message(_RECORD, path=origin, reason=exc)) from exc
     if not isinstance(data, dict):
-        raise ProvenanceError(f"{origin}: the record it carries is not a JSON object")
+        raise ProvenanceError(Message(_NOT_OBJECT, path=origin))
     return {str(k): str(v) for k, v in data.items() if isinstance(v, str | int)}
 
 
@@ -437,14 +453,11 @@ def _text(blob: bytes, origin: str) -> str:
     from iopdocs._files import MAX_DATA_FILE
 
     if len(blob) > MAX_DATA_FILE:
-        raise ProvenanceError(
-            f"{origin}: the data it carries is larger than the limit of "
-            f"{MAX_DATA_FILE // (1024 * 1024)} MiB"
-        )
+        raise ProvenanceError(Message(_TOO_LARGE, path=origin, mib=MAX_DATA_FILE // (1024 * 1024)))
     try:
         return blob.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ProvenanceError(f"{origin}: the data it carries is not UTF-8 text") from exc
+        raise ProvenanceError(Message(_NOT_UTF8, path=origin)) from exc
 
 
 def _clauses(blob: bytes | None, origin: str) -> bytes | None:
@@ -454,9 +467,7 @@ def _clauses(blob: bytes | None, origin: str) -> bytes | None:
     try:
         return str(json.loads(blob)["source"]).encode("utf-8")
     except (ValueError, KeyError, TypeError) as exc:
-        raise ProvenanceError(
-            f"{origin}: the clause library it carries is unreadable: {exc}"
-        ) from exc
+        raise ProvenanceError(Message(_CLAUSES, path=origin, reason=exc)) from exc
 
 
 def _review_record(blob: bytes, origin: str) -> ReviewRecord:
@@ -473,7 +484,7 @@ def _review_record(blob: bytes, origin: str) -> ReviewRecord:
             sgei=tuple(str(name) for name in data["sgei"]),
         )
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise ProvenanceError(f"{origin}: the review data it carries is unreadable: {exc}") from exc
+        raise ProvenanceError(Message(_REVIEW, path=origin, reason=exc)) from exc
 
 
 def _matches(blob: bytes, recorded: str | None) -> bool:
@@ -497,22 +508,37 @@ def _template(
     given = sha256(source)
     if recorded is None or recorded == given:
         return source
-    used = f"the template {record.template!r}" if record.template else "another template"
+    used = (
+        Message("the template '{name}'", name=record.template)
+        if record.template
+        else Message("another template")
+    )
+    facts = {"path": origin, "used": used, "recorded": recorded, "given": given}
     if template is None:
-        made_by = (
-            f" by iopdocs {record.library_version}"
-            if record.library_version and record.library_version != __version__
-            else ""
-        )
+        bundled = {"default": default, "current": __version__}
         message = (
-            f"{origin}: was rendered{made_by} with {used} (SHA-256 {recorded}), not with the "
-            f"{default} bundled with iopdocs {__version__} (SHA-256 {given}); verify it with "
-            "the template it was rendered with"
+            Message(
+                "{path}: was rendered by iopdocs {version} with {used} (SHA-256 {recorded}), not "
+                "with the {default} bundled with iopdocs {current} (SHA-256 {given}); verify it "
+                "with the template it was rendered with",
+                version=record.library_version,
+                **facts,
+                **bundled,
+            )
+            if record.library_version and record.library_version != __version__
+            else Message(
+                "{path}: was rendered with {used} (SHA-256 {recorded}), not with the {default} "
+                "bundled with iopdocs {current} (SHA-256 {given}); verify it with the template "
+                "it was rendered with",
+                **facts,
+                **bundled,
+            )
         )
     else:
-        message = (
-            f"{origin}: was rendered with {used} (SHA-256 {recorded}); the template given "
-            f"has SHA-256 {given}, so it is not the same file"
+        message = Message(
+            "{path}: was rendered with {used} (SHA-256 {recorded}); the template given has "
+            "SHA-256 {given}, so it is not the same file",
+            **facts,
         )
     raise TemplateMismatchError(message, recorded=recorded, given=given)
 
@@ -523,8 +549,11 @@ def _rerender(record: Provenance, template: bytes, origin: str) -> bytes:
     if record.document == "review":
         if record.review is None:
             raise ProvenanceError(
-                f"{origin}: the review appendix carries no findings to render it from; it can "
-                "be extracted but not verified"
+                Message(
+                    "{path}: the review appendix carries no findings to render it from; it can "
+                    "be extracted but not verified",
+                    path=origin,
+                )
             )
         return render_review(
             record.agreement,
@@ -667,7 +696,9 @@ def _pdf_changes(
                     continue
                 page_words += [(w, number) for w in text.split() if w != _WATERMARK]
     except _pdf_failures() as exc:
-        raise ProvenanceError(f"the PDF's text cannot be read: {exc}") from exc
+        raise ProvenanceError(
+            Message("the PDF's text cannot be read: {reason}", reason=exc)
+        ) from exc
     if pages is not None and (total_pages is None or not appendices):
         # An agreement without appendices has no pages after its own: a record claiming more
         # (edited to hide appended pages) is not believed.

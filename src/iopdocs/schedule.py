@@ -43,6 +43,7 @@ from decimal import Decimal
 from math import lcm
 
 from iopdocs.errors import ReportError, ScheduleError
+from iopdocs.i18n import Message
 from iopdocs.model import Agreement, Basis, Frequency, MoneyLine
 from iopdocs.model.agreement import line_span
 
@@ -281,16 +282,27 @@ def _line_instalments(
     if months is None:
         if line.basis is not Basis.TOTAL:
             raise ScheduleError(
-                f"{where}.frequency: a single payment ('once') cannot pay an amount given "
-                f"{line.basis.value}; use basis 'total' or a yearly frequency"
+                Message(
+                    "{where}.frequency: a single payment ('once') cannot pay an amount given "
+                    "{basis}; use basis 'total' or a yearly frequency",
+                    where=where,
+                    basis=line.basis.value,
+                )
             )
         for recipient, budget in zip(line.recipients, per_recipient(int(line.amount)), strict=True):
             yield recipient, _Part(start, end, 1, 1), Decimal(budget)
         return
     if add_months(start, months) - dt.timedelta(days=1) > end:
         raise ScheduleError(
-            f"{where}.frequency: the period {start.isoformat()} – {end.isoformat()} "
-            f"is shorter than one {frequency.value} instalment period ({months} months)"
+            Message(
+                "{where}.frequency: the period {start} – {end} is shorter than one '{frequency}' "
+                "instalment period ({months} months)",
+                where=where,
+                start=start.isoformat(),
+                end=end.isoformat(),
+                frequency=frequency.value,
+                months=months,
+            )
         )
     per_basis = 12 // months
     anchor = dt.date(start.year, 1, 1) if line.basis is Basis.PER_CALENDAR_YEAR else start
@@ -385,9 +397,13 @@ def report_period(agreement: Agreement, year: int) -> ReportPeriod:
     first, last = agreement.period.start.year, agreement.period.end.year
     span = str(first) if first == last else f"{first}–{last}"
     raise ReportError(
-        f"{year} is outside the agreement period "
-        f"{agreement.period.start.isoformat()} – {agreement.period.end.isoformat()}; "
-        f"reports exist for {span}"
+        Message(
+            "{year} is outside the agreement period {start} – {end}; reports exist for {span}",
+            year=year,
+            start=agreement.period.start.isoformat(),
+            end=agreement.period.end.isoformat(),
+            span=span,
+        )
     )
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from iopdocs._files import write_atomic
 from iopdocs.documents.clauses import SECTIONS, ClauseLibrary, packaged_library
 from iopdocs.errors import ClauseError
+from iopdocs.i18n import Message
 from iopdocs.word.simpledoc import SimpleDocument
 
 __all__ = ["clause_catalogue", "export_library"]
@@ -22,10 +23,12 @@ def export_library(directory: str | os.PathLike[str], *, force: bool = False) ->
     ``force``."""
     folder = Path(directory)
     if not folder.is_dir():
-        raise ClauseError(f"{folder}: no such folder")
+        raise ClauseError(Message("{folder}: no such folder", folder=folder))
     target = folder / "sv.yaml"
     if target.exists() and not force:
-        raise ClauseError(f"{target}: exists already; give --force to overwrite it")
+        raise ClauseError(
+            Message("{path}: exists already; give --force to overwrite it", path=target)
+        )
     return write_atomic(target, packaged_library().source)
 
 

@@ -46,6 +46,7 @@ from iopdocs.authoring.shapes import (
     from_value,
 )
 from iopdocs.errors import TemplateError
+from iopdocs.i18n import Message
 from iopdocs.model.migration import renamed_fields
 from iopdocs.word.tagchecks import Tag, empty_tables, pairing, template_comments, word_checks
 from iopdocs.word.tags import (
@@ -83,7 +84,8 @@ class _Walker:
 
     def problem(self, node: nodes.Node, code: str, message: str) -> None:
         tag, where = tag_at(self.part.source, node.lineno)
-        self.problems.append(TemplateProblem(code, f"{tag}: {message}", self.part.name, where))
+        said = Message("{tag}: {message}", tag=tag, message=message)
+        self.problems.append(TemplateProblem(code, said, self.part.name, where))
 
     def walk(self, node: nodes.Node, scope: _Scope) -> None:
         from jinja2 import nodes
@@ -92,7 +94,8 @@ class _Walker:
             shape = self.expr(node.iter, scope)
             self.loops.append((node.lineno, shape.non_empty))
             inner = dict(scope.shapes)
-            self.bind(node.target, shape.element(), f"each of {_path(node.iter)}", inner)
+            each = Message("each of {items}", items=_path(node.iter))
+            self.bind(node.target, shape.element(), each, inner)
             inner["loop"] = (ANY, "loop")
             body = _Scope(inner)
             if node.test is not None:
@@ -150,12 +153,16 @@ class _Walker:
             if node.name in self.env.globals:
                 return ANY
             known = sorted(scope.shapes) + sorted(self.env.globals)
-            sees = ", ".join(sorted(self.top)) or "nothing"
+            sees = ", ".join(sorted(self.top)) or Message("nothing")
             self.problem(
                 node,
                 "unknown-variable",
-                f"'{node.name}' is not a name this template sees (it sees {sees})"
-                + did_you_mean(node.name, known),
+                Message(
+                    "'{name}' is not a name this template sees (it sees {sees}){suggestion}",
+                    name=node.name,
+                    sees=sees,
+                    suggestion=did_you_mean(node.name, known),
+                ),
             )
             return ANY
         if isinstance(node, nodes.Getattr):
@@ -175,7 +182,11 @@ class _Walker:
                 self.problem(
                     node,
                     "unknown-test",
-                    f"there is no test '{node.name}'" + did_you_mean(node.name, self.env.tests),
+                    Message(
+                        "there is no test '{name}'{suggestion}",
+                        name=node.name,
+                        suggestion=did_you_mean(node.name, self.env.tests),
+                    ),
                 )
             return Leaf(bool)
         if isinstance(node, nodes.Const):
@@ -193,26 +204,44 @@ class _Walker:
         if shape is not None:
             return shape
         base_path = _path(base_node)
-        origin = ""
+        origin: str = ""
         root = _root_name(base_node)
         if root in scope.shapes and root not in self.top:
             source = scope.shapes[root][1]
-            origin = f" ({source})" if base_path == root else f" ({root} is {source})"
+            origin = (
+                Message(" ({source})", source=source)
+                if base_path == root
+                else Message(" ({root} is {source})", root=root, source=source)
+            )
         renamed = renamed_fields().get(name)
         if renamed is not None and renamed.new in base.names():
             self.problem(
                 node,
                 "renamed-field",
-                f"{base_path}.{name} was renamed {renamed.new} in schema version "
-                f"{renamed.to_version}: write {base_path}.{renamed.new}",
+                Message(
+                    "{path}.{name} was renamed {new} in schema version {version}: write "
+                    "{path}.{new}",
+                    path=base_path,
+                    name=name,
+                    new=renamed.new,
+                    version=renamed.to_version,
+                ),
             )
             return ANY
         close = closest(name, base.names())
-        suggestion = f"; did you mean {base_path}.{close}?" if close else ""
+        suggestion = (
+            Message("; did you mean {path}.{field}?", path=base_path, field=close) if close else ""
+        )
         self.problem(
             node,
             "unknown-variable",
-            f"{base_path}{origin} has no field '{name}'{suggestion}",
+            Message(
+                "{path}{origin} has no field '{name}'{suggestion}",
+                path=base_path,
+                origin=origin,
+                name=name,
+                suggestion=suggestion,
+            ),
         )
         return ANY
 
@@ -223,7 +252,11 @@ class _Walker:
             self.problem(
                 node,
                 "unknown-filter",
-                f"there is no filter '{node.name}'" + did_you_mean(node.name, self.env.filters),
+                Message(
+                    "there is no filter '{name}'{suggestion}",
+                    name=node.name,
+                    suggestion=did_you_mean(node.name, self.env.filters),
+                ),
             )
             return ANY
         if node.name == "blocks":
@@ -319,7 +352,13 @@ def lint_template(
     from iopdocs.documents.templates import load_template
 
     if kind is not None and kind not in KINDS:
-        raise TemplateError(f"unknown template kind {kind!r}; choose one of {', '.join(KINDS)}")
+        raise TemplateError(
+            Message(
+                "unknown template kind '{kind}'; choose one of {choices}",
+                kind=kind,
+                choices=", ".join(KINDS),
+            )
+        )
     data = load_template(template, "contract.docx")
     env = make_environment(locale)
     parts = template_parts(data)
@@ -360,8 +399,13 @@ def _missing_clause_sections(parts: list[TemplatePart]) -> list[TemplateProblem]
     return [
         TemplateProblem(
             "clauses-missing",
-            f"the template places no clauses of section '{section}'; add "
-            f"{{%p for c in doc.clauses.{section} %}} … {{%p endfor %}} where they belong",
+            Message(
+                "the template places no clauses of section '{section}'; add {opener} … {closer} "
+                "where they belong",
+                section=section,
+                opener=f"{{%p for c in doc.clauses.{section} %}}",
+                closer="{%p endfor %}",
+            ),
             "word/document.xml",
         )
         for section in SECTIONS

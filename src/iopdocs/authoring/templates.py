@@ -12,6 +12,7 @@ from iopdocs._files import write_atomic
 from iopdocs.authoring.lint import infer_kind, template_names
 from iopdocs.documents.templates import bundled_templates
 from iopdocs.errors import TemplateError
+from iopdocs.i18n import Message
 
 __all__ = ["TemplateInfo", "export_template", "list_templates"]
 
@@ -73,11 +74,21 @@ def export_template(name: str, directory: str | os.PathLike[str], *, force: bool
     available = {path.name: path for path in bundled_templates()}
     if wanted not in available:
         choices = ", ".join(p.removesuffix(".docx") for p in available)
-        raise TemplateError(f"there is no bundled template {name!r}; choose one of {choices}")
+        raise TemplateError(
+            Message(
+                "there is no bundled template '{name}'; choose one of {choices}",
+                name=name,
+                choices=choices,
+            )
+        )
     folder = Path(directory)
     if not folder.is_dir():
-        raise TemplateError(f"{os.fspath(directory)}: the folder does not exist")
+        raise TemplateError(
+            Message("{folder}: the folder does not exist", folder=os.fspath(directory))
+        )
     target = folder / wanted
     if target.exists() and not force:
-        raise TemplateError(f"{target}: already exists; use force (--force) to overwrite it")
+        raise TemplateError(
+            Message("{path}: already exists; use force (--force) to overwrite it", path=target)
+        )
     return write_atomic(target, available[wanted].read_bytes())

@@ -22,10 +22,10 @@ from typing import TextIO
 from pydantic import ValidationError
 
 from iopdocs.cli import authoring, check, data, diff, migrate, package, provenance, render, report
-from iopdocs.cli.common import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, UsageError, printable
+from iopdocs.cli.common import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, UsageError, printable, said
 from iopdocs.cli.data import format_schedule
 from iopdocs.cli.diff import format_changes
-from iopdocs.errors import AgreementFileError, IopdocsError, TemplateSyntaxError
+from iopdocs.errors import IopdocsError, TemplateSyntaxError
 from iopdocs.i18n import choose_language, language, set_language
 from iopdocs.i18n import gettext as _
 from iopdocs.loading import validation_messages
@@ -128,7 +128,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         arguments, requested = language_option(arguments)
         chosen = choose_language(requested)
     except ValueError as exc:
-        print(f"iopdocs: error: --lang {exc}: choose sv or en", file=sys.stderr)
+        before = language()
+        set_language(choose_language())  # the locale's, since --lang names none we know
+        try:
+            message = _("iopdocs: error: --lang {value}: choose sv or en").format(value=exc)
+            print(printable(message), file=sys.stderr)
+        finally:
+            set_language(before)
         return EXIT_BAD_INPUT
     before = language()
     set_language(chosen)
@@ -151,16 +157,14 @@ def _run_command(arguments: list[str]) -> int:
             print(_("error: {message}").format(message=printable(line)), file=err)
         return EXIT_BAD_INPUT
     except TemplateSyntaxError as exc:
-        print(_("error: {message}").format(message=printable(str(exc))), file=err)
+        print(_("error: {message}").format(message=printable(exc.translated())), file=err)
         for line in exc.context:
             print(f"  | {printable(line)}", file=err)
         return EXIT_BAD_INPUT
-    except AgreementFileError as exc:
-        where = str(exc).removesuffix(str(exc.args[0]))
-        message = printable(where + _(str(exc.args[0])))
-        print(_("error: {message}").format(message=message), file=err)
+    except IopdocsError as exc:  # worded in the language in use where it is shown
+        print(_("error: {message}").format(message=printable(exc.translated())), file=err)
         return EXIT_BAD_INPUT
-    except (IopdocsError, UsageError) as exc:
+    except UsageError as exc:  # the command line's own: worded when raised
         print(_("error: {message}").format(message=printable(str(exc))), file=err)
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # run() turns it into the shell's status
@@ -208,7 +212,7 @@ def _run_reporting_warnings(args: argparse.Namespace, out: TextIO, err: TextIO) 
         finally:
             for warning in caught:
                 if issubclass(warning.category, UserWarning):
-                    message = printable(str(warning.message))
+                    message = printable(said(warning.message))
                     print(_("warning: {message}").format(message=message), file=err)
     return status
 

@@ -68,8 +68,15 @@ def _templates(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 "review": "iopdocs check --docx",
             }.get(info.kind or "")
             print(f"{info.name.removesuffix('.docx')}: {info.description or info.title}", file=out)
+            names = ", ".join(info.names)
             print(
-                f"  names: {', '.join(info.names)}" + (f"; used by {use}" if use else ""), file=out
+                "  "
+                + (
+                    _("names: {names}; used by {command}").format(names=names, command=use)
+                    if use
+                    else _("names: {names}").format(names=names)
+                ),
+                file=out,
             )
         return EXIT_OK
     if args.templates_command == "export":
@@ -83,7 +90,7 @@ def _templates(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_OK
     problems = lint_template(args.template, args.kind)
     for problem in problems:
-        print(f"{args.template}: {problem}", file=out)
+        print(f"{args.template}: {problem.translated()}", file=out)
     if problems:
         count = len(problems)
         print(

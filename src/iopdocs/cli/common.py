@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from iopdocs.i18n import gettext as _
+from iopdocs.i18n import translated
 
 __all__ = [
     "DEFAULT_EUR_RATE",
@@ -33,6 +34,7 @@ __all__ = [
     "pdf_arguments",
     "printable",
     "printing_warnings",
+    "said",
     "writable",
     "write_atomic",
     "write_pdf",
@@ -213,7 +215,18 @@ def printing_warnings(err: TextIO) -> Iterator[None]:
         warnings.simplefilter("always")
         yield
     for warning in caught:
-        print(_("warning: {message}").format(message=warning.message), file=err)
+        print(_("warning: {message}").format(message=printable(said(warning.message))), file=err)
+
+
+def said(what: object) -> str:
+    """What an error, a warning or a result's error says, in the language in use: its
+    ``Message`` translated, anything else as ``str`` gives it."""
+    translate = getattr(what, "translated", None)
+    if isinstance(what, BaseException) and callable(translate):  # an IopdocsError
+        return str(translate())
+    if isinstance(what, Warning) and len(what.args) == 1:
+        what = what.args[0]
+    return str(translated(what))
 
 
 def write_pdf(target: Path, data: bytes, out: TextIO) -> int:

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Literal, TextIO
 
-from iopdocs.cli.common import EXIT_OK, example, output_path, write_atomic
+from iopdocs.cli.common import EXIT_OK, example, output_path, said, write_atomic
 from iopdocs.i18n import gettext as _
 
 
@@ -32,6 +32,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 def _migrate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from iopdocs.loading import migrate_text, parse_agreement
     from iopdocs.model.migration import SCHEMA_VERSION
+    from iopdocs.problems import migration_change
 
     source = Path(args.agreement)
     target = output_path(args.output) if args.output else source
@@ -39,23 +40,31 @@ def _migrate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         text = source.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         from iopdocs.errors import AgreementFileError
+        from iopdocs.i18n import Message
 
-        raise AgreementFileError("cannot be read as UTF-8 text", path=str(source)) from exc
+        raise AgreementFileError(Message("cannot be read as UTF-8 text"), path=str(source)) from exc
     format: Literal["yaml", "json"] = "json" if source.suffix.lower() == ".json" else "yaml"
     result = migrate_text(text, format=format, source=str(source))
     if result.text == text:
-        print(f"{source} is already at schema version {SCHEMA_VERSION}", file=out)
+        print(
+            _("{path} is already at schema version {version}").format(
+                path=source, version=SCHEMA_VERSION
+            ),
+            file=out,
+        )
         if target != source:
             write_atomic(target, text.encode("utf-8"))
         return EXIT_OK
     parse_agreement(result.text, format=format, source=str(source))  # nothing written if invalid
     write_atomic(target, result.text.encode("utf-8"))
     print(
-        f"migrated {source} from schema version {result.from_version} to {SCHEMA_VERSION}:",
+        _("migrated {path} from schema version {old} to {new}:").format(
+            path=source, old=result.from_version, new=SCHEMA_VERSION
+        ),
         file=out,
     )
-    for change in result.changes or ("schema_version set; no key needed renaming",):
-        print(f"  {change}", file=out)
+    for change in result.changes or (_("schema_version set; no key needed renaming"),):
+        print(f"  {said(migration_change(change))}", file=out)
     if target != source:
-        print(f"wrote {target}", file=out)
+        print(_("wrote {path}").format(path=target), file=out)
     return EXIT_OK

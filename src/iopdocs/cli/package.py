@@ -91,5 +91,5 @@ def _package(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             timeout=args.timeout,
         )
     for path in written.files:
-        print(f"wrote {path}", file=out)
+        print(_("wrote {path}").format(path=path), file=out)
     return EXIT_OK

@@ -15,6 +15,7 @@ from iopdocs.cli.common import (
     printable,
     write_atomic,
 )
+from iopdocs.i18n import N_, ngettext
 from iopdocs.i18n import gettext as _
 
 
@@ -93,7 +94,7 @@ def _extract(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-_TAMPERED = (
+_TAMPERED = N_(
     "the embedded agreement data no longer matches the SHA-256 recorded when the document was "
     "produced: the data was changed afterwards"
 )
@@ -112,8 +113,10 @@ def _verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     document = printable(args.document)
     if result.unverifiable:
         print(
-            f"cannot verify: {document}: it shows a reader things iopdocs never writes, so its "
-            "text alone does not tell what a reader sees:",
+            _(
+                "cannot verify: {path}: it shows a reader things iopdocs never writes, so its "
+                "text alone does not tell what a reader sees:"
+            ).format(path=document),
             file=out,
         )
         for what in result.unverifiable:
@@ -121,9 +124,11 @@ def _verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_BAD_INPUT
     made = f"iopdocs {record.library_version}" if record.library_version else "iopdocs"
     if record.template:
-        made += f" with {record.template}"
+        made = _("{program} with {template}").format(program=made, template=record.template)
     if record.template_sha256:
-        made += f" (template SHA-256 {record.template_sha256})"
+        made = _("{program} (template SHA-256 {sha256})").format(
+            program=made, sha256=record.template_sha256
+        )
     made = printable(made)
     if result.unchanged:
         print(
@@ -135,25 +140,39 @@ def _verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_OK
     print(_("changed: {path}: rendered by {made}").format(path=document, made=made), file=out)
     if not record.data_intact:
-        print(f"  {_TAMPERED}", file=out)
+        print(f"  {_(_TAMPERED)}", file=out)
     if result.changes:
-        unit = "passage" if record.format == "pdf" else "paragraph"
         count = len(result.changes)
-        verb = f"{unit}s differ" if count != 1 else f"{unit} differs"
-        print(f"  {count} {verb} from the rendering of its data:", file=out)
+        differ = (
+            ngettext(
+                "{count} passage differs from the rendering of its data:",
+                "{count} passages differ from the rendering of its data:",
+                count,
+            )
+            if record.format == "pdf"
+            else ngettext(
+                "{count} paragraph differs from the rendering of its data:",
+                "{count} paragraphs differ from the rendering of its data:",
+                count,
+            )
+        )
+        print("  " + differ.format(count=count), file=out)
     for change in result.changes:
         if record.format == "pdf":  # PDF passages come with the differing words marked
-            now, should = change.actual or "(nothing)", change.expected or "(nothing)"
+            now, should = change.actual or _(NOTHING), change.expected or _(NOTHING)
         else:
             now, should = _marked(change.actual, change.expected)
         print(f"  {printable(change.where)}", file=out)
-        print(f"    now:       {printable(now)}", file=out)
-        print(f"    should be: {printable(should)}", file=out)
+        print("    " + _("now:       {text}").format(text=printable(now)), file=out)
+        print("    " + _("should be: {text}").format(text=printable(should)), file=out)
     _print_appended(result.appended_pages, out)
     if result.version_differs:
         print(
-            f"  note: rendered by iopdocs {record.library_version}, verified with iopdocs "
-            f"{result.library_version}; a difference may come from the library, not an edit",
+            "  "
+            + _(
+                "note: rendered by iopdocs {rendered}, verified with iopdocs {verified}; a "
+                "difference may come from the library, not an edit"
+            ).format(rendered=record.library_version, verified=result.library_version),
             file=out,
         )
     return EXIT_CHANGED
@@ -162,7 +181,10 @@ def _verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _print_appended(pages: list[int], out: TextIO) -> None:
     if pages:
         listed = ", ".join(str(n) for n in pages[:20]) + (", …" if len(pages) > 20 else "")
-        print(f"  pages after those iopdocs wrote: {listed}", file=out)
+        print("  " + _("pages after those iopdocs wrote: {pages}").format(pages=listed), file=out)
+
+
+NOTHING = N_("(nothing)")
 
 
 def _marked(actual: str | None, expected: str | None) -> tuple[str, str]:
@@ -170,7 +192,7 @@ def _marked(actual: str | None, expected: str | None) -> tuple[str, str]:
     import difflib
 
     if actual is None or expected is None:
-        return actual or "(nothing)", expected or "(nothing)"
+        return actual or _(NOTHING), expected or _(NOTHING)
     old, new = expected.split(), actual.split()
     marked_old: list[str] = []
     marked_new: list[str] = []

@@ -20,10 +20,12 @@ from iopdocs.cli.common import (
     printable,
     printing_warnings,
     refuse_inputs,
+    said,
     writable,
     write_pdf,
 )
 from iopdocs.i18n import gettext as _
+from iopdocs.i18n import ngettext
 from iopdocs.loading import load_agreement
 
 
@@ -86,8 +88,10 @@ def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if named_file and not args.more and Path(args.output).is_dir():
         # ``-o out.pdf`` that happens to be a folder must not quietly fill it with .docx files.
         raise UsageError(
-            f"{printable(args.output)}: is a folder, not a file; to render into it, write it "
-            f"with a trailing slash ({printable(args.output)}/)"
+            _(
+                "{path}: is a folder, not a file; to render into it, write it with a trailing "
+                "slash ({path}/)"
+            ).format(path=printable(args.output))
         )
     if args.more or args.output.endswith(("/", os.sep)) or Path(args.output).is_dir():
         return _render_many(args, out, sys.stderr)
@@ -97,8 +101,10 @@ def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     suffix_format = "pdf" if target.suffix.lower() == ".pdf" else "docx"
     if args.format not in (None, suffix_format):
         raise UsageError(
-            f"--format {args.format} does not match {args.output}; give a folder to -o, "
-            f"or a file ending in .{args.format}"
+            _(
+                "--format {format} does not match {path}; give a folder to -o, or a file ending "
+                "in .{format}"
+            ).format(format=args.format, path=printable(args.output))
         )
     if is_pdf_output(target):
         return _render_pdf(args, target, out)
@@ -137,13 +143,21 @@ def _render_many(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     folder = Path(args.output)
     if folder.exists() and not folder.is_dir():
-        raise UsageError(f"{args.output}: is a file; give a folder for several agreements")
+        raise UsageError(
+            _("{path}: is a file; give a folder for several agreements").format(
+                path=printable(args.output)
+            )
+        )
     if not folder.parent.is_dir():
-        raise UsageError(f"{args.output}: the folder {str(folder.parent)!r} does not exist")
+        raise UsageError(
+            _("{path}: the folder '{folder}' does not exist").format(
+                path=printable(args.output), folder=printable(str(folder.parent))
+            )
+        )
     if args.jobs is not None and args.jobs < 1:
-        raise UsageError(f"--jobs must be at least 1, not {args.jobs}")
+        raise UsageError(_("--jobs must be at least 1, not {jobs}").format(jobs=args.jobs))
     if args.appendix:
-        raise UsageError("--appendix is for one agreement rendered to one .pdf file")
+        raise UsageError(_("--appendix is for one agreement rendered to one .pdf file"))
     bar = err.isatty()
     counted = [0]
 
@@ -152,7 +166,7 @@ def _render_many(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if bar:
             err.write("\r\033[K")
         if result.error is not None:
-            for line in result.error.splitlines():
+            for line in said(result.error).splitlines():
                 print(_("error: {message}").format(message=printable(line)), file=err)
         if bar:
             err.write(f"[{done}/{total}] {printable(str(result.source))}")
@@ -176,7 +190,14 @@ def _render_many(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except KeyboardInterrupt:
         if bar:
             err.write("\r\033[K")
-        print(f"interrupted after {counted[0]} of {len(sources)} agreements", file=err)
+        print(
+            ngettext(
+                "interrupted after {done} of {total} agreement",
+                "interrupted after {done} of {total} agreements",
+                len(sources),
+            ).format(done=counted[0], total=len(sources)),
+            file=err,
+        )
         return EXIT_INTERRUPTED
     if bar:
         err.write("\r\033[K")
@@ -194,7 +215,9 @@ def _refuse_many_outputs(args: argparse.Namespace, folder: Path, sources: list[s
         stem = Path(source).stem
         if stem.startswith("."):
             raise UsageError(
-                f"{printable(source)}: its name would give a hidden output file "
-                f"({printable(stem)}.{format}); rename the agreement file"
+                _(
+                    "{path}: its name would give a hidden output file ({name}); rename the "
+                    "agreement file"
+                ).format(path=printable(source), name=printable(f"{stem}.{format}"))
             )
         refuse_inputs(folder / f"{stem}.{format}", args)

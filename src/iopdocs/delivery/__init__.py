@@ -38,6 +38,7 @@ from iopdocs.delivery.manifest import (
 )
 from iopdocs.delivery.sidecar import archive_sidecar, sidecar_schema
 from iopdocs.errors import PackageError
+from iopdocs.i18n import Message
 from iopdocs.model import Agreement, Status
 
 if TYPE_CHECKING:
@@ -127,7 +128,7 @@ def write_signing_package(
     ]
     if report_year is None:
         if party is not None or report is not None:
-            raise PackageError("a party or report data is given only with a report year")
+            raise PackageError(Message("a party or report data is given only with a report year"))
         pdf_name = "avtal.pdf"
         pdf = render_pdf(agreement, appendices=appendices, timeout=timeout, converter=converter)
         title, document_type, signing_parties = agreement.metadata.title, CONTRACT_TYPE, None
@@ -135,12 +136,16 @@ def write_signing_package(
         from iopdocs.documents.report import reporting_parties
 
         if appendices:
-            raise PackageError("appendices belong to the contract's package, not a report's")
+            raise PackageError(
+                Message("appendices belong to the contract's package, not a report's")
+            )
         reporters = reporting_parties(agreement, party)
         if len(reporters) != 1:
             raise PackageError(
-                "name the party whose annual report this is (--party): "
-                + ", ".join(p.short_name for p in reporters)
+                Message(
+                    "name the party whose annual report this is (--party): {parties}",
+                    parties=", ".join(p.short_name for p in reporters),
+                )
             )
         reporter = reporters[0].short_name
         pdf_name = f"arsberattelse-{report_year}-{reporter}.pdf"
@@ -186,9 +191,13 @@ def write_signing_package(
         MANIFEST_NAME: manifest_json(manifest),
         SIDECAR_NAME: sidecar,
     }
-    notes = [
-        f"{s.name} ({s.party}) has no e-mail address; an e-signature service needs one to "
-        f"invite them (add 'email' under the party's signatories)"
+    notes: list[str] = [
+        Message(
+            "{name} ({party}) has no e-mail address; an e-signature service needs one to "
+            "invite them (add 'email' under the party's signatories)",
+            name=s.name,
+            party=s.party,
+        )
         for s in missing_emails(
             signatories(agreement, order=order, public_last=public_last, parties=signing_parties)
         )
@@ -196,7 +205,7 @@ def write_signing_package(
     for note in notes:
         warnings.warn(note, MissingEmailWarning, stacklevel=2)
     if report_year is None and agreement.metadata.status is Status.DRAFT:
-        draft = (
+        draft = Message(
             "the agreement is a draft (metadata.status: draft): its PDF carries UTKAST and says "
             "it is not meant for signing; set status: final before sending it to be signed"
         )
@@ -215,9 +224,18 @@ def write_signing_package(
 
 def _check_folder(target: Path) -> None:
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise PackageError(f"{target}: exists and is not an empty folder; choose a new folder")
+        raise PackageError(
+            Message(
+                "{folder}: exists and is not an empty folder; choose a new folder", folder=target
+            )
+        )
     if not target.parent.is_dir():
-        raise PackageError(f"{target.parent}: the folder to write the package in does not exist")
+        raise PackageError(
+            Message(
+                "{folder}: the folder to write the package in does not exist",
+                folder=target.parent,
+            )
+        )
 
 
 def _write_folder(target: Path, contents: dict[str, bytes]) -> None:

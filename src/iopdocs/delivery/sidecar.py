@@ -14,6 +14,7 @@ from typing import Any
 
 from iopdocs.delivery.manifest import FileEntry
 from iopdocs.errors import IopdocsError
+from iopdocs.i18n import Message
 from iopdocs.model import Agreement, PartyKind
 from iopdocs.version import __version__
 
@@ -92,6 +93,10 @@ def archive_sidecar(
             sub(component, "pdfua", entry.pdfua)
     schema = etree.XMLSchema(etree.fromstring(sidecar_schema()))
     if not schema.validate(root):
-        raise IopdocsError(f"the archive sidecar does not fit its schema: {schema.error_log}")
+        raise IopdocsError(
+            Message(
+                "the archive sidecar does not fit its schema: {reason}", reason=schema.error_log
+            )
+        )
     data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     return data

@@ -26,6 +26,7 @@ from iopdocs.documents.templates import (
     load_template,
     template_path,
 )
+from iopdocs.i18n import Message
 from iopdocs.model import Agreement
 
 if TYPE_CHECKING:
@@ -231,13 +232,22 @@ def render_annual_report(
     schedule = payment_schedule(agreement)
     if report is not None:
         if report.year != year:
-            raise ReportError(f"the report data is for {report.year}, not {year}")
+            raise ReportError(
+                Message("the report data is for {given}, not {year}", given=report.year, year=year)
+            )
         if report.party not in (None, party):
             raise ReportError(
-                f"the report data is for party '{report.party}', not '{party}'"
+                Message(
+                    "the report data is for party '{given}', not '{party}'",
+                    given=report.party,
+                    party=party,
+                )
                 if party is not None
-                else f"the report data is for party '{report.party}'; render it for that "
-                f"party alone (party='{report.party}', or --party {report.party})"
+                else Message(
+                    "the report data is for party '{given}'; render it for that party alone "
+                    "(party='{given}', or --party {given})",
+                    given=report.party,
+                )
             )
         report.check_against(
             mission_items={
@@ -413,7 +423,9 @@ def render_redline(
     try:
         data = redline_docx(before, after, author="iopdocs", date=moment)
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
-        raise TemplateError(f"the two contracts could not be compared: {exc}") from exc
+        raise TemplateError(
+            Message("the two contracts could not be compared: {reason}", reason=exc)
+        ) from exc
     data = normalize_zip(data, new.document_date)
     if path is None:
         return data
@@ -466,7 +478,17 @@ def _write(path: str | os.PathLike[str], data: bytes, *inputs: object) -> Path:
 
     clash = input_clash(path, inputs)
     if clash is not None:
-        raise OutputError(f"{os.fspath(path)}: is the input {clash}; choose another output file")
+        raise OutputError(
+            Message(
+                "{path}: is the input {input}; choose another output file",
+                path=os.fspath(path),
+                input=clash,
+            )
+        )
     if is_special_file(path):
-        raise OutputError(f"{os.fspath(path)}: is a device, pipe or socket, not a file to write")
+        raise OutputError(
+            Message(
+                "{path}: is a device, pipe or socket, not a file to write", path=os.fspath(path)
+            )
+        )
     return write_atomic(path, data)

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union, get_args, get_origin
 
 from iopdocs.errors import ClauseError, TemplateError
+from iopdocs.i18n import Message, reason
 from iopdocs.word.snippets import evaluate, preload, read_fields, render_text
 
 if TYPE_CHECKING:
@@ -146,9 +147,17 @@ def load_library(source: str | os.PathLike[str] | bytes | ClauseLibrary | None) 
     try:
         data = read_limited(path, MAX_DATA_FILE)
     except FileLimitError as exc:
-        raise ClauseError(f"cannot read the clause library {path}: it {exc}") from None
+        raise ClauseError(
+            Message(
+                "cannot read the clause library {path}: it {reason}", path=path, reason=reason(exc)
+            )
+        ) from None
     except OSError as exc:
-        raise ClauseError(f"cannot read the clause library {path}: {exc.strerror}") from None
+        raise ClauseError(
+            Message(
+                "cannot read the clause library {path}: {reason}", path=path, reason=exc.strerror
+            )
+        ) from None
     return parse_library(data, name=str(path))
 
 
@@ -166,18 +175,24 @@ def parse_library(data: bytes, *, name: str = "<bytes>", check: bool = True) -> 
         # Bounded like an agreement: nesting, alias expansion, numbers (a library is input).
         raw = bounded_yaml(data.decode("utf-8"), source=name, loader=loader)
     except UnicodeDecodeError as exc:
-        raise ClauseError(f"{name} is not a readable clause library: {exc}") from None
+        raise ClauseError(
+            Message("{name} is not a readable clause library: {reason}", name=name, reason=exc)
+        ) from None
     except AgreementFileError as exc:
-        raise ClauseError(f"{name} is not a readable clause library: {exc}") from None
+        raise ClauseError(
+            Message(
+                "{name} is not a readable clause library: {reason}", name=name, reason=reason(exc)
+            )
+        ) from None
     entries = raw.get("clauses") if isinstance(raw, dict) else None
     if not isinstance(entries, list):
-        raise ClauseError(f"{name} has no list of clauses under 'clauses:'")
+        raise ClauseError(Message("{name} has no list of clauses under 'clauses:'", name=name))
     clauses: list[Clause] = []
     seen: set[str] = set()
     for index, entry in enumerate(entries):
         clause = _clause(entry, index)
         if clause.id in seen:
-            raise ClauseError("the id is used by two clauses", clause_id=clause.id)
+            raise ClauseError(Message("the id is used by two clauses"), clause_id=clause.id)
         seen.add(clause.id)
         if check:
             check_clause(clause)
@@ -190,17 +205,23 @@ _KEYS = {"id", "section", "when", "text", "note"}
 
 def _clause(entry: Any, index: int) -> Clause:
     if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-        raise ClauseError(f"clause number {index + 1} has no id")
+        raise ClauseError(Message("clause number {number} has no id", number=index + 1))
     clause_id = entry["id"]
     unknown = sorted(set(entry) - _KEYS)
     if unknown:
-        raise ClauseError(f"unknown key {', '.join(unknown)}", clause_id=clause_id)
+        raise ClauseError(
+            Message("unknown key {keys}", keys=", ".join(unknown)), clause_id=clause_id
+        )
     for key in ("section", "text"):
         if not isinstance(entry.get(key), str):
-            raise ClauseError(f"'{key}' is missing or not text", clause_id=clause_id)
+            raise ClauseError(
+                Message("'{key}' is missing or not text", key=key), clause_id=clause_id
+            )
     when = entry.get("when")
     if when is not None and not isinstance(when, str):
-        raise ClauseError("'when' must be an expression written as text", clause_id=clause_id)
+        raise ClauseError(
+            Message("'when' must be an expression written as text"), clause_id=clause_id
+        )
     return Clause(
         id=clause_id,
         section=entry["section"],
@@ -214,7 +235,11 @@ def check_clause(clause: Clause) -> None:
     """Raise ``ClauseError`` naming the clause when it cannot be used in any contract."""
     if clause.section not in SECTIONS:
         raise ClauseError(
-            f"unknown section '{clause.section}' (known: {', '.join(SECTIONS)})",
+            Message(
+                "unknown section '{section}' (known: {known})",
+                section=clause.section,
+                known=", ".join(SECTIONS),
+            ),
             clause_id=clause.id,
         )
     env = _environment()
@@ -223,11 +248,12 @@ def check_clause(clause: Clause) -> None:
         try:
             paths = read_fields(env, source)
         except TemplateError as exc:
-            raise ClauseError(str(exc), clause_id=clause.id) from None
+            raise ClauseError(reason(exc), clause_id=clause.id) from None
         for path in paths:
             if path[0] == "agreement" and not _model_has(path[1:]):
                 raise ClauseError(
-                    f"the agreement has no field {'.'.join(path)}", clause_id=clause.id
+                    Message("the agreement has no field {field}", field=".".join(path)),
+                    clause_id=clause.id,
                 )
 
 
@@ -289,8 +315,10 @@ def effective_clauses(
             continue
         if override.omit or override.section is None or override.text is None:
             raise ClauseError(
-                "the clause library has no clause with this id; an agreement's own clause "
-                "needs a section and a text",
+                Message(
+                    "the clause library has no clause with this id; an agreement's own clause "
+                    "needs a section and a text"
+                ),
                 clause_id=override.id,
             )
         own = Clause(id=override.id, section=override.section, text=override.text, own=True)
@@ -423,14 +451,20 @@ def _evaluate(locale: str, clause: Clause, expression: str, context: Mapping[str
     try:
         return evaluate(_environment(locale), expression, context)
     except TemplateError as exc:
-        raise ClauseError(f"the condition cannot be decided: {exc}", clause_id=clause.id) from None
+        raise ClauseError(
+            Message("the condition cannot be decided: {reason}", reason=reason(exc)),
+            clause_id=clause.id,
+        ) from None
 
 
 def _render(locale: str, clause: Clause, context: Mapping[str, Any]) -> str:
     try:
         return render_text(_environment(locale), clause.text, context)
     except TemplateError as exc:
-        raise ClauseError(f"the text cannot be rendered: {exc}", clause_id=clause.id) from None
+        raise ClauseError(
+            Message("the text cannot be rendered: {reason}", reason=reason(exc)),
+            clause_id=clause.id,
+        ) from None
 
 
 def describe_value(value: Any) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 from iopdocs.documents.context import contact_reach, display_name
 from iopdocs.documents.formats import Formats
 from iopdocs.errors import ReportError
+from iopdocs.i18n import Message
 from iopdocs.model import Agreement, AnnualReport, Party
 from iopdocs.schedule import ReportPeriod, Schedule, meetings_required
 
@@ -39,13 +40,21 @@ def reporting_parties(agreement: Agreement, party: str | None) -> list[Party]:
     names = [p.short_name for p in agreement.parties]
     if party not in names:
         raise ReportError(
-            f"no such party '{party}'; the parties are {', '.join(names)} "
-            f"(reporting: {', '.join(shorts)})"
+            Message(
+                "no such party '{party}'; the parties are {parties} (reporting: {reporting})",
+                party=party,
+                parties=", ".join(names),
+                reporting=", ".join(shorts),
+            )
         )
     if party not in shorts:
         raise ReportError(
-            f"'{party}' does not write annual reports under this agreement; "
-            f"the reporting parties are {', '.join(shorts)}"
+            Message(
+                "'{party}' does not write annual reports under this agreement; the reporting "
+                "parties are {reporting}",
+                party=party,
+                reporting=", ".join(shorts),
+            )
         )
     return [agreement.party(party)]
 

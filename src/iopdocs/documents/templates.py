@@ -9,6 +9,7 @@ from io import BytesIO
 from pathlib import Path
 
 from iopdocs.errors import TemplateError
+from iopdocs.i18n import Message, reason
 
 __all__ = [
     "CONTRACT_TEMPLATE",
@@ -42,7 +43,9 @@ def template_path(name: str) -> Path:
     source = _SOURCE_TEMPLATES / name
     if source.is_file():
         return source
-    raise TemplateError(f"the bundled template {name!r} is missing from this installation")
+    raise TemplateError(
+        Message("the bundled template '{name}' is missing from this installation", name=name)
+    )
 
 
 def default_template(document: str) -> str:
@@ -64,19 +67,33 @@ def load_template(template: str | os.PathLike[str] | bytes | None, default: str)
         try:
             data = read_limited(template, MAX_DOCUMENT_FILE)
         except FileLimitError as exc:
-            raise TemplateError(f"template {os.fspath(template)!r} {exc}") from exc
+            raise TemplateError(
+                Message("template '{name}' {reason}", name=os.fspath(template), reason=reason(exc))
+            ) from exc
         except OSError as exc:
-            raise TemplateError(f"cannot read template {os.fspath(template)!r}: {exc}") from exc
+            raise TemplateError(
+                Message(
+                    "cannot read template '{name}': {reason}",
+                    name=os.fspath(template),
+                    reason=exc.strerror or exc,
+                )
+            ) from exc
         origin = os.fspath(template)
     if not zipfile.is_zipfile(BytesIO(data)):
-        raise TemplateError(f"template {origin!r} is not a Word document (.docx)")
+        raise TemplateError(
+            Message("template '{name}' is not a Word document (.docx)", name=origin)
+        )
     if template is not None:  # a template from outside: bounded before any part is parsed
         from iopdocs.word.package import check_package
 
         try:
-            check_package(data, f"template {origin!r}")
+            check_package(data, Message("template '{name}'", name=origin))
         except zipfile.BadZipFile as exc:
-            raise TemplateError(f"template {origin!r} is not a usable .docx: {exc}") from exc
+            raise TemplateError(
+                Message(
+                    "template '{name}' is not a usable .docx: {reason}", name=origin, reason=exc
+                )
+            ) from exc
     return data
 
 

@@ -543,15 +543,21 @@ def _error(
 
 def _party_errors(parties: list[Party]) -> Iterator[InitErrorDetails]:
     kinds = {p.kind for p in parties}
-    for kind, word in ((PartyKind.PUBLIC, "public"), (PartyKind.NONPROFIT, "non-profit")):
-        if kind not in kinds:
-            yield _error(
-                "party_kind_missing",
-                "an IOP needs at least one {word} party",
-                (),
-                [p.short_name for p in parties],
-                word=word,
-            )
+    # One whole sentence per kind, so that each is translated as a sentence.
+    if PartyKind.PUBLIC not in kinds:
+        yield _error(
+            "party_kind_missing",
+            "an IOP needs at least one public party",
+            (),
+            [p.short_name for p in parties],
+        )
+    if PartyKind.NONPROFIT not in kinds:
+        yield _error(
+            "party_kind_missing",
+            "an IOP needs at least one non-profit party",
+            (),
+            [p.short_name for p in parties],
+        )
     seen_names: dict[str, int] = {}
     seen_numbers: dict[str, int] = {}
     for i, p in enumerate(parties):
@@ -723,16 +729,27 @@ def _frequency_errors(
         )
     months = frequency.months
     if months is not None and not _holds_months(*span, months):
-        whose = "agreement period" if span == (a.period.start, a.period.end) else "money line"
-        yield _error(
-            "frequency_too_long",
-            "the {whose} {start} – {end} cannot hold one {frequency} instalment "
-            "period of {months} months",
-            loc,
-            frequency.value,
-            whose=whose,
-            start=span[0].isoformat(),
-            end=span[1].isoformat(),
-            frequency=frequency.value,
-            months=months,
-        )
+        facts = {
+            "start": span[0].isoformat(),
+            "end": span[1].isoformat(),
+            "frequency": frequency.value,
+            "months": months,
+        }
+        if span == (a.period.start, a.period.end):
+            yield _error(
+                "frequency_too_long",
+                "the agreement period {start} – {end} cannot hold one '{frequency}' instalment "
+                "period of {months} months",
+                loc,
+                frequency.value,
+                **facts,
+            )
+        else:
+            yield _error(
+                "frequency_too_long",
+                "the money line {start} – {end} cannot hold one '{frequency}' instalment "
+                "period of {months} months",
+                loc,
+                frequency.value,
+                **facts,
+            )

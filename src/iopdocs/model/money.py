@@ -172,7 +172,7 @@ class MoneyLine(StrictModel):
             raise PydanticCustomError(
                 "payment_timing_conflict",
                 "give one of pay_on_day, pay_within_days and pay_by_day, not {names}",
-                {"names": " and ".join(timings)},
+                {"names": ", ".join(timings)},
             )
         if self.amounts and self.basis is not Basis.PER_CALENDAR_YEAR:
             raise PydanticCustomError(

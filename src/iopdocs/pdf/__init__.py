@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, overload
 
 from iopdocs._files import write_atomic
 from iopdocs.errors import AppendixError
+from iopdocs.i18n import Message, Plural, reason
 from iopdocs.model import Agreement, Status
 from iopdocs.pdf.convert import (
     INSTALL_COMMAND,
@@ -241,29 +242,54 @@ def finish_contract_pdf(
 
 def _check_appendices(files: list[Path], titles: list[str]) -> None:
     if len(files) != len(titles):
-        listed = ", ".join(titles) if titles else "none"
         raise AppendixError(
-            f"the agreement lists {_count(len(titles), 'appendix', 'appendices')} ({listed}) but "
-            f"{_count(len(files), 'file was', 'files were')} given; list each appendix under "
-            "'appendices' in the agreement and give one file per entry, in the same order"
+            Message(
+                "the agreement lists {listed} but {given}; list each appendix under 'appendices' "
+                "in the agreement and give one file per entry, in the same order",
+                listed=Plural(
+                    "{count} appendix ({titles})",
+                    "{count} appendices ({titles})",
+                    count=len(titles),
+                    titles=", ".join(titles) if titles else Message("none"),
+                ),
+                given=Plural(
+                    "{count} file was given", "{count} files were given", count=len(files)
+                ),
+            )
         )
     from iopdocs._files import MAX_DOCUMENT_FILE
 
     for file, title in zip(files, titles, strict=True):
         if not file.is_file():
-            raise AppendixError(f"{file}: the appendix '{title}' does not exist")
+            raise AppendixError(
+                Message("{file}: the appendix '{title}' does not exist", file=file, title=title)
+            )
         if file.stat().st_size > MAX_DOCUMENT_FILE:
             raise AppendixError(
-                f"{file}: the appendix '{title}' is larger than the limit of "
-                f"{MAX_DOCUMENT_FILE // (1024 * 1024)} MiB"
+                Message(
+                    "{file}: the appendix '{title}' is larger than the limit of {mib} MiB",
+                    file=file,
+                    title=title,
+                    mib=MAX_DOCUMENT_FILE // (1024 * 1024),
+                )
             )
         if _is_encrypted_pdf(file):
             raise AppendixError(
-                f"{file}: the appendix '{title}' is an encrypted PDF; PDF/A forbids encryption, "
-                "so give it unprotected"
+                Message(
+                    "{file}: the appendix '{title}' is an encrypted PDF; PDF/A forbids "
+                    "encryption, so give it unprotected",
+                    file=file,
+                    title=title,
+                )
             )
         if not (_is_pdf(file) or is_docx(file)):
-            raise AppendixError(f"{file}: the appendix '{title}' is neither a PDF nor a .docx")
+            raise AppendixError(
+                Message(
+                    "{file}: the appendix '{title}' is neither a PDF nor a .docx",
+                    file=file,
+                    title=title,
+                )
+            )
         if is_docx(file):
             _check_docx_appendix(file, title)
 
@@ -278,11 +304,14 @@ def _check_docx_appendix(file: Path, title: str) -> None:
     try:
         check_package(file.read_bytes(), f"{file}")
     except (LimitError, zipfile.BadZipFile) as exc:
-        raise AppendixError(f"{file}: the appendix '{title}' cannot be used: {exc}") from exc
-
-
-def _count(number: int, one: str, many: str) -> str:
-    return f"{number} {one if number == 1 else many}"
+        raise AppendixError(
+            Message(
+                "{file}: the appendix '{title}' cannot be used: {reason}",
+                file=file,
+                title=title,
+                reason=reason(exc),
+            )
+        ) from exc
 
 
 def _is_encrypted_pdf(path: Path) -> bool:
@@ -355,9 +384,13 @@ def _convert_parts(
             pdf = file.read_bytes()
             if pdfa_part(PdfReader(file)) is None:
                 warnings.warn(
-                    f"{file}: the appendix '{title}' is not PDF/A, so the package is not strictly "
-                    "PDF/A either; an archive may refuse it (convert the appendix to PDF/A, or "
-                    "give its .docx)",
+                    Message(
+                        "{file}: the appendix '{title}' is not PDF/A, so the package is not "
+                        "strictly PDF/A either; an archive may refuse it (convert the appendix "
+                        "to PDF/A, or give its .docx)",
+                        file=file,
+                        title=title,
+                    ),
                     NotPdfAWarning,
                     stacklevel=3,
                 )
@@ -430,8 +463,11 @@ def _warn_untagged(parts: list[Part]) -> None:
     if not ranges:
         return
     warnings.warn(
-        "an appendix has untagged pages, so the package is PDF/A but does not claim PDF/UA: "
-        "pages " + ", ".join(ranges),
+        Message(
+            "an appendix has untagged pages, so the package is PDF/A but does not claim PDF/UA: "
+            "pages {pages}",
+            pages=", ".join(ranges),
+        ),
         NotPdfUAWarning,
         stacklevel=4,
     )

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Protocol
 
 from iopdocs.errors import ConversionError, ConverterMissingError
+from iopdocs.i18n import Message
 
 __all__ = [
     "INSTALL_COMMAND",
@@ -75,7 +76,11 @@ def find_soffice() -> str:
         found = shutil.which(configured)
         if found is None:
             raise ConverterMissingError(
-                f"{SOFFICE_ENV}={configured!r} is not an executable program"
+                Message(
+                    "{variable}='{value}' is not an executable program",
+                    variable=SOFFICE_ENV,
+                    value=configured,
+                )
             )
         return found
     for name in ("soffice", "libreoffice"):
@@ -86,8 +91,12 @@ def find_soffice() -> str:
     if os.access(mac, os.X_OK):
         return mac
     raise ConverterMissingError(
-        "LibreOffice (soffice) is needed to write PDF but was not found; install it with: "
-        f"{INSTALL_COMMAND} (or set {SOFFICE_ENV} to the soffice program)"
+        Message(
+            "LibreOffice (soffice) is needed to write PDF but was not found; install it with: "
+            "{command} (or set {variable} to the soffice program)",
+            command=INSTALL_COMMAND,
+            variable=SOFFICE_ENV,
+        )
     )
 
 
@@ -202,17 +211,22 @@ def check_sources(sources: Sequence[Path], target: Path) -> None:
     one PDF, a missing output folder."""
     for source in sources:
         if not source.is_file():
-            raise ConversionError(f"{source}: no such file")
+            raise ConversionError(Message("{path}: no such file", path=source))
         if not is_docx(source):
-            raise ConversionError(f"{source}: not a Word document (.docx); refusing to convert it")
+            raise ConversionError(
+                Message("{path}: not a Word document (.docx); refusing to convert it", path=source)
+            )
     stems = [s.stem for s in sources]
     duplicates = sorted({s for s in stems if stems.count(s) > 1})
     if duplicates:
         raise ConversionError(
-            f"two inputs would both become {duplicates[0]}.pdf; give them different names"
+            Message(
+                "two inputs would both become {name}.pdf; give them different names",
+                name=duplicates[0],
+            )
         )
     if not target.is_dir():
-        raise ConversionError(f"{target}: the output folder does not exist")
+        raise ConversionError(Message("{folder}: the output folder does not exist", folder=target))
 
 
 def convert_to_pdf(
@@ -251,15 +265,20 @@ def _run(command: list[str], timeout: float) -> str:
                 start_new_session=True,
             )
         except OSError as exc:
-            raise ConverterMissingError(f"cannot start {command[0]}: {exc}") from exc
+            raise ConverterMissingError(
+                Message("cannot start {program}: {reason}", program=command[0], reason=exc)
+            ) from exc
         try:
             process.wait(timeout=timeout)
         except subprocess.TimeoutExpired as exc:
             _kill_group(process)
             process.wait()
             raise ConversionError(
-                f"LibreOffice did not finish within {timeout:g} s and was stopped; "
-                "nothing was written"
+                Message(
+                    "LibreOffice did not finish within {seconds:g} s and was stopped; nothing "
+                    "was written",
+                    seconds=timeout,
+                )
             ) from exc
         except BaseException:
             _kill_group(process)
@@ -285,7 +304,9 @@ def check_pdf(source: Path, pdf: Path, stderr: str = "") -> None:
     detail = " ".join(line for line in stderr.splitlines() if "javaldx" not in line).strip()
     if not pdf.is_file():
         raise ConversionError(
-            f"{source}: LibreOffice wrote no PDF" + (f" ({detail})" if detail else "")
+            Message("{path}: LibreOffice wrote no PDF ({detail})", path=source, detail=detail)
+            if detail
+            else Message("{path}: LibreOffice wrote no PDF", path=source)
         )
     try:
         try:  # strictly first: it skips pypdf's repair pass over every object of a sound file
@@ -293,9 +314,13 @@ def check_pdf(source: Path, pdf: Path, stderr: str = "") -> None:
         except PyPdfError:
             pages = len(PdfReader(pdf).pages)
     except (PyPdfError, OSError, ValueError) as exc:
-        raise ConversionError(f"{source}: LibreOffice wrote an unreadable PDF: {exc}") from exc
+        raise ConversionError(
+            Message(
+                "{path}: LibreOffice wrote an unreadable PDF: {reason}", path=source, reason=exc
+            )
+        ) from exc
     if pages == 0:
-        raise ConversionError(f"{source}: LibreOffice wrote a PDF without pages")
+        raise ConversionError(Message("{path}: LibreOffice wrote a PDF without pages", path=source))
     from iopdocs.pdf.xmp import declare_pdfua_schema
 
     data = pdf.read_bytes()

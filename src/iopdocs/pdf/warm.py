@@ -40,6 +40,7 @@ from types import TracebackType
 from typing import IO, Any
 
 from iopdocs.errors import ConversionError, ConverterMissingError
+from iopdocs.i18n import Message
 from iopdocs.pdf.convert import check_pdf, check_sources, export_options, find_soffice
 
 __all__ = ["UNO_PYTHON_ENV", "PdfConverter"]
@@ -63,7 +64,11 @@ def find_uno_python() -> str:
         found = shutil.which(configured)
         if found is None:
             raise ConverterMissingError(
-                f"{UNO_PYTHON_ENV}={configured!r} is not an executable program"
+                Message(
+                    "{variable}='{value}' is not an executable program",
+                    variable=UNO_PYTHON_ENV,
+                    value=configured,
+                )
             )
         return found
     soffice_dir = Path(os.path.realpath(find_soffice())).parent
@@ -75,8 +80,12 @@ def find_uno_python() -> str:
         if os.access(candidate, os.X_OK):
             return candidate
     raise ConverterMissingError(
-        "a warm PDF converter needs LibreOffice's Python bridge (uno); install it with: "
-        f"{UNO_INSTALL_COMMAND} (or set {UNO_PYTHON_ENV} to a Python that can import uno)"
+        Message(
+            "a warm PDF converter needs LibreOffice's Python bridge (uno); install it with: "
+            "{command} (or set {variable} to a Python that can import uno)",
+            command=UNO_INSTALL_COMMAND,
+            variable=UNO_PYTHON_ENV,
+        )
     )
 
 
@@ -237,7 +246,7 @@ class PdfConverter:
         becomes ``out_dir/NAME.pdf``, all or nothing. ``timeout`` is per file (default: the
         converter's)."""
         if self._closed:
-            raise ConversionError("this PdfConverter is closed; make a new one")
+            raise ConversionError(Message("this PdfConverter is closed; make a new one"))
         sources = [Path(f) for f in docx_files]
         target = Path(out_dir)
         if not sources:
@@ -272,7 +281,10 @@ class PdfConverter:
                     self._processes.stop()
                     if attempt == 2:
                         raise ConversionError(
-                            f"{source}: LibreOffice stopped while converting it, twice"
+                            Message(
+                                "{path}: LibreOffice stopped while converting it, twice",
+                                path=source,
+                            )
                         ) from exc
                     continue  # LibreOffice crashed or was killed: start it again, try once more
                 except BaseException:
@@ -285,13 +297,17 @@ class PdfConverter:
                         if attempt == 1:
                             continue
                     raise ConversionError(
-                        f"{source}: LibreOffice could not convert it: {answer['error']}"
+                        Message(
+                            "{path}: LibreOffice could not convert it: {reason}",
+                            path=source,
+                            reason=answer["error"],
+                        )
                     )
                 return
 
     def _ensure_started(self) -> None:
         if self._closed:
-            raise ConversionError("this PdfConverter is closed; make a new one")
+            raise ConversionError(Message("this PdfConverter is closed; make a new one"))
         if self._processes.alive():
             return
         self._processes.stop()
@@ -321,7 +337,9 @@ class PdfConverter:
                 start_new_session=True,
             )
         except OSError as exc:
-            raise ConverterMissingError(f"cannot start {soffice}: {exc}") from exc
+            raise ConverterMissingError(
+                Message("cannot start {program}: {reason}", program=soffice, reason=exc)
+            ) from exc
         try:
             processes.bridge = subprocess.Popen(
                 [
@@ -339,7 +357,9 @@ class PdfConverter:
             )
         except OSError as exc:
             processes.stop()
-            raise ConverterMissingError(f"cannot start {python}: {exc}") from exc
+            raise ConverterMissingError(
+                Message("cannot start {program}: {reason}", program=python, reason=exc)
+            ) from exc
         self._starts += 1
         try:
             ready = self._read(self.start_timeout + 5)
@@ -348,23 +368,36 @@ class PdfConverter:
             processes.stop()
             if "No module named 'uno'" in detail:
                 raise ConverterMissingError(
-                    f"{python} cannot import LibreOffice's Python bridge (uno); install it "
-                    f"with: {UNO_INSTALL_COMMAND} (or set {UNO_PYTHON_ENV})"
+                    Message(
+                        "{program} cannot import LibreOffice's Python bridge (uno); install it "
+                        "with: {command} (or set {variable})",
+                        program=python,
+                        command=UNO_INSTALL_COMMAND,
+                        variable=UNO_PYTHON_ENV,
+                    )
                 ) from exc
             raise ConversionError(
-                f"LibreOffice did not start: {detail or 'the bridge to it stopped'}"
+                Message(
+                    "LibreOffice did not start: {reason}",
+                    reason=detail or Message("the bridge to it stopped"),
+                )
             ) from exc
         except TimeoutError as exc:
             processes.stop()
             raise ConversionError(
-                f"LibreOffice did not start within {self.start_timeout:g} s and was stopped"
+                Message(
+                    "LibreOffice did not start within {seconds:g} s and was stopped",
+                    seconds=self.start_timeout,
+                )
             ) from exc
         except BaseException:
             processes.stop()
             raise
         if not ready.get("ready"):
             processes.stop()
-            raise ConversionError(f"LibreOffice did not start: {ready.get('error', ready)}")
+            raise ConversionError(
+                Message("LibreOffice did not start: {reason}", reason=ready.get("error", ready))
+            )
 
     def _ask(self, request: dict[str, Any], timeout: float) -> dict[str, Any]:
         bridge = self._processes.bridge
@@ -379,8 +412,12 @@ class PdfConverter:
             return self._read(timeout)
         except TimeoutError as exc:
             raise ConversionError(
-                f"{Path(request['source'])}: LibreOffice did not finish within {timeout:g} s and "
-                "was stopped; it starts again for the next document"
+                Message(
+                    "{path}: LibreOffice did not finish within {seconds:g} s and was stopped; it "
+                    "starts again for the next document",
+                    path=Path(request["source"]),
+                    seconds=timeout,
+                )
             ) from exc
 
     def _read(self, timeout: float) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from iopdocs.errors import ReviewError
+from iopdocs.i18n import Message
 from iopdocs.model import Agreement, PartyKind
 from iopdocs.reviewing.checks import CHECKS
 from iopdocs.reviewing.findings import (
@@ -82,16 +83,24 @@ def review_options(
     try:
         rate = Decimal(str(eur_rate).replace(",", "."))
     except InvalidOperation:
-        raise ReviewError(f"the euro rate {eur_rate!r} is not a number") from None
+        raise ReviewError(
+            Message("the euro rate '{rate}' is not a number", rate=eur_rate)
+        ) from None
     if not rate.is_finite() or rate <= 0:
-        raise ReviewError(f"the euro rate must be a positive number of kronor, not {eur_rate}")
+        raise ReviewError(
+            Message("the euro rate must be a positive number of kronor, not {rate}", rate=eur_rate)
+        )
     names = frozenset(sgei)
     nonprofit = {p.short_name for p in agreement.parties if p.kind is PartyKind.NONPROFIT}
     unknown = sorted(names - nonprofit)
     if unknown:
         raise ReviewError(
-            f"SGEI names a party that is not a non-profit party of the agreement: "
-            f"{', '.join(unknown)} (non-profit parties: {', '.join(sorted(nonprofit))})"
+            Message(
+                "SGEI names a party that is not a non-profit party of the agreement: {unknown} "
+                "(non-profit parties: {nonprofit})",
+                unknown=", ".join(unknown),
+                nonprofit=", ".join(sorted(nonprofit)),
+            )
         )
     return ReviewOptions(eur_rate=rate, sgei=names)
 

@@ -27,6 +27,7 @@ from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
 from iopdocs.errors import ProvenanceError
+from iopdocs.i18n import Message
 
 if TYPE_CHECKING:
     from iopdocs.word.package import Parts
@@ -145,14 +146,16 @@ def read_docx_provenance(docx: bytes) -> DocxProvenance | None:
                 else {}
             )
         except etree.XMLSyntaxError as exc:
-            raise ProvenanceError(f"the document's provenance is not valid XML: {exc}") from exc
+            raise ProvenanceError(
+                Message("the document's provenance is not valid XML: {reason}", reason=exc)
+            ) from exc
     data = {
         etree.QName(child).localname: (child.text or "").encode("utf-8")
         for child in root
         if isinstance(child.tag, str)
     }
     if "agreement" not in data:
-        raise ProvenanceError("the document's provenance part holds no agreement")
+        raise ProvenanceError(Message("the document's provenance part holds no agreement"))
     return DocxProvenance(data=data, properties=properties)
 
 
@@ -200,7 +203,11 @@ def docx_paragraphs(docx: bytes) -> list[DocxParagraph]:
             try:
                 root = etree.fromstring(entries.read(name))
             except etree.XMLSyntaxError as exc:
-                raise ProvenanceError(f"{name} in the document is not valid XML: {exc}") from exc
+                raise ProvenanceError(
+                    Message(
+                        "{part} in the document is not valid XML: {reason}", part=name, reason=exc
+                    )
+                ) from exc
             section = ""
             number = 0
             for p in root.iter(f"{{{_W}}}p"):
@@ -225,7 +232,9 @@ def docx_repeated_rows(docx: bytes) -> list[str]:
         try:
             root = etree.fromstring(entries.read(_main_part(entries.read)))
         except (KeyError, etree.XMLSyntaxError) as exc:
-            raise ProvenanceError(f"the document's main part cannot be read: {exc}") from exc
+            raise ProvenanceError(
+                Message("the document's main part cannot be read: {reason}", reason=exc)
+            ) from exc
     rows = []
     for row in root.iter(f"{{{_W}}}tr"):
         if row.find(f"{{{_W}}}trPr/{{{_W}}}tblHeader") is not None:
@@ -242,19 +251,19 @@ def _main_part(read: Callable[[str], bytes]) -> str:
         root = etree.fromstring(read("_rels/.rels"))
     except (KeyError, etree.XMLSyntaxError) as exc:
         raise ProvenanceError(
-            f"the document's package relationships are unreadable: {exc}"
+            Message("the document's package relationships are unreadable: {reason}", reason=exc)
         ) from exc
     for rel in root.findall(f"{{{_PKG_RELS}}}Relationship"):
         if rel.get("Type") == _REL_OFFICE_DOCUMENT:
             return str(rel.get("Target")).lstrip("/")
-    raise ProvenanceError("the document has no main document part: not a Word document")
+    raise ProvenanceError(Message("the document has no main document part: not a Word document"))
 
 
 def _open(docx: bytes) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(BytesIO(docx))
     except zipfile.BadZipFile as exc:
-        raise ProvenanceError(f"not a Word document (.docx): {exc}") from exc
+        raise ProvenanceError(Message("not a Word document (.docx): {reason}", reason=exc)) from exc
 
 
 def _natural(name: str) -> tuple[int, str]:

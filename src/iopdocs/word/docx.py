@@ -17,6 +17,7 @@ import jinja2
 from jinja2.exceptions import SecurityError
 
 from iopdocs.errors import TemplateError, TemplateSandboxError, TemplateSyntaxError
+from iopdocs.i18n import Message
 from iopdocs.word.fixes import (
     CoreProperties,
     core_cp_prefix,
@@ -123,17 +124,31 @@ def _template_errors(template: bytes) -> Iterator[None]:
 
         message, around = describe_syntax_error(exc)
         lines = [line for line in getattr(exc, "docx_context", []) if line] or around
-        raise TemplateSyntaxError(f"template syntax error: {message}", context=lines) from exc
+        raise TemplateSyntaxError(
+            Message("template syntax error: {reason}", reason=message), context=lines
+        ) from exc
     except SecurityError as exc:
-        raise TemplateSandboxError(f"the template tried something refused: {exc}") from exc
+        from iopdocs.word.environment import refusal
+
+        raise TemplateSandboxError(
+            Message("the template tried something refused: {reason}", reason=refusal(exc))
+        ) from exc
     except jinja2.UndefinedError as exc:
         from iopdocs.word.tags import describe_undefined
 
         missing = describe_undefined(template, str(exc))
-        raise TemplateError(f"the template asks for something the data lacks: {missing}") from exc
+        raise TemplateError(
+            Message("the template asks for something the data lacks: {missing}", missing=missing)
+        ) from exc
     except jinja2.TemplateError as exc:
-        raise TemplateError(f"the template could not be rendered: {exc}") from exc
+        raise TemplateError(
+            Message("the template could not be rendered: {reason}", reason=exc)
+        ) from exc
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise TemplateError(f"the template is not a usable Word document: {exc}") from exc
+        raise TemplateError(
+            Message("the template is not a usable Word document: {reason}", reason=exc)
+        ) from exc
     except (SyntaxError, RecursionError) as exc:  # lxml's XMLSyntaxError is a SyntaxError
-        raise TemplateError(f"the template's XML cannot be read: {exc}") from exc
+        raise TemplateError(
+            Message("the template's XML cannot be read: {reason}", reason=exc)
+        ) from exc

@@ -22,7 +22,9 @@ from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
 from jinja2.nodes import EvalContext
 from jinja2.runtime import Context, markup_join, str_join
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment
+
+from iopdocs.i18n import N_, Message, reason
 
 __all__ = [
     "MAX_ITERATIONS",
@@ -33,11 +35,40 @@ __all__ = [
     "environment_identity",
     "jinja_environment",
     "plain_text_sandbox",
+    "refusal",
     "render_budget",
     "sandboxed_jinja_environment",
 ]
 
 Filters = Mapping[str, Callable[..., Any]]
+
+# What Jinja's own sandbox says when it refuses, worded for the catalog (our refusals are
+# Messages already).
+_JINJA_REFUSALS = (
+    (
+        re.compile(
+            r"access to attribute (?P<name>'[^']*') of (?P<kind>'[^']*') object is unsafe\."
+        ),
+        N_("access to attribute {name} of {kind} object is unsafe."),
+    ),
+    (
+        re.compile(r"(?P<what>.+) is not safely callable"),
+        N_("{what} is not safely callable"),
+    ),
+)
+
+
+def refusal(exc: BaseException) -> str:
+    """Why a template was refused (``SecurityError``, or another Jinja error), as a ``Message``
+    when it can be translated."""
+    said = reason(exc)
+    if isinstance(said, Message):
+        return said
+    for pattern, message in _JINJA_REFUSALS:
+        match = pattern.fullmatch(said)
+        if match:
+            return Message(message, **match.groupdict())
+    return said
 
 
 def _finalize(value: Any) -> Any:
@@ -120,13 +151,16 @@ MAX_SECONDS = 10.0
 _MAX_SEQUENCE = MAX_TEXT
 _MAX_POWER_BITS = 4096
 _MAX_WIDTH_DIGITS = 6  # a field width of up to 999 999 in a format string
+_PRINTED_TOO_MUCH = Message("the template printed more than {most} characters", most=MAX_OUTPUT)
 
 
 class _RefuseFiles(BaseLoader):
     """Answers every ``{% include %}``, ``{% import %}`` and ``{% extends %}`` with a refusal."""
 
     def get_source(self, environment: Environment, template: str) -> tuple[str, None, None]:
-        raise SecurityError(f"a template may not read other files ({template!r})")
+        raise SecurityError(
+            Message("a template may not read other files ('{name}')", name=template)
+        )
 
 
 class _Budget:
@@ -174,7 +208,9 @@ def _budget(context: Context) -> _Budget:
 def _in_time(context: Context) -> _Budget:
     budget = _budget(context)
     if time.monotonic() > budget.deadline:
-        raise SecurityError(f"the template took longer than {MAX_SECONDS:g} s to render")
+        raise SecurityError(
+            Message("the template took longer than {seconds:g} s to render", seconds=MAX_SECONDS)
+        )
     return budget
 
 
@@ -184,7 +220,13 @@ def _size(value: Any) -> int:
 
 def _bounded(value: Any, what: str) -> Any:
     if _size(value) > MAX_TEXT:
-        raise SecurityError(f"{what} would build a value over {MAX_TEXT} characters or items")
+        raise SecurityError(
+            Message(
+                "{what} would build a value over {most} characters or items",
+                what=what,
+                most=MAX_TEXT,
+            )
+        )
     return value
 
 
@@ -196,7 +238,7 @@ def _bounded_finalize(context: Context, value: Any) -> Any:
     budget = _in_time(context)
     budget.output += len(value) if isinstance(value, str) else 16
     if budget.output > MAX_OUTPUT:
-        raise SecurityError(f"the template printed more than {MAX_OUTPUT} characters")
+        raise SecurityError(_PRINTED_TOO_MUCH)
     return value
 
 
@@ -210,9 +252,11 @@ def _loop(context: Context, iterable: Any, body: int = 0) -> Iterator[Any]:
         budget.iterations += 1
         budget.output += body
         if budget.iterations > MAX_ITERATIONS:
-            raise SecurityError(f"the template's loops ran more than {MAX_ITERATIONS} times")
+            raise SecurityError(
+                Message("the template's loops ran more than {most} times", most=MAX_ITERATIONS)
+            )
         if budget.output > MAX_OUTPUT:
-            raise SecurityError(f"the template printed more than {MAX_OUTPUT} characters")
+            raise SecurityError(_PRINTED_TOO_MUCH)
         if budget.iterations % 256 == 0:
             _in_time(context)
         yield item
@@ -290,7 +334,7 @@ def _checked_filter(name: str, function: Callable[..., Any]) -> Callable[..., An
     def checked(*args: Any, **kwargs: Any) -> Any:
         values = [a for a in args if not isinstance(a, Context | EvalContext | Environment)]
         _check_filter_arguments(name, values, kwargs)
-        return _bounded(function(*args, **kwargs), f"the filter {name!r}")
+        return _bounded(function(*args, **kwargs), Message("the filter '{name}'", name=name))
 
     return checked
 
@@ -319,12 +363,18 @@ def _check_filter_arguments(name: str, values: list[Any], kwargs: dict[str, Any]
     if name == "wordwrap" and isinstance(value, str) and texts:
         refused = refused or len(value) * (1 + max(len(t) for t in texts)) > MAX_TEXT
     if refused:
-        raise SecurityError(f"the filter {name!r} would build a value over {MAX_TEXT} characters")
+        raise SecurityError(
+            Message(
+                "the filter '{name}' would build a value over {most} characters",
+                name=name,
+                most=MAX_TEXT,
+            )
+        )
 
 
 def _lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> Any:
     if n * max > 100_000:
-        raise SecurityError("lipsum() is limited to 100 000 words in a template")
+        raise SecurityError(Message("lipsum() is limited to 100 000 words in a template"))
     from jinja2.utils import generate_lorem_ipsum
 
     return generate_lorem_ipsum(n=n, html=html, min=min, max=max)
@@ -358,35 +408,57 @@ class _SandboxedEnvironment(ImmutableSandboxedEnvironment):
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         _in_time(context)
         if operator == "**" and _too_big_power(left, right):
-            raise SecurityError(f"the power {left!r} ** {right!r} is too large for a template")
+            raise SecurityError(
+                Message(
+                    "the power {left} ** {right} is too large for a template",
+                    left=repr(left),
+                    right=repr(right),
+                )
+            )
         if operator == "*" and _too_long_repeat(left, right):
-            raise SecurityError("repeating a text or list this many times is refused in templates")
+            raise SecurityError(
+                Message("repeating a text or list this many times is refused in templates")
+            )
         if operator == "%" and isinstance(left, str) and _wide_format(left, percent=True):
             raise SecurityError(
-                f"a format width or precision over {10**_MAX_WIDTH_DIGITS - 1} (or *) is "
-                "refused in templates"
+                Message(
+                    "a format width or precision over {most} (or *) is refused in templates",
+                    most=10**_MAX_WIDTH_DIGITS - 1,
+                )
             )
         if operator == "+" and _size(left) + _size(right) > MAX_TEXT:
-            raise SecurityError(f"joining these would build a value over {MAX_TEXT} characters")
+            raise SecurityError(
+                Message("joining these would build a value over {most} characters", most=MAX_TEXT)
+            )
         return super().call_binop(context, operator, left, right)
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
         _in_time(__context)
         refused = _too_big_call(__obj, args, kwargs)
         if refused is not None:
-            raise SecurityError(f"{refused}() would build a value over {MAX_TEXT} characters")
+            raise SecurityError(
+                Message(
+                    "{call}() would build a value over {most} characters",
+                    call=refused,
+                    most=MAX_TEXT,
+                )
+            )
         try:
             result = super().call(__context, __obj, *args, **kwargs)
         except OverflowError as exc:  # range() beyond the sandbox's MAX_RANGE
-            raise SecurityError(str(exc)) from exc
+            raise SecurityError(
+                Message("a range over {most} items is refused in templates", most=MAX_RANGE)
+            ) from exc
         except RecursionError as exc:  # a macro calling itself without end
-            raise SecurityError("the template's macros call each other too deeply") from exc
-        return _bounded(result, "the call")
+            raise SecurityError(
+                Message("the template's macros call each other too deeply")
+            ) from exc
+        return _bounded(result, Message("the call"))
 
     def bounded_join(self, context: Context, parts: tuple[Any, ...]) -> Any:
         """``a ~ b``: joined as Jinja joins them, refused beyond ``MAX_TEXT``."""
         joined = (markup_join if context.eval_ctx.autoescape else str_join)(parts)
-        return _bounded(joined, "joining texts with ~")
+        return _bounded(joined, Message("joining texts with ~"))
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         """The template's tree with every ``{% for %}`` iterating through the loop guard."""

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from io import BytesIO
 
 from iopdocs.errors import LimitError
+from iopdocs.i18n import Message
 
 __all__ = [
     "COMPRESS_LEVEL",
@@ -278,33 +279,57 @@ def _check_members(data: bytes, origin: str) -> None:
         infos = package.infolist()
         if len(infos) > MAX_MEMBERS:
             raise LimitError(
-                f"{origin}: holds {len(infos)} files; a .docx may hold at most {MAX_MEMBERS}"
+                Message(
+                    "{origin}: holds {count} files; a .docx may hold at most {most}",
+                    origin=origin,
+                    count=len(infos),
+                    most=MAX_MEMBERS,
+                )
             )
         total = 0
         for info in infos:
             total += info.file_size
             if info.file_size > MAX_MEMBER_SIZE:
                 raise LimitError(
-                    f"{origin}: {info.filename} unpacks to {info.file_size} bytes, more than "
-                    f"the limit of {MAX_MEMBER_SIZE // (1024 * 1024)} MiB per file"
+                    Message(
+                        "{origin}: {member} unpacks to {size} bytes, more than the limit of "
+                        "{mib} MiB per file",
+                        origin=origin,
+                        member=info.filename,
+                        size=info.file_size,
+                        mib=MAX_MEMBER_SIZE // (1024 * 1024),
+                    )
                 )
             if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(
                 info.compress_size, 1
             ):
                 raise LimitError(
-                    f"{origin}: {info.filename} is compressed more than {MAX_RATIO} times "
-                    "(a zip bomb?); refused"
+                    Message(
+                        "{origin}: {member} is compressed more than {ratio} times (a zip bomb?); "
+                        "refused",
+                        origin=origin,
+                        member=info.filename,
+                        ratio=MAX_RATIO,
+                    )
                 )
         if total > MAX_PACKAGE_SIZE:
             raise LimitError(
-                f"{origin}: unpacks to {total} bytes, more than the limit of "
-                f"{MAX_PACKAGE_SIZE // (1024 * 1024)} MiB"
+                Message(
+                    "{origin}: unpacks to {size} bytes, more than the limit of {mib} MiB",
+                    origin=origin,
+                    size=total,
+                    mib=MAX_PACKAGE_SIZE // (1024 * 1024),
+                )
             )
         for info in infos:
             if info.filename.endswith((".xml", ".rels")) and _has_doctype(package, info):
                 raise LimitError(
-                    f"{origin}: {info.filename} declares a document type (<!DOCTYPE>); DTDs "
-                    "and entities are refused"
+                    Message(
+                        "{origin}: {member} declares a document type (<!DOCTYPE>); DTDs and "
+                        "entities are refused",
+                        origin=origin,
+                        member=info.filename,
+                    )
                 )
 
 

@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from iopdocs.errors import TemplateError, TemplateSyntaxError
+from iopdocs.i18n import Message
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -41,7 +42,9 @@ def check_syntax(env: Environment, source: str) -> Node:
     try:
         return env.parse(source)
     except JinjaSyntaxError as exc:
-        raise TemplateSyntaxError(f"broken tag: {exc.message} (line {exc.lineno})") from exc
+        raise TemplateSyntaxError(
+            Message("broken tag: {reason} (line {line})", reason=exc.message, line=exc.lineno)
+        ) from exc
 
 
 def read_fields(env: Environment, source: str) -> tuple[tuple[str, ...], ...]:
@@ -56,7 +59,9 @@ def render_text(env: Environment, source: str, context: Mapping[str, Any]) -> st
     try:
         return str(_compiled_text(env, source).render(**context))
     except JinjaError as exc:
-        raise TemplateError(str(exc)) from exc
+        from iopdocs.word.environment import refusal
+
+        raise TemplateError(Message("{reason}", reason=refusal(exc))) from exc
 
 
 def evaluate(env: Environment, expression: str, context: Mapping[str, Any]) -> Any:
@@ -69,7 +74,9 @@ def evaluate(env: Environment, expression: str, context: Mapping[str, Any]) -> A
         if isinstance(value, Undefined):
             value._fail_with_undefined_error()
     except JinjaError as exc:
-        raise TemplateError(str(exc)) from exc
+        from iopdocs.word.environment import refusal
+
+        raise TemplateError(Message("{reason}", reason=refusal(exc))) from exc
     return value
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
+from iopdocs.i18n import N_, Listing, Message
 from iopdocs.word.tags import (
     AUTOCORRECT,
     MIDDLES,
@@ -33,12 +34,12 @@ __all__ = ["Tag", "empty_tables", "pairing", "template_comments", "word_checks"]
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _REVISIONS = {
-    "ins": "a tracked insertion",
-    "del": "a tracked deletion",
-    "moveFrom": "a tracked move",
-    "moveTo": "a tracked move",
-    "rPrChange": "a tracked formatting change",
-    "pPrChange": "a tracked formatting change",
+    "ins": N_("a tracked insertion"),
+    "del": N_("a tracked deletion"),
+    "moveFrom": N_("a tracked move"),
+    "moveTo": N_("a tracked move"),
+    "rPrChange": N_("a tracked formatting change"),
+    "pPrChange": N_("a tracked formatting change"),
     "tblPrChange": "a tracked formatting change",
     "trPrChange": "a tracked formatting change",
     "tcPrChange": "a tracked formatting change",
@@ -115,21 +116,43 @@ def word_checks(
             if local in _REVISIONS and (index, _REVISIONS[local]) not in seen_revisions:
                 seen_revisions.add((index, _REVISIONS[local]))
                 author = element.get(f"{_W}author")
-                by = f" by {author}" if author else ""
+                change = Message(_REVISIONS[local])
                 report(
                     "tracked-change",
-                    f"paragraph {index} holds {_REVISIONS[local]}{by}: accept or reject every "
-                    "change (Review > Accept all) and turn Track Changes off before using the "
-                    "template",
+                    Message(
+                        "paragraph {index} holds {change} by {author}: accept or reject every "
+                        "change (Review > Accept all) and turn Track Changes off before using "
+                        "the template",
+                        index=index,
+                        change=change,
+                        author=author,
+                    )
+                    if author
+                    else Message(
+                        "paragraph {index} holds {change}: accept or reject every change "
+                        "(Review > Accept all) and turn Track Changes off before using the "
+                        "template",
+                        index=index,
+                        change=change,
+                    ),
                     text,
                 )
             elif local == "commentReference":
                 said = comments.get(element.get(f"{_W}id") or "", "")
                 report(
                     "comment",
-                    f"paragraph {index} has a comment"
-                    + (f' ("{shorten(said, 60)}")' if said else "")
-                    + ": delete comments before using the template",
+                    Message(
+                        'paragraph {index} has a comment ("{comment}"): delete comments before '
+                        "using the template",
+                        index=index,
+                        comment=shorten(said, 60),
+                    )
+                    if said
+                    else Message(
+                        "paragraph {index} has a comment: delete comments before using the "
+                        "template",
+                        index=index,
+                    ),
                     text,
                 )
         for match in TAG.finditer(text):
@@ -138,17 +161,30 @@ def word_checks(
             if len(set(span)) > 1:
                 report(
                     "split-tag",
-                    f"paragraph {index}: the tag {raw} runs across a tracked change or hyperlink, "
-                    "which docxtpl cannot clean; accept the changes and retype the tag in one go",
+                    Message(
+                        "paragraph {index}: the tag {tag} runs across a tracked change or "
+                        "hyperlink, which docxtpl cannot clean; accept the changes and retype the "
+                        "tag in one go",
+                        index=index,
+                        tag=raw,
+                    ),
                     text,
                 )
             damaged = [c for c in AUTOCORRECT if c in STRING.sub("", raw)]
             if damaged:
+                changes = Listing(
+                    Message("'{written}' was '{typed}'", written=c, typed=AUTOCORRECT[c])
+                    for c in damaged
+                )
                 report(
                     "autocorrect",
-                    f"paragraph {index}: Word's AutoCorrect changed the tag {raw} ("
-                    + ", ".join(f"'{c}' was '{AUTOCORRECT[c]}'" for c in damaged)
-                    + "); retype it with AutoCorrect off",
+                    Message(
+                        "paragraph {index}: Word's AutoCorrect changed the tag {tag} ({changes}); "
+                        "retype it with AutoCorrect off",
+                        index=index,
+                        tag=raw,
+                        changes=changes,
+                    ),
                     text,
                 )
             special = SPECIAL.match(raw)
@@ -166,22 +202,38 @@ def word_checks(
             if tag.special == "r":
                 continue
             holder = container[tag.special]
-            what = {"p": "paragraph", "tr": "table row", "tc": "table cell"}[tag.special]
             if holder is None:
+                outside = {
+                    "p": N_("paragraph {index}: {tag} is not inside a paragraph"),
+                    "tr": N_("paragraph {index}: {tag} is not inside a table row"),
+                    "tc": N_("paragraph {index}: {tag} is not inside a table cell"),
+                }[tag.special]
                 report(
                     "shared-container",
-                    f"paragraph {index}: {tag.text} is not inside a {what}",
+                    Message(outside, index=index, tag=tag.text),
                     text,
                 )
                 continue
             rest = _text_of(holder).replace(tag.text, "", 1).strip()
             if rest:
-                report(
-                    "shared-container",
-                    f"paragraph {index}: {tag.text} shares its {what} with other text, which "
-                    f"docxtpl deletes together with the tag; put the tag alone in its own {what}",
-                    rest,
-                )
+                shared = {
+                    "p": N_(
+                        "paragraph {index}: {tag} shares its paragraph with other text, which "
+                        "docxtpl deletes together with the tag; put the tag alone in its own "
+                        "paragraph"
+                    ),
+                    "tr": N_(
+                        "paragraph {index}: {tag} shares its table row with other text, which "
+                        "docxtpl deletes together with the tag; put the tag alone in its own "
+                        "table row"
+                    ),
+                    "tc": N_(
+                        "paragraph {index}: {tag} shares its table cell with other text, which "
+                        "docxtpl deletes together with the tag; put the tag alone in its own "
+                        "table cell"
+                    ),
+                }[tag.special]
+                report("shared-container", Message(shared, index=index, tag=tag.text), rest)
     return problems, tags
 
 
@@ -205,31 +257,63 @@ def pairing(part: TemplatePart, tags: list[Tag]) -> list[TemplateProblem]:
         elif keyword in MIDDLES or keyword.startswith("end"):
             wanted = MIDDLES.get(keyword, (keyword[3:],))
             if not stack or stack[-1].keyword not in wanted:
-                expected = (
-                    f"; {spelled('end' + stack[-1].keyword, stack[-1].special)} for "
-                    f"{stack[-1].text} (paragraph {stack[-1].index}) is expected first"
-                    if stack
-                    else ""
-                )
-                report(
-                    f"paragraph {tag.index}: {tag.text} has no matching "
-                    f"{spelled(wanted[0], tag.special)}{expected}",
-                    tag,
-                )
+                partner = spelled(wanted[0], tag.special)
+                if stack:
+                    report(
+                        Message(
+                            "paragraph {index}: {tag} has no matching {partner}; {end} for "
+                            "{opener} (paragraph {line}) is expected first",
+                            index=tag.index,
+                            tag=tag.text,
+                            partner=partner,
+                            end=spelled("end" + stack[-1].keyword, stack[-1].special),
+                            opener=stack[-1].text,
+                            line=stack[-1].index,
+                        ),
+                        tag,
+                    )
+                else:
+                    report(
+                        Message(
+                            "paragraph {index}: {tag} has no matching {partner}",
+                            index=tag.index,
+                            tag=tag.text,
+                            partner=partner,
+                        ),
+                        tag,
+                    )
                 continue
             top = stack[-1]
             if top.special != tag.special:
                 report(
-                    f"paragraph {tag.index}: {tag.text} belongs to {top.text} (paragraph "
-                    f"{top.index}) but is of another kind; write "
-                    f"{spelled(keyword, top.special)}",
+                    Message(
+                        "paragraph {index}: {tag} belongs to {opener} (paragraph {line}) but is "
+                        "of another kind; write {meant}",
+                        index=tag.index,
+                        tag=tag.text,
+                        opener=top.text,
+                        line=top.index,
+                        meant=spelled(keyword, top.special),
+                    ),
                     tag,
                 )
             elif top.special in ("tr", "tc", "p") and not _same_place(top, tag):
-                place = {"tr": "table", "tc": "table row", "p": "table cell or text box"}
+                apart = {
+                    "tr": N_(
+                        "paragraph {index}: {tag} is not in the same table as {opener} "
+                        "(paragraph {line})"
+                    ),
+                    "tc": N_(
+                        "paragraph {index}: {tag} is not in the same table row as {opener} "
+                        "(paragraph {line})"
+                    ),
+                    "p": N_(
+                        "paragraph {index}: {tag} is not in the same table cell or text box as "
+                        "{opener} (paragraph {line})"
+                    ),
+                }[top.special]
                 report(
-                    f"paragraph {tag.index}: {tag.text} is not in the same {place[top.special]} "
-                    f"as {top.text} (paragraph {top.index})",
+                    Message(apart, index=tag.index, tag=tag.text, opener=top.text, line=top.index),
                     tag,
                 )
             if keyword.startswith("end"):
@@ -237,11 +321,18 @@ def pairing(part: TemplatePart, tags: list[Tag]) -> list[TemplateProblem]:
     for tag in stack:
         end = "end" + tag.keyword
         report(
-            f"paragraph {tag.index}: {tag.text} is never closed; add "
-            + (
-                f"a paragraph holding only {spelled(end, tag.special)}"
-                if tag.special == "p"
-                else spelled(end, tag.special)
+            Message(
+                "paragraph {index}: {tag} is never closed; add a paragraph holding only {end}",
+                index=tag.index,
+                tag=tag.text,
+                end=spelled(end, tag.special),
+            )
+            if tag.special == "p"
+            else Message(
+                "paragraph {index}: {tag} is never closed; add {end}",
+                index=tag.index,
+                tag=tag.text,
+                end=spelled(end, tag.special),
             ),
             tag,
         )
@@ -289,23 +380,35 @@ def empty_tables(
 
         rows = table.findall(f"{_W}tr")
         culprit = _may_vanish([_special(table, r, "tr", by_paragraph) for r in rows], never_empty)
-        what = "row of this table"
+        every = N_(
+            "paragraph {index}: every row of this table comes from {tag}, which may give "
+            "nothing and leave an invalid table (Word reports the document as damaged); put a "
+            "paragraph {opener} before the table and {closer} after it"
+        )
         if culprit is None:
             for row in rows:
                 cells = row.findall(f"{_W}tc")
                 units = [_special(table, c, "tc", by_paragraph) for c in cells]
                 culprit = _may_vanish(units, never_empty)
                 if culprit is not None:
-                    what = "cell of a row of this table"
+                    every = N_(
+                        "paragraph {index}: every cell of a row of this table comes from {tag}, "
+                        "which may give nothing and leave an invalid table (Word reports the "
+                        "document as damaged); put a paragraph {opener} before the table and "
+                        "{closer} after it"
+                    )
                     break
         if culprit is not None:
             problems.append(
                 TemplateProblem(
                     "empty-table",
-                    f"paragraph {culprit.index}: every {what} comes from {culprit.text}, which "
-                    "may give nothing and leave an invalid table (Word reports the document as "
-                    "damaged); put a paragraph {%p if … %} before the table and {%p endif %} "
-                    "after it",
+                    Message(
+                        every,
+                        index=culprit.index,
+                        tag=culprit.text,
+                        opener="{%p if … %}",
+                        closer="{%p endif %}",
+                    ),
                     part.name,
                     shorten(" ".join(_text_of(table).split())),
                 )

@@ -17,6 +17,7 @@ from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
 from iopdocs.errors import TemplateError
+from iopdocs.i18n import Message, translated
 
 if TYPE_CHECKING:
     import jinja2
@@ -72,6 +73,11 @@ class TemplateProblem:
         near = f' (near "{self.where}")' if self.where else ""
         return f"{self.part}: {self.code}: {self.message}{near}"
 
+    def translated(self) -> str:
+        """``str(problem)`` in the language in use; part, code and the quoted text as they are."""
+        near = translated(Message(' (near "{text}")', text=self.where)) if self.where else ""
+        return f"{self.part}: {self.code}: {translated(self.message)}{near}"
+
 
 # --- Reading the template as docxtpl does ---------------------------------------------------
 
@@ -88,12 +94,14 @@ def template_parts(data: bytes) -> list[TemplatePart]:
     from docxtpl import DocxTemplate
 
     if not zipfile.is_zipfile(BytesIO(data)):
-        raise TemplateError("the template is not a Word document (.docx)")
+        raise TemplateError(Message("the template is not a Word document (.docx)"))
     try:
         tpl = DocxTemplate(BytesIO(data))
         tpl.init_docx()
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise TemplateError(f"the template is not a usable Word document: {exc}") from exc
+        raise TemplateError(
+            Message("the template is not a usable Word document: {reason}", reason=exc)
+        ) from exc
     document = tpl.docx
     parts = [
         TemplatePart(
@@ -164,8 +172,10 @@ def closest(name: str, candidates: Any) -> str | None:
 
 
 def did_you_mean(name: str, candidates: Any) -> str:
+    """``; did you mean 'x'?`` (a ``Message``) when a candidate is close to ``name``, else ``""``:
+    to end a message through its ``{suggestion}`` placeholder."""
     close = closest(name, candidates)
-    return f"; did you mean '{close}'?" if close else ""
+    return Message("; did you mean '{name}'?", name=close) if close else ""
 
 
 # --- Syntax errors, explained -----------------------------------------------------------------
@@ -219,21 +229,35 @@ def _explain(source: str, exc: jinja2.TemplateSyntaxError) -> tuple[str, str]:
         name = unknown.group(1)
         if name.startswith("end") or name in MIDDLES:
             partner = MIDDLES.get(name, (name[3:],))[0]
-            return f"{tag} without a matching {{% {partner} %}}", where
+            return Message(
+                "{tag} without a matching {partner}", tag=tag, partner=f"{{% {partner} %}}"
+            ), where
         known = ["if", "for", "else", "elif", "endif", "endfor", "set", "with", "endwith"]
-        return f"{tag}: unknown tag '{name}'" + did_you_mean(name, known), where
+        return Message(
+            "{tag}: unknown tag '{name}'{suggestion}",
+            tag=tag,
+            name=name,
+            suggestion=did_you_mean(name, known),
+        ), where
     if (exc.message or "").startswith("Unexpected end of template"):
         opener = _unclosed(source)
         if opener is not None:
             tag, where = tag_at(source, opener)
             keyword = PLAIN_BLOCK.match(tag)
-            end = f"{{% end{keyword.group(1)} %}}" if keyword else "its end tag"
-            return f"{tag} is never closed: add {end}", where
+            if keyword is None:
+                return Message("{tag} is never closed: add its end tag", tag=tag), where
+            end = f"{{% end{keyword.group(1)} %}}"
+            return Message("{tag} is never closed: add {end}", tag=tag, end=end), where
     message = re.sub(r" at \d+$", "", exc.message or "syntax error")
     bad = re.match(r"unexpected char '(.)'", message)
     if bad and bad.group(1) in AUTOCORRECT:
-        message += f" (Word's AutoCorrect wrote it for {AUTOCORRECT[bad.group(1)]!r}; retype it)"
-    return f"{message} in {tag}", where
+        return Message(
+            "{problem} (Word's AutoCorrect wrote it for {meant}; retype it) in {tag}",
+            problem=message,
+            meant=repr(AUTOCORRECT[bad.group(1)]),
+            tag=tag,
+        ), where
+    return Message("{problem} in {tag}", problem=message, tag=tag), where
 
 
 def _unclosed(source: str) -> int | None:
@@ -284,4 +308,9 @@ def describe_undefined(template: bytes, message: str) -> str:
     if not found:
         return message
     tags = list(found)[:3]
-    return f"{found[tags[0]]} is not in the data ({message}), asked for in {', '.join(tags)}"
+    return Message(
+        "{name} is not in the data ({reason}), asked for in {tags}",
+        name=found[tags[0]],
+        reason=message,
+        tags=", ".join(tags),
+    )
