@@ -58,7 +58,6 @@ _CORE = "docProps/core.xml"
 # the elements it creates in core.xml).
 _TEMPLATED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_COMPRESS_LEVEL = 6  # normalize_zip's level: both paths give the same bytes
 
 
 class _UnsupportedError(Exception):
@@ -264,7 +263,7 @@ class CompiledTemplate:
         xml = (
             xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         )
-        if _LISTING.search(xml):
+        if "\n" in xml or "\t" in xml or "\a" in xml or "\f" in xml:  # faster than a regex
             # Line breaks, tabs, paragraph and page breaks inside values become Word markup.
             xml = resolve_listings(xml, self._helper.resolve_listing)
         return xml
@@ -305,20 +304,33 @@ def _parse_body(xml: str) -> Any:
     return etree.fromstring(xml, etree.XMLParser(recover=True))
 
 
+_TBL, _TR, _TC = f"{{{_W}}}tbl", f"{{{_W}}}tr", f"{{{_W}}}tc"
+_GRID, _GRID_COL = f"{{{_W}}}tblGrid", f"{{{_W}}}gridCol"
+_GRID_SPAN, _VAL = f"{{{_W}}}tcPr/{{{_W}}}gridSpan", f"{{{_W}}}val"
+
+
 def _tables_need_fixing(body: Any) -> bool:
     """Whether docxtpl's ``fix_tables`` would change a table's grid: some row has more cells than
     the grid has columns (a ``{%tc%}`` loop), or no row spans them all (fewer cells, or no rows).
-    The same test as its Python loops, in two XPath queries per table."""
-    w = {"w": _W}
-    for table in body.iter(f"{{{_W}}}tbl"):
-        grid = table.find("w:tblGrid", w)
+    The same test as its loops, stopping at the first table that needs it."""
+    for table in body.iter(_TBL):
+        grid = table.find(_GRID)
         if grid is None:
             return True  # let docxtpl deal with it as it always has
-        columns = len(grid.findall("w:gridCol", w))
-        wider = table.xpath("boolean(.//w:tr[count(w:tc) > $n])", namespaces=w, n=columns)
-        spans = "count(w:tc) + sum(w:tc/w:tcPr/w:gridSpan/@w:val) - count(w:tc/w:tcPr/w:gridSpan)"
-        full = table.xpath(f"boolean(.//w:tr[{spans} >= $n])", namespaces=w, n=columns)
-        if wider or not full:
+        columns = len(grid.findall(_GRID_COL))
+        full = False
+        for row in table.iter(_TR):
+            cells = row.findall(_TC)
+            if len(cells) > columns:
+                return True
+            if not full:
+                try:
+                    spans = [c.find(_GRID_SPAN) for c in cells]
+                    total = sum(1 if s is None else int(s.get(_VAL)) for s in spans)
+                except (TypeError, ValueError):
+                    return True  # a span docxtpl itself would stumble on: its own path
+                full = total >= columns
+        if not full:
             return True
     return False
 
@@ -398,11 +410,18 @@ def disk_key(digest: bytes, env: jinja2.Environment) -> str:
 
 
 def _source_digest() -> str:
+    """The SHA-256 of this module's source and of the package module's (which decides how the
+    stored members are compressed)."""
+    from iopdocs.word import package
+
+    digest = hashlib.sha256()
     try:
-        with open(__file__, "rb") as source:
-            return hashlib.sha256(source.read()).hexdigest()
+        for path in (__file__, package.__file__):
+            with open(path, "rb") as source:
+                digest.update(source.read())
     except OSError:  # run from a zip or without sources: the version has to do
         return "?"
+    return digest.hexdigest()
 
 
 def _package_version(name: str) -> str:
