@@ -37,6 +37,7 @@ import jinja2
 
 from iopdocs.version import __version__
 from iopdocs.word import diskcache
+from iopdocs.word.bodyxml import finish_body, load_plan, plan_body
 from iopdocs.word.environment import environment_identity
 from iopdocs.word.fixes import (
     CoreProperties,
@@ -102,6 +103,7 @@ class CompiledTemplate:
             _RenderedPart(name, load(code), encoding) for name, code, encoding in codes["parts"]
         )
         self._properties = tuple((name, load(code)) for name, code in codes["properties"])
+        self._plan = load_plan(codes.get("plan"))
         self._shell = shell
         self._body_index = body_index
         self._core_xml = core_xml
@@ -120,7 +122,8 @@ class CompiledTemplate:
             if part.content_type == _FOOTNOTES and b"{" in part.blob:
                 raise _UnsupportedError("Jinja tags in footnotes")
 
-        body = _compile(env, _mark_paragraphs(tpl.patch_xml(tpl.get_xml())))
+        body_source = _mark_paragraphs(tpl.patch_xml(tpl.get_xml()))
+        body = _compile(env, body_source)
         parts = []
         for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
             for _, part in tpl.get_headers_footers(uri):
@@ -156,12 +159,19 @@ class CompiledTemplate:
                     data = package.read(info.filename)
                     members.append(store_member(info.filename, data))
             core_xml = package.read(_CORE)
-        codes = {"body": body, "parts": parts, "properties": properties}
+        shell_xml = serialize_part_xml(shell)
+        plan = plan_body(env, body_source, shell_xml, body_index)
+        codes = {
+            "body": body,
+            "parts": parts,
+            "properties": properties,
+            "plan": None if plan is None else plan.dump(),
+        }
         return cls(
             template,
             env,
             codes,
-            serialize_part_xml(shell),
+            shell_xml,
             body_index,
             core_xml,
             tuple(members),
@@ -220,23 +230,15 @@ class CompiledTemplate:
         others as stored, for steps that add or change parts before the one zip write."""
         from docx.opc.coreprops import CoreProperties as Core
         from docx.opc.oxml import serialize_part_xml
-        from docx.oxml.ns import nsmap
         from docx.oxml.parser import parse_xml
 
         context = dict(context)
-        body_xml = self._finish(self._body.render(context))
-        body = _parse_body(body_xml)
-        if _tables_need_fixing(body):
-            body = self._helper.fix_tables(body_xml)
-        if "docPr" in body_xml:
-            # docxtpl numbers the drawings of the body afresh, from 1001.
-            for number, drawing in enumerate(body.xpath("//wp:docPr", namespaces=nsmap), 1001):
-                drawing.attrib["id"] = str(number)
-        restore_column_widths(body)
-        keep_facts_together(body)
-        root = parse_xml(self._shell)
-        root.insert(self._body_index, body)
-        rendered = {_DOCUMENT: serialize_part_xml(root)}
+        body = self._body.render(context)
+        body_xml = self._finish(body)
+        # Finished on the string where the template shows that is exact (iopdocs.word.bodyxml),
+        # else parsed, fixed and serialised as docxtpl does.
+        document = None if self._plan is None else finish_body(self._plan, body, body_xml)
+        rendered = {_DOCUMENT: self._finish_tree(body_xml) if document is None else document}
 
         for part in self._parts:
             xml = self._finish(part.template.render(context)).encode(part.encoding)
@@ -256,6 +258,25 @@ class CompiledTemplate:
             for member in self._members
         ]
         return Parts.from_members(members, timestamp)
+
+    def _finish_tree(self, body_xml: str) -> bytes:
+        """The document part for a rendered body, through an lxml tree as docxtpl builds it."""
+        from docx.opc.oxml import serialize_part_xml
+        from docx.oxml.ns import nsmap
+        from docx.oxml.parser import parse_xml
+
+        body = _parse_body(body_xml)
+        if _tables_need_fixing(body):
+            body = self._helper.fix_tables(body_xml)
+        if "docPr" in body_xml:
+            # docxtpl numbers the drawings of the body afresh, from 1001.
+            for number, drawing in enumerate(body.xpath("//wp:docPr", namespaces=nsmap), 1001):
+                drawing.attrib["id"] = str(number)
+        restore_column_widths(body)
+        keep_facts_together(body)
+        root = parse_xml(self._shell)
+        root.insert(self._body_index, body)
+        return bytes(serialize_part_xml(root))
 
     def _finish(self, xml: str) -> str:
         """What docxtpl does to a part's XML after Jinja (``render_xml_part``)."""
@@ -410,13 +431,13 @@ def disk_key(digest: bytes, env: jinja2.Environment) -> str:
 
 
 def _source_digest() -> str:
-    """The SHA-256 of this module's source and of the package module's (which decides how the
-    stored members are compressed)."""
-    from iopdocs.word import package
+    """The SHA-256 of this module's source and of the modules whose work an entry keeps: the
+    body's plan (``bodyxml``) and the stored members' compression (``package``)."""
+    from iopdocs.word import bodyxml, package
 
     digest = hashlib.sha256()
     try:
-        for path in (__file__, package.__file__):
+        for path in (__file__, bodyxml.__file__, package.__file__):
             with open(path, "rb") as source:
                 digest.update(source.read())
     except OSError:  # run from a zip or without sources: the version has to do
