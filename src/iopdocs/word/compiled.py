@@ -290,7 +290,19 @@ class CompiledTemplate:
         return xml
 
 
-_LISTING = re.compile("[\t\n\a\f]")
+_LISTING = "\t\n\a\f"
+
+
+def _breaks(xml: str) -> list[int]:
+    """Where ``xml`` holds a tab, line, paragraph or page break, in order (``str.find`` per
+    character: a contract has a few, and a regex would walk every character to find them)."""
+    found = []
+    for char in _LISTING:
+        at = xml.find(char)
+        while at >= 0:
+            found.append(at)
+            at = xml.find(char, at + 1)
+    return sorted(found)
 
 
 def resolve_listings(xml: str, resolve: Callable[[str], str]) -> str:
@@ -301,8 +313,7 @@ def resolve_listings(xml: str, resolve: Callable[[str], str]) -> str:
         return resolve(xml)  # paragraphs inside paragraphs (text boxes): as docxtpl does it
     out: list[str] = []
     done = 0
-    for found in _LISTING.finditer(xml):
-        at = found.start()
+    for at in _breaks(xml):
         if at < done:
             continue  # in a paragraph already resolved
         start = max(xml.rfind("<w:p>", done, at), xml.rfind("<w:p ", done, at))
