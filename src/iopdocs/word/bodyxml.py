@@ -321,6 +321,8 @@ def _table_start(xml: str, at: int) -> int:
 
 
 def _fixed_table(table: str) -> str | None:
+    if "<w:sdt" in table or "<w:customXml" in table:
+        return None  # rows or cells inside content controls: docxtpl counts direct children only
     grid_start = table.find("<w:tblGrid>")
     grid_end = table.find("</w:tblGrid>")
     if grid_start < 0 or grid_end < grid_start:

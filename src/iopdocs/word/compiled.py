@@ -281,9 +281,13 @@ class CompiledTemplate:
     def _finish(self, xml: str) -> str:
         """What docxtpl does to a part's XML after Jinja (``render_xml_part``)."""
         xml = xml.replace("\n<w:p>", "<w:p>").replace("\n<w:p ", "<w:p ")
-        xml = (
-            xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        )
+        if "{_" in xml or "_}" in xml:  # docxtpl's escaped braces: two scans, not four copies
+            xml = (
+                xml.replace("{_{", "{{")
+                .replace("}_}", "}}")
+                .replace("{_%", "{%")
+                .replace("%_}", "%}")
+            )
         if "\n" in xml or "\t" in xml or "\a" in xml or "\f" in xml:  # faster than a regex
             # Line breaks, tabs, paragraph and page breaks inside values become Word markup.
             xml = resolve_listings(xml, self._helper.resolve_listing)
