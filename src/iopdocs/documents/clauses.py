@@ -21,14 +21,22 @@ import hashlib
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union, get_args, get_origin
 
 from iopdocs.errors import ClauseError, TemplateError
 from iopdocs.i18n import Message, reason
-from iopdocs.word.snippets import evaluate, preload, read_fields, render_text
+from iopdocs.word.snippets import (
+    evaluate,
+    is_compiled,
+    joint_source,
+    preload,
+    read_fields,
+    render_joint,
+    render_text,
+)
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -390,24 +398,63 @@ def render_clauses(
     Paragraphs are dicts ``{"text", "bullet", "lead"}``; every section is present, empty when
     none of its clauses is on.
     """
-    # A new process reads the library's compiled texts and conditions from the disk cache.
-    conditioned = [c for c in library.clauses if c.when]
-    preload(
-        _environment(locale),
-        [c.text for c in library.clauses],
-        [_decide_expression(conditioned)] if conditioned else [],
-    )
+    _preload(library, locale)
     sections: dict[str, list[dict[str, Any]]] = {name: [] for name in SECTIONS}
     used: dict[str, str] = {}
     states = clause_states(library, context, overrides=overrides, locale=locale, explain=False)
-    for state in states:
-        if not state.on:
-            continue
+    on = [state for state in states if state.on]
+    for state, text in zip(on, _render_all(library, on, context, locale), strict=True):
         clause = state.clause
-        text = _render(locale, clause, context)
         used[clause.id] = clause.text
         sections[clause.section] += paragraphs(text)
     return sections, used
+
+
+def _preload(library: ClauseLibrary, locale: str) -> None:
+    """A new process reads the library's compiled texts (as one joint template, when they can
+    be joined) and conditions from the disk cache."""
+    texts = [c.text for c in library.clauses]
+    joint = joint_source(texts)
+    conditioned = [c for c in library.clauses if c.when]
+    preload(
+        _environment(locale),
+        [joint] if joint is not None else texts,
+        [_decide_expression(conditioned)] if conditioned else [],
+    )
+
+
+# Libraries a process has rendered: from the second contract on, their texts are rendered
+# jointly even where no disk cache compiled the joint template ahead.
+_rendered_before: set[bytes] = set()
+
+
+def _render_all(
+    library: ClauseLibrary, on: Sequence[ClauseState], context: Mapping[str, Any], locale: str
+) -> list[str]:
+    """The texts of the clauses ``on``, in order: the library's own in one joint render (see
+    ``iopdocs.word.snippets.joint_source``), an agreement's own or replaced texts one by one,
+    and all of them one by one (naming the clause that fails) when the joint render fails."""
+    env = _environment(locale)
+    joint = joint_source([c.text for c in library.clauses])
+    rendered: dict[str, str] = {}
+    if joint is not None and (is_compiled(env, joint) or library.source in _rendered_before):
+        index = {c.id: i for i, c in enumerate(library.clauses)}
+        switches = [False] * len(library.clauses)
+        for state in on:
+            if state.overridden is None:
+                switches[index[state.clause.id]] = True
+        pieces = render_joint(env, joint, switches, context)
+        if pieces is not None:
+            rendered = {c.id: pieces[i] for i, c in enumerate(library.clauses) if switches[i]}
+    if len(_rendered_before) > 16:
+        _rendered_before.clear()
+    _rendered_before.add(library.source)
+    return [
+        rendered[s.clause.id]
+        if s.overridden is None and s.clause.id in rendered
+        else _render(locale, s.clause, context)
+        for s in on
+    ]
 
 
 def clause_texts(
@@ -419,21 +466,33 @@ def clause_texts(
 ) -> list[tuple[Clause, str]]:
     """Each clause that is on for the agreement in ``context``, with its rendered text, in the
     library's order (what the review reads as the contract's standard wording)."""
+    _preload(library, locale)
     states = clause_states(library, context, overrides=overrides, locale=locale, explain=False)
-    return [(s.clause, _render(locale, s.clause, context)) for s in states if s.on]
+    on = [state for state in states if state.on]
+    return [
+        (s.clause, text)
+        for s, text in zip(on, _render_all(library, on, context, locale), strict=True)
+    ]
 
 
 def paragraphs(text: str) -> list[dict[str, Any]]:
     """Rendered clause text as paragraphs: blank lines part them, ``- `` starts a bullet item and
     ``# `` a lead-in line."""
+    return [{"text": t, "bullet": bullet, "lead": lead} for t, bullet, lead in _paragraphs(text)]
+
+
+@lru_cache(maxsize=4096)
+def _paragraphs(text: str) -> tuple[tuple[str, bool, bool], ...]:
+    """``paragraphs`` of one text, remembered: most clause texts read the same in every
+    contract, and the caller gets fresh dicts each time."""
     from iopdocs.documents.formats import prose_blocks
 
     result = []
     for block in prose_blocks(text):
         text, bullet = str(block["text"]), bool(block["bullet"])
         lead = not bullet and text.startswith("# ")
-        result.append({"text": text[2:] if lead else text, "bullet": bullet, "lead": lead})
-    return result
+        result.append((text[2:] if lead else text, bullet, lead))
+    return tuple(result)
 
 
 def _condition_fields(locale: str, when: str) -> tuple[str, ...]:

@@ -37,6 +37,7 @@ import jinja2
 
 from iopdocs.version import __version__
 from iopdocs.word import diskcache
+from iopdocs.word.bodyxml import finish_body, load_plan, plan_body
 from iopdocs.word.environment import environment_identity
 from iopdocs.word.fixes import (
     CoreProperties,
@@ -58,7 +59,6 @@ _CORE = "docProps/core.xml"
 # the elements it creates in core.xml).
 _TEMPLATED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_COMPRESS_LEVEL = 6  # normalize_zip's level: both paths give the same bytes
 
 
 class _UnsupportedError(Exception):
@@ -103,6 +103,7 @@ class CompiledTemplate:
             _RenderedPart(name, load(code), encoding) for name, code, encoding in codes["parts"]
         )
         self._properties = tuple((name, load(code)) for name, code in codes["properties"])
+        self._plan = load_plan(codes.get("plan"))
         self._shell = shell
         self._body_index = body_index
         self._core_xml = core_xml
@@ -121,7 +122,8 @@ class CompiledTemplate:
             if part.content_type == _FOOTNOTES and b"{" in part.blob:
                 raise _UnsupportedError("Jinja tags in footnotes")
 
-        body = _compile(env, _mark_paragraphs(tpl.patch_xml(tpl.get_xml())))
+        body_source = _mark_paragraphs(tpl.patch_xml(tpl.get_xml()))
+        body = _compile(env, body_source)
         parts = []
         for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
             for _, part in tpl.get_headers_footers(uri):
@@ -157,12 +159,19 @@ class CompiledTemplate:
                     data = package.read(info.filename)
                     members.append(store_member(info.filename, data))
             core_xml = package.read(_CORE)
-        codes = {"body": body, "parts": parts, "properties": properties}
+        shell_xml = serialize_part_xml(shell)
+        plan = plan_body(env, body_source, shell_xml, body_index)
+        codes = {
+            "body": body,
+            "parts": parts,
+            "properties": properties,
+            "plan": None if plan is None else plan.dump(),
+        }
         return cls(
             template,
             env,
             codes,
-            serialize_part_xml(shell),
+            shell_xml,
             body_index,
             core_xml,
             tuple(members),
@@ -221,23 +230,15 @@ class CompiledTemplate:
         others as stored, for steps that add or change parts before the one zip write."""
         from docx.opc.coreprops import CoreProperties as Core
         from docx.opc.oxml import serialize_part_xml
-        from docx.oxml.ns import nsmap
         from docx.oxml.parser import parse_xml
 
         context = dict(context)
-        body_xml = self._finish(self._body.render(context))
-        body = _parse_body(body_xml)
-        if _tables_need_fixing(body):
-            body = self._helper.fix_tables(body_xml)
-        if "docPr" in body_xml:
-            # docxtpl numbers the drawings of the body afresh, from 1001.
-            for number, drawing in enumerate(body.xpath("//wp:docPr", namespaces=nsmap), 1001):
-                drawing.attrib["id"] = str(number)
-        restore_column_widths(body)
-        keep_facts_together(body)
-        root = parse_xml(self._shell)
-        root.insert(self._body_index, body)
-        rendered = {_DOCUMENT: serialize_part_xml(root)}
+        body = self._body.render(context)
+        body_xml = self._finish(body)
+        # Finished on the string where the template shows that is exact (iopdocs.word.bodyxml),
+        # else parsed, fixed and serialised as docxtpl does.
+        document = None if self._plan is None else finish_body(self._plan, body, body_xml)
+        rendered = {_DOCUMENT: self._finish_tree(body_xml) if document is None else document}
 
         for part in self._parts:
             xml = self._finish(part.template.render(context)).encode(part.encoding)
@@ -258,19 +259,54 @@ class CompiledTemplate:
         ]
         return Parts.from_members(members, timestamp)
 
+    def _finish_tree(self, body_xml: str) -> bytes:
+        """The document part for a rendered body, through an lxml tree as docxtpl builds it."""
+        from docx.opc.oxml import serialize_part_xml
+        from docx.oxml.ns import nsmap
+        from docx.oxml.parser import parse_xml
+
+        body = _parse_body(body_xml)
+        if _tables_need_fixing(body):
+            body = self._helper.fix_tables(body_xml)
+        if "docPr" in body_xml:
+            # docxtpl numbers the drawings of the body afresh, from 1001.
+            for number, drawing in enumerate(body.xpath("//wp:docPr", namespaces=nsmap), 1001):
+                drawing.attrib["id"] = str(number)
+        restore_column_widths(body)
+        keep_facts_together(body)
+        root = parse_xml(self._shell)
+        root.insert(self._body_index, body)
+        return bytes(serialize_part_xml(root))
+
     def _finish(self, xml: str) -> str:
         """What docxtpl does to a part's XML after Jinja (``render_xml_part``)."""
         xml = xml.replace("\n<w:p>", "<w:p>").replace("\n<w:p ", "<w:p ")
-        xml = (
-            xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        )
-        if _LISTING.search(xml):
+        if "{_" in xml or "_}" in xml:  # docxtpl's escaped braces: two scans, not four copies
+            xml = (
+                xml.replace("{_{", "{{")
+                .replace("}_}", "}}")
+                .replace("{_%", "{%")
+                .replace("%_}", "%}")
+            )
+        if "\n" in xml or "\t" in xml or "\a" in xml or "\f" in xml:  # faster than a regex
             # Line breaks, tabs, paragraph and page breaks inside values become Word markup.
             xml = resolve_listings(xml, self._helper.resolve_listing)
         return xml
 
 
-_LISTING = re.compile("[\t\n\a\f]")
+_LISTING = "\t\n\a\f"
+
+
+def _breaks(xml: str) -> list[int]:
+    """Where ``xml`` holds a tab, line, paragraph or page break, in order (``str.find`` per
+    character: a contract has a few, and a regex would walk every character to find them)."""
+    found = []
+    for char in _LISTING:
+        at = xml.find(char)
+        while at >= 0:
+            found.append(at)
+            at = xml.find(char, at + 1)
+    return sorted(found)
 
 
 def resolve_listings(xml: str, resolve: Callable[[str], str]) -> str:
@@ -281,8 +317,7 @@ def resolve_listings(xml: str, resolve: Callable[[str], str]) -> str:
         return resolve(xml)  # paragraphs inside paragraphs (text boxes): as docxtpl does it
     out: list[str] = []
     done = 0
-    for found in _LISTING.finditer(xml):
-        at = found.start()
+    for at in _breaks(xml):
         if at < done:
             continue  # in a paragraph already resolved
         start = max(xml.rfind("<w:p>", done, at), xml.rfind("<w:p ", done, at))
@@ -305,20 +340,33 @@ def _parse_body(xml: str) -> Any:
     return etree.fromstring(xml, etree.XMLParser(recover=True))
 
 
+_TBL, _TR, _TC = f"{{{_W}}}tbl", f"{{{_W}}}tr", f"{{{_W}}}tc"
+_GRID, _GRID_COL = f"{{{_W}}}tblGrid", f"{{{_W}}}gridCol"
+_GRID_SPAN, _VAL = f"{{{_W}}}tcPr/{{{_W}}}gridSpan", f"{{{_W}}}val"
+
+
 def _tables_need_fixing(body: Any) -> bool:
     """Whether docxtpl's ``fix_tables`` would change a table's grid: some row has more cells than
     the grid has columns (a ``{%tc%}`` loop), or no row spans them all (fewer cells, or no rows).
-    The same test as its Python loops, in two XPath queries per table."""
-    w = {"w": _W}
-    for table in body.iter(f"{{{_W}}}tbl"):
-        grid = table.find("w:tblGrid", w)
+    The same test as its loops, stopping at the first table that needs it."""
+    for table in body.iter(_TBL):
+        grid = table.find(_GRID)
         if grid is None:
             return True  # let docxtpl deal with it as it always has
-        columns = len(grid.findall("w:gridCol", w))
-        wider = table.xpath("boolean(.//w:tr[count(w:tc) > $n])", namespaces=w, n=columns)
-        spans = "count(w:tc) + sum(w:tc/w:tcPr/w:gridSpan/@w:val) - count(w:tc/w:tcPr/w:gridSpan)"
-        full = table.xpath(f"boolean(.//w:tr[{spans} >= $n])", namespaces=w, n=columns)
-        if wider or not full:
+        columns = len(grid.findall(_GRID_COL))
+        full = False
+        for row in table.iter(_TR):
+            cells = row.findall(_TC)
+            if len(cells) > columns:
+                return True
+            if not full:
+                try:
+                    spans = [c.find(_GRID_SPAN) for c in cells]
+                    total = sum(1 if s is None else int(s.get(_VAL)) for s in spans)
+                except (TypeError, ValueError):
+                    return True  # a span docxtpl itself would stumble on: its own path
+                full = total >= columns
+        if not full:
             return True
     return False
 
@@ -398,11 +446,18 @@ def disk_key(digest: bytes, env: jinja2.Environment) -> str:
 
 
 def _source_digest() -> str:
+    """The SHA-256 of this module's source and of the modules whose work an entry keeps: the
+    body's plan (``bodyxml``) and the stored members' compression (``package``)."""
+    from iopdocs.word import bodyxml, package
+
+    digest = hashlib.sha256()
     try:
-        with open(__file__, "rb") as source:
-            return hashlib.sha256(source.read()).hexdigest()
+        for path in (__file__, bodyxml.__file__, package.__file__):
+            with open(path, "rb") as source:
+                digest.update(source.read())
     except OSError:  # run from a zip or without sources: the version has to do
         return "?"
+    return digest.hexdigest()
 
 
 def _package_version(name: str) -> str:

@@ -24,7 +24,7 @@ from iopdocs.word.fixes import (
     keep_facts_together,
     restore_column_widths,
 )
-from iopdocs.word.package import Parts, normalize_zip
+from iopdocs.word.package import Parts, compress_level, normalize_zip
 
 __all__ = [
     "prepare_template",
@@ -109,7 +109,7 @@ def render_docx_plain(
             setattr(core, name, value)
     buffer = BytesIO()
     tpl.save(buffer)
-    return normalize_zip(buffer.getvalue(), timestamp)
+    return normalize_zip(buffer.getvalue(), timestamp, compress_level)
 
 
 @contextlib.contextmanager

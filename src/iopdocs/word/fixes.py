@@ -17,6 +17,7 @@ __all__ = [
     "ZERO_WIDTH_SPACE",
     "CoreProperties",
     "core_cp_prefix",
+    "glued_text",
     "keep_facts_together",
     "restore_column_widths",
     "unbreakable_facts",
@@ -48,27 +49,28 @@ def core_cp_prefix() -> Iterator[None]:
             ns.nsmap["cp"] = old
 
 
+_WN = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_TBL, _GRID, _TR, _TC = f"{_WN}tbl", f"{_WN}tblGrid", f"{_WN}tr", f"{_WN}tc"
+_GRID_COL, _TC_W, _TYPE, _WIDTH = f"{_WN}gridCol", f"{_WN}tcPr/{_WN}tcW", f"{_WN}type", f"{_WN}w"
+
+
 def restore_column_widths(body: Any) -> None:
     """Give each table's grid the widths of its first row's cells.
 
     docxtpl's table fix-up evens out every table's grid columns, which LibreOffice then follows;
     the template's cell widths say what the author meant.
     """
-    from docx.oxml.ns import qn
-
-    for table in body.iter(qn("w:tbl")):
-        grid = table.find(qn("w:tblGrid"))
-        row = table.find(qn("w:tr"))
+    for table in body.iter(_TBL):
+        grid = table.find(_GRID)
+        row = table.find(_TR)
         if grid is None or row is None:
             continue
-        columns = grid.findall(qn("w:gridCol"))
-        widths = [cell.find(f"{qn('w:tcPr')}/{qn('w:tcW')}") for cell in row.findall(qn("w:tc"))]
-        if len(widths) != len(columns) or any(
-            w is None or w.get(qn("w:type")) != "dxa" for w in widths
-        ):
+        columns = grid.findall(_GRID_COL)
+        widths = [cell.find(_TC_W) for cell in row.findall(_TC)]
+        if len(widths) != len(columns) or any(w is None or w.get(_TYPE) != "dxa" for w in widths):
             continue
         for column, width in zip(columns, widths, strict=True):
-            column.set(qn("w:w"), width.get(qn("w:w")))
+            column.set(_WIDTH, width.get(_WIDTH))
 
 
 # --- Facts that never break across lines ---------------------------------------------------------
@@ -135,13 +137,28 @@ def unbreakable_facts(text: str) -> str:
     return _FACT.sub(_glued, text)
 
 
+# The texts of a contract repeat: the template's own, and dates and amounts from one contract to
+# the next. Each distinct text is glued once per process (a bounded memo, emptied when full).
+_GLUED: dict[str, str] = {}
+_GLUED_LIMIT = 8192
+
+
+def glued_text(text: str) -> str:
+    """``unbreakable_facts(text)``, remembered: the same text always gives the same result."""
+    glued = _GLUED.get(text)
+    if glued is None:
+        glued = unbreakable_facts(text) if _MAY_HOLD_A_FACT.search(text) else text
+        if len(_GLUED) >= _GLUED_LIMIT:
+            _GLUED.clear()
+        _GLUED[text] = glued
+    return glued
+
+
 def keep_facts_together(body: Any) -> None:
     """Apply ``unbreakable_facts`` to every text run of ``body`` (a document's XML element)."""
-    from docx.oxml.ns import qn
-
-    for node in body.iter(qn("w:t")):
+    for node in body.iter(f"{_WN}t"):
         text = node.text
-        if text and _MAY_HOLD_A_FACT.search(text):
-            glued = unbreakable_facts(text)
-            if glued != text:
+        if text:
+            glued = glued_text(text)
+            if glued is not text and glued != text:
                 node.text = glued

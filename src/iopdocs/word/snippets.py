@@ -14,6 +14,7 @@ it back in a few milliseconds.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
@@ -27,7 +28,17 @@ if TYPE_CHECKING:
     from jinja2 import Environment
     from jinja2.nodes import Node
 
-__all__ = ["check_syntax", "clear_cache", "evaluate", "preload", "read_fields", "render_text"]
+__all__ = [
+    "check_syntax",
+    "clear_cache",
+    "evaluate",
+    "is_compiled",
+    "joint_source",
+    "preload",
+    "read_fields",
+    "render_joint",
+    "render_text",
+]
 
 CACHE_SIZE = 2048
 """Compiled snippets kept per process: a library holds a few hundred, overrides add their own."""
@@ -62,6 +73,77 @@ def render_text(env: Environment, source: str, context: Mapping[str, Any]) -> st
         from iopdocs.word.environment import refusal
 
         raise TemplateError(Message("{reason}", reason=refusal(exc))) from exc
+
+
+# --- Many snippets in one render ---------------------------------------------------------------
+#
+# Rendering a snippet costs Jinja a new context (some 50 µs) however short the snippet; a clause
+# library renders fifty per contract. ``joint_source`` puts a set of snippets into one template,
+# each in a scope of its own (``{% with %}``: what one sets, the next never sees), switched on
+# by a list it is given and separated by a NUL character, so ``render_joint`` renders all of
+# them at the cost of one. A snippet that could behave differently inside it (one defining
+# macros or blocks, one starting or ending in blanks, which ``lstrip_blocks`` treats by where
+# the line starts) makes the set unjoinable; a render that fails, or whose output holds a NUL
+# of its own, gives ``None``, and the caller renders each snippet alone, with its own error.
+
+JOINT_SWITCH = "__iopdocs_on"
+_SEPARATOR = "\x00"
+_NOT_JOINABLE = re.compile(
+    r"\{%[-+]?\s*(?:end)?(?:macro|call|block|extends|import|include|from|with|raw)\b"
+    r"|__iopdocs|\x00"
+)
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+def joint_source(texts: Sequence[str]) -> str | None:
+    """One template rendering each of ``texts`` where ``JOINT_SWITCH[i]`` is true, or ``None``
+    when some text could render differently inside it than alone."""
+    return _joint_source(tuple(texts))
+
+
+@lru_cache(maxsize=16)
+def _joint_source(texts: tuple[str, ...]) -> str | None:
+    pieces = []
+    for number, text in enumerate(texts):
+        # What Jinja's lexer does to a template alone: newlines as "\n", one trailing dropped.
+        lines = _NEWLINE.split(text)
+        if lines[-1] == "":
+            lines.pop()
+        body = "\n".join(lines)
+        if _NOT_JOINABLE.search(body) or body[:1] in (" ", "\t") or body[-1:] in (" ", "\t"):
+            return None
+        pieces.append(
+            f"{{% if {JOINT_SWITCH}[{number}] %}}{{% with %}}{body}{{% endwith %}}{{% endif %}}"
+        )
+    return _SEPARATOR.join(pieces)
+
+
+def render_joint(
+    env: Environment, source: str, on: Sequence[bool], context: Mapping[str, Any]
+) -> list[str] | None:
+    """Each text of ``source`` (a ``joint_source``) rendered where ``on`` says, ``""`` for the
+    others; ``None`` when any of them fails, or a value holds the separator."""
+    if (env, source) in _unjoinable:
+        return None
+    try:
+        template = _compiled_text(env, source)
+    except Exception:  # a text that does not compile: each is rendered alone
+        with _lock:
+            _unjoinable[(env, source)] = None
+            while len(_unjoinable) > 16:
+                _unjoinable.popitem(last=False)
+        return None
+    try:
+        output = str(template.render(**context, **{JOINT_SWITCH: list(on)}))
+    except Exception:  # each snippet is then rendered alone, and its error named
+        return None
+    pieces = output.split(_SEPARATOR)
+    return pieces if len(pieces) == len(on) else None
+
+
+def is_compiled(env: Environment, source: str) -> bool:
+    """Whether ``source`` is compiled for ``env`` in this process (preloaded or rendered)."""
+    return _cached((env, "text", source)) is not None
 
 
 def evaluate(env: Environment, expression: str, context: Mapping[str, Any]) -> Any:
@@ -133,6 +215,7 @@ def preload(env: Environment, texts: Sequence[str], expressions: Sequence[str] =
 _lock = threading.Lock()
 _compiled: OrderedDict[tuple[Environment, str, str], Any] = OrderedDict()
 _preloaded: OrderedDict[tuple[Environment, tuple[str, ...], tuple[str, ...]], None] = OrderedDict()
+_unjoinable: OrderedDict[tuple[Environment, str], None] = OrderedDict()
 
 
 def clear_cache() -> None:
@@ -140,6 +223,7 @@ def clear_cache() -> None:
     with _lock:
         _compiled.clear()
         _preloaded.clear()
+        _unjoinable.clear()
 
 
 def _remember(name: tuple[Environment, str, str], compiled: Any) -> None:
