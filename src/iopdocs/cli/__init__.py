@@ -17,32 +17,48 @@ import os
 import sys
 import warnings
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from pydantic import ValidationError
-
-from iopdocs.cli import authoring, check, data, diff, migrate, package, provenance, render, report
 from iopdocs.cli.common import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, UsageError, printable
-from iopdocs.cli.data import format_schedule
-from iopdocs.cli.diff import format_changes
 from iopdocs.errors import AgreementFileError, IopdocsError, TemplateSyntaxError
 from iopdocs.i18n import choose_language, language, set_language
 from iopdocs.i18n import gettext as _
-from iopdocs.loading import validation_messages
 from iopdocs.version import __version__
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from iopdocs.cli.data import format_schedule
+    from iopdocs.cli.diff import format_changes
 
 EXIT_INTERNAL = 1  # an error iopdocs did not expect: a bug to report
 
 # Each command imports what it needs inside its function, so ``iopdocs validate`` pays for
 # pydantic and the model, and never for Word, Jinja, babel, lxml, pypdf, the checks or the
 # schedule (tests/cli/test_cli_imports.py holds it to that). One module per group of commands
-# holds both its arguments and its handler.
+# holds both its arguments and its handler. Importing this package imports none of them nor
+# pydantic: ``run`` sets the process up (``cli/startup.py``) before the heavy imports start.
 
 __all__ = ["format_changes", "format_schedule", "format_validation_error", "main", "parser"]
 
 
+def __getattr__(name: str) -> Any:
+    """``format_schedule`` and ``format_changes``, imported on first use."""
+    if name == "format_schedule":
+        from iopdocs.cli.data import format_schedule
+
+        return format_schedule
+    if name == "format_changes":
+        from iopdocs.cli.diff import format_changes
+
+        return format_changes
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def format_validation_error(error: ValidationError, source: str | None = None) -> list[str]:
     """One readable line per problem, each naming the field path: ``parties[2].org_number: …``."""
+    from iopdocs.loading import validation_messages
+
     return validation_messages(error, source)
 
 
@@ -68,6 +84,18 @@ WORKFLOW = (
 
 def parser() -> argparse.ArgumentParser:
     """The ``iopdocs`` argument parser with every command, its help in the language in use."""
+    from iopdocs.cli import (
+        authoring,
+        check,
+        data,
+        diff,
+        migrate,
+        package,
+        provenance,
+        render,
+        report,
+    )
+
     result = argparse.ArgumentParser(
         prog="iopdocs",
         description=_(
@@ -142,6 +170,8 @@ def _run_command(arguments: list[str]) -> int:
     out, err = sys.stdout, sys.stderr
     translate_argparse()
     args = parser().parse_args(arguments)
+    from pydantic import ValidationError
+
     try:
         status: int = _run_reporting_warnings(args, out, err)
     except ValidationError as exc:
@@ -248,6 +278,9 @@ def run() -> None:
     # validation, which costs a command about 50 ms of scanning installed packages; a user who
     # wants them sets PYDANTIC_DISABLE_PLUGINS to "" (or anything else) and gets them.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    from iopdocs.cli.startup import quick_exit, quick_start
+
+    quick_start()
     try:
         status = main()
         sys.stdout.flush()  # a closed pipe shows here, not at exit where it cannot be caught
@@ -255,4 +288,5 @@ def run() -> None:
         # Point stdout at /dev/null so the interpreter's own flush at exit does not fail again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         status = EXIT_BROKEN_PIPE
+    quick_exit()
     sys.exit(status)
