@@ -398,23 +398,22 @@ def _check_nodes(root: yaml.Node, source: str) -> None:
     """
     sizes: dict[int, tuple[int, int]] = {}
     open_nodes: set[int] = set()
-    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    # A node comes off the stack twice: first to be checked and its children pushed, then,
+    # with its children's list, to be counted once they are.
+    stack: list[tuple[yaml.Node, int, list[yaml.Node] | None]] = [(root, 1, None)]
     while stack:
-        node, depth, done = stack.pop()
+        node, depth, children = stack.pop()
         key = id(node)
-        if done:
+        if children is not None:
             open_nodes.discard(key)
-            own = len(node.value) if isinstance(node, yaml.ScalarNode) else 0
-            count = 1 + sum(sizes[id(child)][0] for child in _children(node))
-            text = own + sum(sizes[id(child)][1] for child in _children(node))
+            count, text = 1, 0
+            for child in children:
+                size = sizes[id(child)]
+                count += size[0]
+                text += size[1]
             sizes[key] = (count, text)
             if count > MAX_NODES or text > MAX_TEXT:
-                raise AgreementFileError(
-                    f"holds more than {MAX_NODES} values or {MAX_TEXT // 1_000_000} million "
-                    "characters once its aliases (*name) are expanded (the limit)",
-                    path=source,
-                    line=node.start_mark.line + 1,
-                )
+                _too_big(node, source)
             continue
         if key in sizes:
             continue
@@ -430,9 +429,24 @@ def _check_nodes(root: yaml.Node, source: str) -> None:
                 path=source,
                 line=node.start_mark.line + 1,
             )
+        if isinstance(node, yaml.ScalarNode):  # most nodes: counted at once
+            sizes[key] = (1, len(node.value))
+            if len(node.value) > MAX_TEXT:
+                _too_big(node, source)
+            continue
         open_nodes.add(key)
-        stack.append((node, depth, True))
-        stack += [(child, depth + 1, False) for child in _children(node) if id(child) not in sizes]
+        children = _children(node)
+        stack.append((node, depth, children))
+        stack += [(child, depth + 1, None) for child in children if id(child) not in sizes]
+
+
+def _too_big(node: yaml.Node, source: str) -> None:
+    raise AgreementFileError(
+        f"holds more than {MAX_NODES} values or {MAX_TEXT // 1_000_000} million "
+        "characters once its aliases (*name) are expanded (the limit)",
+        path=source,
+        line=node.start_mark.line + 1,
+    )
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
