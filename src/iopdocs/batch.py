@@ -135,10 +135,11 @@ def render_many(
 
     With ``format="pdf"`` every contract is rendered in this process into a private folder and
     converted as soon as it is rendered by LibreOffice kept running, one process per job
-    (PDF/A-3b with the agreement attached, as ``render_pdf`` makes them; PDF/A-2b without it when ``embed_data`` is false).
-    ``timeout`` bounds each document's conversion in seconds (default 30). A document LibreOffice
-    cannot convert, or that makes it crash or hang, fails alone; LibreOffice is restarted for the
-    next one. A hanging document costs one ``timeout``: it fails, and only it.
+    (PDF/A-3b with the agreement attached, as ``render_pdf`` makes them; PDF/A-2b without it
+    when ``embed_data`` is false). ``timeout`` bounds each document's conversion in seconds
+    (default 30). A document LibreOffice cannot convert, or that makes it crash or hang, fails
+    alone; LibreOffice is restarted for the next one. A hanging document costs one ``timeout``:
+    it fails, and only it.
     ``converter`` (a running ``iopdocs.PdfConverter``) converts instead of processes of the
     batch's own, and stays running afterwards: a notebook rendering batch after batch starts
     LibreOffice once.

@@ -10,7 +10,6 @@ from __future__ import annotations
 import ast
 import functools
 import inspect
-import json
 import os
 import re
 import sys
@@ -237,6 +236,8 @@ def dump_agreement(agreement: Agreement, *, format: Format = "yaml") -> str:
     """The agreement as YAML or JSON text that ``parse_agreement`` reads back to an equal model."""
     data = agreement.model_dump(mode="json", exclude_none=True)
     if format == "json":
+        import json
+
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100, indent=2)
 
@@ -339,6 +340,8 @@ MAX_NUMBER_DIGITS = 30
 
 def _parse(text: str, format: Format, source: str) -> Any:
     if format == "json":
+        import json  # here: reading YAML, a command does not import it
+
         try:
             data = json.loads(text, parse_float=Decimal, parse_constant=Decimal)
         except json.JSONDecodeError as exc:
@@ -550,6 +553,8 @@ def _json_text(data: dict[str, Any]) -> str:
         if isinstance(value, list):
             return [placeholders(v) for v in value]
         return value
+
+    import json
 
     text = json.dumps(placeholders(data), ensure_ascii=False, indent=2) + "\n"
     for index, number in enumerate(numbers):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -699,6 +698,8 @@ def _holds_months(start: dt.date, end: dt.date, months: int) -> bool:
     """Whether ``start`` … ``end`` (inclusive) holds ``months`` whole calendar months, counted as
     the schedule counts them: a month on from 31 January is 28 (29) February, a year on from
     29 February is 28 February."""
+    import calendar
+
     index = start.year * 12 + start.month - 1 + months
     year, month = divmod(index, 12)
     last = calendar.monthrange(year, month + 1)[1]
