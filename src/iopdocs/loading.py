@@ -7,7 +7,6 @@ overwrite.
 
 from __future__ import annotations
 
-import ast
 import functools
 import inspect
 import os
@@ -305,6 +304,8 @@ def _field_docstrings(cls: type[BaseModel]) -> dict[str, str]:
 @functools.cache
 def _module_docstrings(module_name: str) -> dict[str, dict[str, str]]:
     """For every class of a module: its fields' docstrings, from one parse of the source."""
+    import ast  # here: only the JSON Schema needs it
+
     try:
         tree = ast.parse(inspect.getsource(sys.modules[module_name]))
     except (OSError, TypeError):  # no source at hand (a frozen application)

@@ -696,11 +696,10 @@ def _holds_months(start: dt.date, end: dt.date, months: int) -> bool:
     """Whether ``start`` … ``end`` (inclusive) holds ``months`` whole calendar months, counted as
     the schedule counts them: a month on from 31 January is 28 (29) February, a year on from
     29 February is 28 February."""
-    import calendar
-
     index = start.year * 12 + start.month - 1 + months
     year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
+    # The number of days of that month (December's 31 without a date in the next year).
+    last = 31 if month == 11 else (dt.date(year, month + 2, 1) - dt.timedelta(days=1)).day
     return dt.date(year, month + 1, min(start.day, last)) <= end + dt.timedelta(days=1)
 
 
