@@ -78,3 +78,26 @@ def test_the_collector_runs_less_often_while_importing_and_skips_survivors_at_ex
     assert threshold[1:] == list(gc.get_threshold()[1:])
     assert isinstance(found["frozen"], int)
     assert found["frozen"] > 10_000  # the modules, classes and functions of the command
+
+
+def test_each_command_is_parsed_by_the_module_that_adds_it() -> None:
+    """A command line naming a command builds only its module's parsers (``COMMAND_MODULES``):
+    every command is there, in the module that adds it, and parses as in the whole parser."""
+    import argparse
+
+    from iopdocs.cli import COMMAND_MODULES, command_word, parser
+
+    def commands(built: argparse.ArgumentParser) -> set[str]:
+        (sub,) = (a for a in built._actions if isinstance(a, argparse._SubParsersAction))
+        return set(sub.choices)
+
+    assert commands(parser()) == set(COMMAND_MODULES)
+    for command in COMMAND_MODULES:
+        own = commands(parser(command))
+        assert command in own
+        assert own == {c for c, m in COMMAND_MODULES.items() if m == COMMAND_MODULES[command]}
+    line = ["--debug", "validate", str(FLAGSHIP)]
+    assert command_word(line) == "validate"
+    assert vars(parser("validate").parse_args(line)) == vars(parser().parse_args(line))
+    assert command_word(["--", "render"]) == "render"
+    assert command_word(["--debug"]) is None

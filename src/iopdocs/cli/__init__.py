@@ -82,20 +82,38 @@ WORKFLOW = (
 )
 
 
-def parser() -> argparse.ArgumentParser:
-    """The ``iopdocs`` argument parser with every command, its help in the language in use."""
-    from iopdocs.cli import (
-        authoring,
-        check,
-        data,
-        diff,
-        migrate,
-        package,
-        provenance,
-        render,
-        report,
-    )
+# The module of iopdocs.cli that adds each command (tests/cli/test_startup.py checks it): a
+# command being run gets only its own module's parsers, not every command's (some 10 ms).
+COMMAND_MODULES = {
+    "new": "data",
+    "validate": "data",
+    "schema": "data",
+    "schedule": "data",
+    "check": "check",
+    "render": "render",
+    "package": "package",
+    "report": "report",
+    "diff": "diff",
+    "migrate": "migrate",
+    "extract": "provenance",
+    "verify": "provenance",
+    "templates": "authoring",
+    "clauses": "authoring",
+}
 
+
+def parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The ``iopdocs`` argument parser with every command, its help in the language in use;
+    with ``command``, one of ``COMMAND_MODULES``, only the commands of its module (the same
+    parsing, usage and errors for a command line naming it)."""
+    import importlib
+
+    # In this order, which is the order argparse lists the choices in an error.
+    names = ["render", "data", "report", "check", "authoring", "provenance", "diff", "migrate"]
+    names.append("package")
+    if command in COMMAND_MODULES:
+        names = [COMMAND_MODULES[command]]
+    modules = [importlib.import_module(f"iopdocs.cli.{name}") for name in names]
     result = argparse.ArgumentParser(
         prog="iopdocs",
         description=_(
@@ -124,15 +142,8 @@ def parser() -> argparse.ArgumentParser:
         "--debug", action="store_true", help=_("show the full traceback of an internal error")
     )
     sub = result.add_subparsers(dest="command", required=True, metavar=_("COMMAND"))
-    render.add_parsers(sub)
-    data.add_parsers(sub)
-    report.add_parsers(sub)
-    check.add_parsers(sub)
-    authoring.add_parsers(sub)
-    provenance.add_parsers(sub)
-    diff.add_parsers(sub)
-    migrate.add_parsers(sub)
-    package.add_parsers(sub)
+    for module in modules:
+        module.add_parsers(sub)
     workflow_order(sub)
     return result
 
@@ -169,7 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run_command(arguments: list[str]) -> int:
     out, err = sys.stdout, sys.stderr
     translate_argparse()
-    args = parser().parse_args(arguments)
+    args = parser(command_word(arguments)).parse_args(arguments)
     from pydantic import ValidationError
 
     try:
@@ -260,6 +271,17 @@ def language_option(arguments: list[str]) -> tuple[list[str], str | None]:
         else:
             rest.append(word)
     return rest, requested
+
+
+def command_word(arguments: list[str]) -> str | None:
+    """The command a command line names (its first word that is not an option), if any."""
+    words = iter(arguments)
+    for word in words:
+        if word == "--":
+            return next(words, None)
+        if not word.startswith("-"):
+            return word
+    return None
 
 
 def translate_argparse() -> None:
