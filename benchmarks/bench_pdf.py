@@ -7,7 +7,7 @@ slow machine where the absolute times do not. Prints a Markdown table with the t
 each figure (issue 14):
 
 - LibreOffice's own time per document: one soffice call converting the flagship contract
-  ``--lo-copies`` times, less one converting it once (the mean of one call before and one
+  ``--lo-copies`` times (8), less one converting it once (the mean of one call before and one
   after), per extra copy (PDF/A-3b, tagged); taken once per round of ``render_pdf`` calls,
   next to them. This is the floor the warm figures are
   held to.
@@ -18,7 +18,7 @@ each figure (issue 14):
 - ``render_pdf`` of the flagship in ``--calls`` rounds of a cold call (which starts
   LibreOffice), a warm one (``PdfConverter`` started beforehand) and LibreOffice's own time;
   targets: warm at least 3x faster than cold, and each warm call at most 1.4x LibreOffice's own
-  time measured in its round.
+  time measured in its round (and, beside it, against the run's median of that time).
 - A batch of ``--files`` contracts (the examples, cycled) with ``render_many(format="pdf")``,
   both cores, against one plain soffice call per file with a warmed profile (each example timed
   once before the batch and once after; the sum over the batch's files of their example's
@@ -167,7 +167,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--files", type=int, default=20, help="contracts in the batch (20)")
     parser.add_argument("--calls", type=int, default=5, help="render_pdf calls each way (5)")
-    parser.add_argument("--lo-copies", type=int, default=4, help="copies in one soffice call (4)")
+    parser.add_argument("--lo-copies", type=int, default=8, help="copies in one soffice call (8)")
     parser.add_argument("--repeat", type=int, default=20, help="packaging runs (20)")
     args = parser.parse_args()
 
@@ -224,6 +224,15 @@ def main() -> None:
             f"{max(ratios):.2f}x ({statistics.median(ratios):.2f}x)",
             "<= 1.4x",
             max(ratios) <= 1.4,
+        ))  # fmt: skip
+        # The same against the run's median of LibreOffice's own time: one round's figure is a
+        # difference of two soffice calls of some seconds, which a burst of load can halve.
+        against_median = [w / lo for w in warm]
+        rows.append((
+            "each warm call against the median of LibreOffice's own: slowest (median)",
+            f"{max(against_median):.2f}x ({statistics.median(against_median):.2f}x)",
+            "<= 1.4x",
+            max(against_median) <= 1.4,
         ))  # fmt: skip
         # CPU time, which a busy moment on a shared machine does not stretch as it does the
         # wall time: this process, its LibreOffice and the bridge, against soffice's own.
