@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -44,6 +43,8 @@ def write_temporary(path: str | os.PathLike[str], data: bytes) -> Path:
     Nothing is visible under ``path`` yet; ``commit_temporary`` finishes the write. A batch
     renders in one process and commits in another, so waiting for the disk overlaps the work.
     """
+    import tempfile  # here: a command that only reads files does not import it
+
     target = Path(path)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:

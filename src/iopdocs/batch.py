@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from iopdocs._files import commit_temporary, write_temporary
-from iopdocs.errors import BatchError, ConverterMissingError, IopdocsError
+from iopdocs.errors import BatchError, ConversionError, ConverterMissingError, IopdocsError
 from iopdocs.i18n import N_, Message, reason
 from iopdocs.model import Agreement
 
@@ -146,12 +146,13 @@ def render_many(
     finishes. A source that fails does not stop the others: its ``RenderResult.error`` says why.
     Outputs are the same bytes ``render_contract`` gives.
 
-    With ``format="pdf"`` every contract is rendered as above into a private folder, then
-    converted by LibreOffice kept running, one process per job (PDF/A-3b with the agreement
-    attached, as ``render_pdf`` makes them; PDF/A-2b without it when ``embed_data`` is false).
-    ``timeout`` bounds each document's conversion in seconds (default 30). A document LibreOffice
-    cannot convert, or that makes it crash or hang, fails alone; LibreOffice is restarted for the
-    next one. A hanging document costs one ``timeout``: it fails, and only it.
+    With ``format="pdf"`` every contract is rendered in this process into a private folder and
+    converted as soon as it is rendered by LibreOffice kept running, one process per job
+    (PDF/A-3b with the agreement attached, as ``render_pdf`` makes them; PDF/A-2b without it
+    when ``embed_data`` is false). ``timeout`` bounds each document's conversion in seconds
+    (default 30). A document LibreOffice cannot convert, or that makes it crash or hang, fails
+    alone; LibreOffice is restarted for the next one. A hanging document costs one ``timeout``:
+    it fails, and only it.
     ``converter`` (a running ``iopdocs.PdfConverter``) converts instead of processes of the
     batch's own, and stays running afterwards: a notebook rendering batch after batch starts
     LibreOffice once.
@@ -237,16 +238,19 @@ def _render_pdfs(
     timeout: float | None,
     given: Converter | None = None,
 ) -> BatchResult:
-    """Render every contract to .docx in a private folder, then convert, attach each agreement
-    and move each PDF into place, one warm LibreOffice per worker (or the ``given`` one).
+    """Render each contract to .docx in a private folder, convert it, attach its agreement and
+    move the PDF into place, one warm LibreOffice per worker (or the ``given`` one).
 
-    LibreOffice starts (about 1.5 s) while the .docx files are rendered; each process then takes
-    the next document as soon as it is done with one, so a document LibreOffice cannot convert
-    (or that makes it crash or hang) fails alone and the others go on.
+    LibreOffice starts (about 2.5 s) while the first .docx files are rendered in this process
+    (a few tens of milliseconds each, so the cores go to LibreOffice, not to starting rendering
+    processes); each document is handed over as soon as it is rendered and a LibreOffice is
+    free, and each LibreOffice takes the next one as soon as it is started and done with one. A
+    document LibreOffice cannot convert (or that makes it crash or hang) fails alone.
     """
     import queue
     import shutil
     import tempfile
+    import threading
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
     from iopdocs.pdf.warm import PdfConverter
@@ -255,74 +259,75 @@ def _render_pdfs(
     workers = min(jobs or _cores(), len(tasks))
     converters = [PdfConverter(timeout=timeout) for _ in range(workers)] if given is None else []
     converting = 1 if given is not None else workers
+    free: queue.SimpleQueue[Converter] = queue.SimpleQueue()
+    if given is not None:
+        free.put(given)
+    missing: list[ConverterMissingError] = []
+    failed: list[BaseException] = []
+    lock = threading.Lock()
+
+    def start(converter: PdfConverter) -> None:
+        """Start one LibreOffice and offer it to the documents; without its Python bridge,
+        offer soffice calls instead; when none of them starts, fail every document."""
+        try:
+            converter.start()
+        except ConverterMissingError as exc:
+            missing.append(exc)
+            free.put(_ColdConverter(timeout))
+        except BaseException as exc:
+            with lock:
+                failed.append(exc)
+                if len(failed) == len(converters):
+                    free.put(_Unstarted(failed[0]))
+            raise
+        else:
+            free.put(converter)
+
+    def finish(task: _Task, docx_task: _Task, outcome: RenderResult) -> RenderResult:
+        output = Path(task.output)
+        if not outcome.ok:
+            return RenderResult(task.source, output, outcome.error)
+        try:
+            agreement, document = _pdf_ready(task, Path(docx_task.output))
+        except (OSError, IopdocsError) as exc:
+            return RenderResult(task.source, output, _failed(task.source, exc))
+        converter = free.get()
+        try:
+            (pdf,) = converter.convert_many([docx_task.output], work, pdfa=3 if embed_data else 2)
+        except (OSError, IopdocsError) as exc:
+            return RenderResult(task.source, output, _failed(task.source, exc))
+        finally:
+            free.put(converter)  # to the next document while this one is finished
+        return _finish_pdf(task, pdf, embed_data, agreement, document)
+
     try:
         # Twice as many threads as LibreOffice processes: while one thread attaches and writes
         # a converted PDF, another already hands its LibreOffice the next document.
-        with ThreadPoolExecutor(2 * converting, thread_name_prefix="iopdocs-pdf") as threads:
-            starting = [threads.submit(converter.start) for converter in converters]
-            docx_tasks = [
-                _Task(t.index, t.source, t.agreement, str(work / f"{Path(t.output).stem}.docx"))
-                for t in tasks
-            ]
-            outcomes: list[RenderResult | None] = [None] * len(tasks)
-
-            def rendered_one(result: RenderResult, index: int) -> None:
-                outcomes[index] = result
-
-            if workers <= 1:
-                for task in docx_tasks:
-                    rendered_one(_outcome(task, *_render(task, setup)), task.index)
-            else:
-                _in_pool(docx_tasks, workers, setup, rendered_one)
-            free: queue.SimpleQueue[Converter] = queue.SimpleQueue()
+        with ThreadPoolExecutor(
+            2 * converting + len(converters), thread_name_prefix="iopdocs-pdf"
+        ) as threads:
+            starting = [threads.submit(start, converter) for converter in converters]
+            futures = {}
             try:
+                for task in tasks:
+                    docx = str(work / f"{Path(task.output).stem}.docx")
+                    docx_task = _Task(task.index, task.source, task.agreement, docx)
+                    outcome = _render_and_commit(docx_task, setup)
+                    futures[threads.submit(finish, task, docx_task, outcome)] = task
                 for started in starting:
-                    started.result()
-            except ConverterMissingError as exc:
-                # LibreOffice is there (checked before rendering) but not its Python bridge:
-                # convert as before, one soffice start per document, and say why it is slow.
-                import warnings
+                    with contextlib.suppress(Exception):
+                        started.result()
+                if missing:
+                    # LibreOffice is there (checked before rendering) but not its Python
+                    # bridge: converted as before, one soffice start per document.
+                    import warnings
 
-                warnings.warn(
-                    Message(_COLD, reason=reason(exc)),
-                    RuntimeWarning,
-                    stacklevel=4,
-                )
-                for _ in converters:
-                    free.put(_ColdConverter(timeout))
-            else:
-                for converter in converters:
-                    free.put(converter)
-            if given is not None:
-                free.put(given)
-
-            def finish(task: _Task, docx_task: _Task) -> RenderResult:
-                outcome = outcomes[task.index]
-                if outcome is None or not outcome.ok:
-                    error = outcome.error if outcome else Message(_UNRENDERED, source=task.source)
-                    return RenderResult(task.source, Path(task.output), error)
-                output = Path(task.output)
-                try:
-                    agreement, document = _pdf_ready(task, Path(docx_task.output))
-                except (OSError, IopdocsError) as exc:
-                    return RenderResult(task.source, output, _failed(task.source, exc))
-                converter = free.get()
-                try:
-                    (pdf,) = converter.convert_many(
-                        [docx_task.output], work, pdfa=3 if embed_data else 2
+                    warnings.warn(
+                        Message(_COLD, reason=reason(missing[0])),
+                        RuntimeWarning,
+                        stacklevel=4,
                     )
-                except (OSError, IopdocsError) as exc:
-                    return RenderResult(task.source, output, _failed(task.source, exc))
-                finally:
-                    free.put(converter)  # to the next document while this one is finished
-                return _finish_pdf(task, pdf, embed_data, agreement, document)
-
-            futures = {
-                threads.submit(finish, task, docx_task): task
-                for task, docx_task in zip(tasks, docx_tasks, strict=True)
-            }
-            results: list[RenderResult | None] = [None] * len(tasks)
-            try:
+                results: list[RenderResult | None] = [None] * len(tasks)
                 for done, future in enumerate(as_completed(futures), start=1):
                     result = future.result()
                     results[futures[future].index] = result
@@ -336,11 +341,25 @@ def _render_pdfs(
                 for converter in converters:
                     converter.kill()
                 raise
+        if failed and len(failed) == len(converters):
+            raise failed[0]
         return BatchResult(tuple(r for r in results if r is not None), folder)
     finally:
         for converter in converters:
+            converter.kill()  # all at once; then each is waited for and its profile removed
+        for converter in converters:
             converter.close()
         shutil.rmtree(work, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class _Unstarted:
+    """What documents get when no LibreOffice of the batch started: the reason."""
+
+    reason: BaseException
+
+    def convert_many(self, *args: Any, **kwargs: Any) -> list[Path]:
+        raise ConversionError(reason(self.reason)) from self.reason
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,8 @@ overwrite.
 
 from __future__ import annotations
 
-import ast
 import functools
 import inspect
-import json
 import os
 import re
 import sys
@@ -258,6 +256,8 @@ def dump_agreement(agreement: Agreement, *, format: Format = "yaml") -> str:
     """The agreement as YAML or JSON text that ``parse_agreement`` reads back to an equal model."""
     data = agreement.model_dump(mode="json", exclude_none=True)
     if format == "json":
+        import json
+
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100, indent=2)
 
@@ -325,6 +325,8 @@ def _field_docstrings(cls: type[BaseModel]) -> dict[str, str]:
 @functools.cache
 def _module_docstrings(module_name: str) -> dict[str, dict[str, str]]:
     """For every class of a module: its fields' docstrings, from one parse of the source."""
+    import ast  # here: only the JSON Schema needs it
+
     try:
         tree = ast.parse(inspect.getsource(sys.modules[module_name]))
     except (OSError, TypeError):  # no source at hand (a frozen application)
@@ -360,6 +362,8 @@ MAX_NUMBER_DIGITS = 30
 
 def _parse(text: str, format: Format, source: str) -> Any:
     if format == "json":
+        import json  # here: reading YAML, a command does not import it
+
         try:
             data = json.loads(text, parse_float=Decimal, parse_constant=Decimal)
         except json.JSONDecodeError as exc:
@@ -429,27 +433,22 @@ def _check_nodes(root: yaml.Node, source: str) -> None:
     """
     sizes: dict[int, tuple[int, int]] = {}
     open_nodes: set[int] = set()
-    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    # A node comes off the stack twice: first to be checked and its children pushed, then,
+    # with its children's list, to be counted once they are.
+    stack: list[tuple[yaml.Node, int, list[yaml.Node] | None]] = [(root, 1, None)]
     while stack:
-        node, depth, done = stack.pop()
+        node, depth, children = stack.pop()
         key = id(node)
-        if done:
+        if children is not None:
             open_nodes.discard(key)
-            own = len(node.value) if isinstance(node, yaml.ScalarNode) else 0
-            count = 1 + sum(sizes[id(child)][0] for child in _children(node))
-            text = own + sum(sizes[id(child)][1] for child in _children(node))
+            count, text = 1, 0
+            for child in children:
+                size = sizes[id(child)]
+                count += size[0]
+                text += size[1]
             sizes[key] = (count, text)
             if count > MAX_NODES or text > MAX_TEXT:
-                raise AgreementFileError(
-                    Message(
-                        "holds more than {values} values or {millions} million characters once "
-                        "its aliases (*name) are expanded (the limit)",
-                        values=MAX_NODES,
-                        millions=MAX_TEXT // 1_000_000,
-                    ),
-                    path=source,
-                    line=node.start_mark.line + 1,
-                )
+                _too_big(node, source)
             continue
         if key in sizes:
             continue
@@ -465,9 +464,28 @@ def _check_nodes(root: yaml.Node, source: str) -> None:
                 path=source,
                 line=node.start_mark.line + 1,
             )
+        if isinstance(node, yaml.ScalarNode):  # most nodes: counted at once
+            sizes[key] = (1, len(node.value))
+            if len(node.value) > MAX_TEXT:
+                _too_big(node, source)
+            continue
         open_nodes.add(key)
-        stack.append((node, depth, True))
-        stack += [(child, depth + 1, False) for child in _children(node) if id(child) not in sizes]
+        children = _children(node)
+        stack.append((node, depth, children))
+        stack += [(child, depth + 1, None) for child in children if id(child) not in sizes]
+
+
+def _too_big(node: yaml.Node, source: str) -> None:
+    raise AgreementFileError(
+        Message(
+            "holds more than {values} values or {millions} million characters once "
+            "its aliases (*name) are expanded (the limit)",
+            values=MAX_NODES,
+            millions=MAX_TEXT // 1_000_000,
+        ),
+        path=source,
+        line=node.start_mark.line + 1,
+    )
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -586,6 +604,8 @@ def _json_text(data: dict[str, Any]) -> str:
         if isinstance(value, list):
             return [placeholders(v) for v in value]
         return value
+
+    import json
 
     text = json.dumps(placeholders(data), ensure_ascii=False, indent=2) + "\n"
     for index, number in enumerate(numbers):

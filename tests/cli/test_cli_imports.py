@@ -54,6 +54,14 @@ def test_validate_imports_neither_the_checks_nor_the_schedule() -> None:
     assert not {m for m in modules if m.startswith(("iopdocs.reviewing", "iopdocs.schedule"))}
 
 
+def test_validate_and_render_skip_pydantics_plugin_scan(tmp_path: Path) -> None:
+    """The command turns pydantic's plugins off, so it need not import importlib.metadata to
+    look for them (tests/cli/test_startup.py: with plugins on, pydantic looks as before)."""
+    out = str(tmp_path / "avtal.docx")
+    for args in (["validate", str(FLAGSHIP)], ["render", str(FLAGSHIP), "-o", out]):
+        assert "importlib.metadata" not in imported(*args)
+
+
 def test_render_from_a_warm_cache_does_not_import_docxtpl(tmp_path: Path) -> None:
     out = str(tmp_path / "avtal.docx")
     imported("render", str(FLAGSHIP), "-o", out)  # fills the cache of compiled templates

@@ -71,8 +71,8 @@ def _parser_with(monkeypatch: pytest.MonkeyPatch, command: str, handler: object)
     """``cli.parser`` whose ``command`` runs ``handler``."""
     original = cli.parser
 
-    def parser() -> object:
-        built = original()
+    def parser(name: str | None = None) -> object:
+        built = original(name)
         for action in built._subparsers._group_actions:  # type: ignore[union-attr]
             action.choices[command].set_defaults(handler=handler)  # type: ignore[index]
         return built

@@ -83,3 +83,62 @@ def test_every_filter_is_registered_under_its_name() -> None:
         "money", "number", "words", "in_words", "date", "period", "day_month", "org_number",
         "and_list", "blocks",
     }  # fmt: skip
+
+
+# Swedish is formatted without babel (iopdocs/documents/formats.py); babel is the reference.
+BABEL_SV = Formats("sv_SE")
+BABEL_SV.swedish = False  # the same Formats, through babel
+
+
+def babel_money(value: Decimal | int) -> str:
+    """Kronor as babel writes them with the patterns of ``Formats.money`` (uncached)."""
+    from babel.numbers import format_currency
+
+    amount = Decimal(value)
+    pattern = f"#,##0{NBSP}¤" if amount == amount.to_integral() else f"#,##0.00{NBSP}¤"
+    return str(
+        format_currency(amount, "SEK", format=pattern, currency_digits=False, locale="sv_SE")
+    )
+
+
+@given(
+    st.decimals(min_value=Decimal("-1e14"), max_value=Decimal("1e14"), places=4, allow_nan=False)
+    | st.decimals(min_value=-(10**16), max_value=10**16, places=0)
+    | st.integers(min_value=-(10**16), max_value=10**16)
+)
+def test_swedish_numbers_and_money_are_babels(value: Decimal | int) -> None:
+    assert SV.number(value) == BABEL_SV.number(value)
+    assert SV.money(value) == babel_money(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["0", "-0", "0.0004", "-0.0004", "0.0015", "0.0025", "25000.505", "25000.515", "1E+3",
+     "-1200.5", "2.50", "999.9995", "1e14", "Infinity"],
+)  # fmt: skip
+def test_swedish_numbers_at_the_edges_of_rounding_are_babels(value: str) -> None:
+    assert SV.number(Decimal(value)) == BABEL_SV.number(Decimal(value))
+    assert SV.money(Decimal(value)) == babel_money(Decimal(value))
+
+
+@given(st.dates(), st.sampled_from(["long", "short", "medium"]))
+def test_swedish_dates_are_babels(day: dt.date, style: str) -> None:
+    assert SV.date(day, style) == BABEL_SV.date(day, style)
+    assert SV.day_month(day) == BABEL_SV.day_month(day)
+
+
+@given(st.lists(st.text(min_size=1, max_size=8), max_size=6))
+def test_swedish_lists_are_babels(words: list[str]) -> None:
+    assert SV.and_list(words) == BABEL_SV.and_list(words)
+
+
+def test_other_locales_are_babels_and_an_unknown_one_is_refused() -> None:
+    from babel import UnknownLocaleError
+
+    english = Formats("en_US")
+    assert english.locale == "en_US"
+    assert english.date(dt.date(2024, 8, 1)) == "August 1, 2024"
+    assert english.and_list(["A", "B", "C"]) == "A, B, and C"
+    assert Formats("sv").locale == "sv"
+    with pytest.raises(UnknownLocaleError):
+        Formats("xx_YY")

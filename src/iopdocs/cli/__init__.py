@@ -17,32 +17,48 @@ import os
 import sys
 import warnings
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from pydantic import ValidationError
-
-from iopdocs.cli import authoring, check, data, diff, migrate, package, provenance, render, report
 from iopdocs.cli.common import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, UsageError, printable, said
-from iopdocs.cli.data import format_schedule
-from iopdocs.cli.diff import format_changes
 from iopdocs.errors import IopdocsError, TemplateSyntaxError
 from iopdocs.i18n import choose_language, language, set_language
 from iopdocs.i18n import gettext as _
-from iopdocs.loading import validation_messages
 from iopdocs.version import __version__
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from iopdocs.cli.data import format_schedule
+    from iopdocs.cli.diff import format_changes
 
 EXIT_INTERNAL = 1  # an error iopdocs did not expect: a bug to report
 
 # Each command imports what it needs inside its function, so ``iopdocs validate`` pays for
 # pydantic and the model, and never for Word, Jinja, babel, lxml, pypdf, the checks or the
 # schedule (tests/cli/test_cli_imports.py holds it to that). One module per group of commands
-# holds both its arguments and its handler.
+# holds both its arguments and its handler. Importing this package imports none of them nor
+# pydantic: ``run`` sets the process up (``cli/startup.py``) before the heavy imports start.
 
 __all__ = ["format_changes", "format_schedule", "format_validation_error", "main", "parser"]
 
 
+def __getattr__(name: str) -> Any:
+    """``format_schedule`` and ``format_changes``, imported on first use."""
+    if name == "format_schedule":
+        from iopdocs.cli.data import format_schedule
+
+        return format_schedule
+    if name == "format_changes":
+        from iopdocs.cli.diff import format_changes
+
+        return format_changes
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def format_validation_error(error: ValidationError, source: str | None = None) -> list[str]:
     """One readable line per problem, each naming the field path: ``parties[2].org_number: …``."""
+    from iopdocs.loading import validation_messages
+
     return validation_messages(error, source)
 
 
@@ -66,8 +82,38 @@ WORKFLOW = (
 )
 
 
-def parser() -> argparse.ArgumentParser:
-    """The ``iopdocs`` argument parser with every command, its help in the language in use."""
+# The module of iopdocs.cli that adds each command (tests/cli/test_startup.py checks it): a
+# command being run gets only its own module's parsers, not every command's (some 10 ms).
+COMMAND_MODULES = {
+    "new": "data",
+    "validate": "data",
+    "schema": "data",
+    "schedule": "data",
+    "check": "check",
+    "render": "render",
+    "package": "package",
+    "report": "report",
+    "diff": "diff",
+    "migrate": "migrate",
+    "extract": "provenance",
+    "verify": "provenance",
+    "templates": "authoring",
+    "clauses": "authoring",
+}
+
+
+def parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The ``iopdocs`` argument parser with every command, its help in the language in use;
+    with ``command``, one of ``COMMAND_MODULES``, only the commands of its module (the same
+    parsing, usage and errors for a command line naming it)."""
+    import importlib
+
+    # In this order, which is the order argparse lists the choices in an error.
+    names = ["render", "data", "report", "check", "authoring", "provenance", "diff", "migrate"]
+    names.append("package")
+    if command in COMMAND_MODULES:
+        names = [COMMAND_MODULES[command]]
+    modules = [importlib.import_module(f"iopdocs.cli.{name}") for name in names]
     result = argparse.ArgumentParser(
         prog="iopdocs",
         description=_(
@@ -96,15 +142,8 @@ def parser() -> argparse.ArgumentParser:
         "--debug", action="store_true", help=_("show the full traceback of an internal error")
     )
     sub = result.add_subparsers(dest="command", required=True, metavar=_("COMMAND"))
-    render.add_parsers(sub)
-    data.add_parsers(sub)
-    report.add_parsers(sub)
-    check.add_parsers(sub)
-    authoring.add_parsers(sub)
-    provenance.add_parsers(sub)
-    diff.add_parsers(sub)
-    migrate.add_parsers(sub)
-    package.add_parsers(sub)
+    for module in modules:
+        module.add_parsers(sub)
     workflow_order(sub)
     return result
 
@@ -147,7 +186,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run_command(arguments: list[str]) -> int:
     out, err = sys.stdout, sys.stderr
     translate_argparse()
-    args = parser().parse_args(arguments)
+    args = parser(command_word(arguments)).parse_args(arguments)
+    from pydantic import ValidationError
+
     try:
         status: int = _run_reporting_warnings(args, out, err)
     except ValidationError as exc:
@@ -236,6 +277,17 @@ def language_option(arguments: list[str]) -> tuple[list[str], str | None]:
     return rest, requested
 
 
+def command_word(arguments: list[str]) -> str | None:
+    """The command a command line names (its first word that is not an option), if any."""
+    words = iter(arguments)
+    for word in words:
+        if word == "--":
+            return next(words, None)
+        if not word.startswith("-"):
+            return word
+    return None
+
+
 def translate_argparse() -> None:
     """argparse's own words (``usage:``, ``options``, its errors) from our catalog as well."""
     from iopdocs import i18n
@@ -252,6 +304,9 @@ def run() -> None:
     # validation, which costs a command about 50 ms of scanning installed packages; a user who
     # wants them sets PYDANTIC_DISABLE_PLUGINS to "" (or anything else) and gets them.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    from iopdocs.cli.startup import quick_exit, quick_start
+
+    quick_start()
     try:
         status = main()
         sys.stdout.flush()  # a closed pipe shows here, not at exit where it cannot be caught
@@ -259,4 +314,5 @@ def run() -> None:
         # Point stdout at /dev/null so the interpreter's own flush at exit does not fail again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         status = EXIT_BROKEN_PIPE
+    quick_exit()
     sys.exit(status)

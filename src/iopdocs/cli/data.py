@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
@@ -92,6 +91,8 @@ def _new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         import yaml
 
         data = yaml.safe_load(starter.decode("utf-8"))
+        import json
+
         text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
         starter = text.encode("utf-8")
     write_atomic(target, starter)
@@ -136,6 +137,8 @@ def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from iopdocs.loading import agreement_schema, report_schema
 
     schema = report_schema() if args.report else agreement_schema()
+    import json
+
     text = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
     if args.output:
         write_atomic(output_file(args.output, ".json", args=args), text.encode("utf-8"))

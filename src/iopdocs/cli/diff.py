@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
@@ -67,6 +66,8 @@ def format_changes(changes: Sequence[Change], style: str, old: str, new: str) ->
     """The change list as text (one line each), JSON, or Markdown for a review memo."""
     if style == "json":
         document = {"old": old, "new": new, "changes": [c.as_dict() for c in changes]}
+        import json
+
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     if not changes:
         return f"No changes: {old} and {new} describe the same agreement.\n"

@@ -2,6 +2,13 @@
 
 ``Formats`` is built once per locale and hands its methods to Jinja as filters, so no formatter
 ever reads a global default locale.
+
+For Swedish (``sv_SE``, ``sv``) the few patterns a contract uses (grouped numbers, kronor, long
+and short dates, "A, B och C") are written out here from CLDR's Swedish data, so a new process
+does not import babel's formatting modules and load its locale data (some 50 ms of a cold
+``iopdocs render``); ``tests/unit/test_formats.py`` holds them equal to babel's output. Any
+other locale, and anything unusual (a date style or a number these patterns do not cover), is
+formatted by babel as before.
 """
 
 from __future__ import annotations
@@ -9,16 +16,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
-from functools import cache, lru_cache
-from typing import Any
-
-from babel import Locale
-from babel.dates import format_date
-from babel.lists import format_list
-from babel.numbers import format_currency, format_decimal
+from decimal import ROUND_HALF_EVEN, Decimal
+from functools import cache, cached_property, lru_cache
+from typing import TYPE_CHECKING, Any
 
 from iopdocs.documents.words import amount_in_words, number_in_words
+
+if TYPE_CHECKING:
+    from babel import Locale
 from iopdocs.model.types import normalize_org_number
 
 __all__ = ["Block", "Formats", "prose_blocks"]
@@ -68,17 +73,40 @@ class Formats:
     """Formatters for one locale; each public method is a Jinja filter of the same name."""
 
     def __init__(self, locale: str = "sv_SE") -> None:
-        self.locale = Locale.parse(locale)
+        self._name = locale
+        self.swedish = locale in SWEDISH
+        # The locale's name as babel writes it (``sv_SE``); babel checks any other name now.
+        self.locale = locale if self.swedish else str(self.babel_locale)
+
+    @cached_property
+    def babel_locale(self) -> Locale:
+        """The locale as babel's ``Locale``, parsed on first use."""
+        from babel import Locale
+
+        return Locale.parse(self._name)
 
     # money ---------------------------------------------------------------------------------------
 
     def money(self, amount: Decimal | int) -> str:
         """``300 000 kr``; öre are shown only when there are any (``25 000,50 kr``)."""
-        return _money(Decimal(amount), self.locale)
+        value = Decimal(amount)
+        if self.swedish:
+            whole = value == value.to_integral()
+            text = _swedish_number(value, 0 if whole else 2, 0 if whole else 2)
+            if text is not None:
+                return f"{text}{NBSP}kr"
+        return _money(value, self.babel_locale)
 
     def number(self, value: Decimal | int) -> str:
         """A count or measure: ``1 200``, ``2,5`` (no-break space between groups)."""
-        return str(format_decimal(Decimal(value), locale=self.locale))
+        number = Decimal(value)
+        if self.swedish:
+            text = _swedish_number(number, 0, 3)
+            if text is not None:
+                return text
+        from babel.numbers import format_decimal
+
+        return str(format_decimal(number, locale=self.babel_locale))
 
     def words(self, amount: Decimal | int) -> str:
         """An amount in Swedish words: ``trehundratusen kronor``."""
@@ -99,7 +127,12 @@ class Formats:
 
     def date(self, value: dt.date, style: str = "long") -> str:
         """``1 augusti 2024`` (``long``, for running text) or ``2024-08-01`` (``short``, tables)."""
-        return _date(value, style, self.locale)
+        if self.swedish and type(value) is dt.date:
+            if style == "long":
+                return f"{value.day} {SWEDISH_MONTHS[value.month - 1]} {value.year}"
+            if style == "short":
+                return f"{value.year}-{value.month:02d}-{value.day:02d}"
+        return _date(value, style, self.babel_locale)
 
     def period(self, value: Mapping[str, Any] | Any, style: str = "short") -> str:
         """A period as ``2024-08-01 – 2025-12-31`` (en dash)."""
@@ -109,7 +142,12 @@ class Formats:
     def day_month(self, value: Mapping[str, Any] | Any) -> str:
         """A day of the year without its year: ``15 februari``."""
         day, month = _day_month(value)
-        return str(format_date(dt.date(2023, month, day), format="d MMMM", locale=self.locale))
+        date = dt.date(2023, month, day)  # a day that does not exist is refused as before
+        if self.swedish:
+            return f"{date.day} {SWEDISH_MONTHS[date.month - 1]}"
+        from babel.dates import format_date
+
+        return str(format_date(date, format="d MMMM", locale=self.babel_locale))
 
     # organisations and lists ---------------------------------------------------------------------
 
@@ -122,7 +160,13 @@ class Formats:
         words = [str(item) for item in items]
         if not words:
             return ""
-        return str(format_list(words, locale=self.locale))
+        if self.swedish:
+            if len(words) == 1:
+                return words[0]
+            return f"{', '.join(words[:-1])} och {words[-1]}"
+        from babel.lists import format_list
+
+        return str(format_list(words, locale=self.babel_locale))
 
     def blocks(self, text: str | None) -> list[Block]:
         """Running text as paragraphs and bullet items (see ``prose_blocks``)."""
@@ -144,16 +188,60 @@ class Formats:
         }
 
 
+SWEDISH = frozenset({"sv_SE", "sv"})
+"""The locale names formatted without babel."""
+SWEDISH_MONTHS = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+"""CLDR's Swedish month names (wide, as in a date)."""
+_LARGEST = Decimal(10) ** 15  # beyond this, babel's own rounding and grouping
+
+
+def _swedish_number(value: Decimal, least: int, most: int) -> str | None:
+    """``value`` as CLDR's Swedish ``#,##0.###`` pattern writes it, with between ``least`` and
+    ``most`` decimals (rounded half to even, as babel does): groups of three separated by a
+    no-break space, a decimal comma, a hyphen-minus for a negative number. ``None`` for what
+    babel had better format (not finite, 10^15 or more)."""
+    if not value.is_finite() or abs(value) >= _LARGEST:
+        return None
+    rounded = value.quantize(Decimal(1).scaleb(-most), rounding=ROUND_HALF_EVEN)
+    whole, _, decimals = f"{abs(rounded):f}".partition(".")
+    decimals = decimals.rstrip("0").ljust(least, "0")
+    groups = []
+    while len(whole) > 3:
+        whole, group = whole[:-3], whole[-3:]
+        groups.append(group)
+    groups.append(whole)
+    text = NBSP.join(reversed(groups))
+    sign = "-" if rounded.is_signed() else ""
+    return f"{sign}{text},{decimals}" if decimals else f"{sign}{text}"
+
+
 # A contract formats the same few amounts and dates dozens of times (a payment schedule), and
 # babel takes tens of microseconds for each; equal inputs always give equal text.
 @lru_cache(maxsize=4096)
 def _money(value: Decimal, locale: Locale) -> str:
+    from babel.numbers import format_currency
+
     pattern = f"#,##0{NBSP}¤" if value == value.to_integral() else f"#,##0.00{NBSP}¤"
     return str(format_currency(value, "SEK", format=pattern, currency_digits=False, locale=locale))
 
 
 @lru_cache(maxsize=4096)
 def _date(value: dt.date, style: str, locale: Locale) -> str:
+    from babel.dates import format_date
+
     return str(format_date(value, format=style, locale=locale))
 
 

@@ -6,8 +6,6 @@ An account is written as its kind and number, the way a contract names it: ``ban
 ``Plusgiro 477500-6``, ``IBAN SE45 5000 0000 0583 9825 7466``.
 """
 
-from __future__ import annotations
-
 import re
 from typing import Annotated, Any
 

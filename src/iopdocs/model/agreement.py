@@ -1,8 +1,5 @@
 """The agreement: every section of an IOP contract, in the order the contract presents them."""
 
-from __future__ import annotations
-
-import calendar
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -103,7 +100,7 @@ class Period(StrictModel):
     """Terms on which the period may be extended; always a stated, limited time."""
 
     @model_validator(mode="after")
-    def _ends_after_start(self) -> Period:
+    def _ends_after_start(self) -> "Period":
         if self.end <= self.start:
             raise ValidationError.from_exception_data(
                 "Period",
@@ -160,7 +157,7 @@ class Values(StrictModel):
     text: Prose | None = None
 
     @model_validator(mode="after")
-    def _something_said(self) -> Values:
+    def _something_said(self) -> "Values":
         if not self.principles and self.text is None:
             raise PydanticCustomError(
                 "values_empty", "name at least one principle or write a text for the values"
@@ -185,7 +182,7 @@ class SteeringGroup(StrictModel):
     """Any party may call an extra meeting when needed."""
 
     @model_validator(mode="after")
-    def _split_adds_up(self) -> SteeringGroup:
+    def _split_adds_up(self) -> "SteeringGroup":
         if (self.spring_meetings is None) != (self.autumn_meetings is None):
             raise PydanticCustomError(
                 "meeting_split_incomplete",
@@ -260,7 +257,7 @@ class ClauseOverride(StrictModel):
     """The section a clause of the agreement's own goes into (``conditions``, ``final``…)."""
 
     @model_validator(mode="after")
-    def _one_change(self) -> ClauseOverride:
+    def _one_change(self) -> "ClauseOverride":
         if self.omit == (self.text is not None):
             raise PydanticCustomError(
                 "clause_override_change", "give either a text or omit: true for a clause override"
@@ -312,7 +309,7 @@ class DayMonth(TextOrModel):
         return _day_month_before(value)
 
     @model_validator(mode="after")
-    def _real_day(self) -> DayMonth:
+    def _real_day(self) -> "DayMonth":
         # 2023 is not a leap year: 29 February is refused, as it would vanish three years in four.
         try:
             dt.date(2023, self.month, self.day)
@@ -482,14 +479,14 @@ class Agreement(StrictModel):
         return parties
 
     @model_validator(mode="after")
-    def _cross_checks(self) -> Agreement:
+    def _cross_checks(self) -> "Agreement":
         errors = list(_cross_field_errors(self))
         if errors:
             raise ValidationError.from_exception_data("Agreement", errors)
         return self
 
     @model_validator(mode="after")
-    def _one_way_of_signing(self) -> Agreement:
+    def _one_way_of_signing(self) -> "Agreement":
         """``metadata.signing`` and the older ``final_provisions.electronic_signing`` agree: the
         older flag alone makes the signing electronic; the two set against each other is an
         error."""
@@ -707,7 +704,8 @@ def _holds_months(start: dt.date, end: dt.date, months: int) -> bool:
     29 February is 28 February."""
     index = start.year * 12 + start.month - 1 + months
     year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
+    # The number of days of that month (December's 31 without a date in the next year).
+    last = 31 if month == 11 else (dt.date(year, month + 2, 1) - dt.timedelta(days=1)).day
     return dt.date(year, month + 1, min(start.day, last)) <= end + dt.timedelta(days=1)
 
 

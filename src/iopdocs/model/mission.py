@@ -1,7 +1,5 @@
 """The mission of the partnership: its items, their capacities and indicators."""
 
-from __future__ import annotations
-
 import re
 from typing import Any
 
@@ -41,7 +39,7 @@ class Capacity(StrictModel):
         return value
 
     @model_validator(mode="after")
-    def _range_order(self) -> Capacity:
+    def _range_order(self) -> "Capacity":
         if self.up_to is not None and self.up_to <= self.quantity:
             raise PydanticCustomError(
                 "capacity_range_order",
@@ -75,7 +73,7 @@ class MissionItem(StrictModel):
     indicators: list[Indicator] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _indicator_names_unique(self) -> MissionItem:
+    def _indicator_names_unique(self) -> "MissionItem":
         names = [i.name for i in self.indicators]
         if len(set(names)) != len(names):
             raise PydanticCustomError(
@@ -95,7 +93,7 @@ class Mission(StrictModel):
     """What the partnership does not cover, each a phrase ("myndighetsutövning")."""
 
     @model_validator(mode="after")
-    def _something_said(self) -> Mission:
+    def _something_said(self) -> "Mission":
         if self.text is None and not self.items:
             raise PydanticCustomError("mission_empty", "describe the mission in text or items")
         return self

@@ -1,7 +1,5 @@
 """What the parties contribute: in-kind items and money lines, and how money is paid."""
 
-from __future__ import annotations
-
 import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
@@ -162,7 +160,7 @@ class MoneyLine(StrictModel):
         return dict(sorted(value.items()))
 
     @model_validator(mode="after")
-    def _shapes_agree(self) -> MoneyLine:
+    def _shapes_agree(self) -> "MoneyLine":
         timings = [
             name
             for name in ("pay_on_day", "pay_within_days", "pay_by_day")
@@ -256,7 +254,7 @@ class Contribution(StrictModel):
         return [_in_kind_item(v) for v in value] if isinstance(value, list) else value
 
     @model_validator(mode="after")
-    def _not_empty(self) -> Contribution:
+    def _not_empty(self) -> "Contribution":
         if not self.in_kind and not self.money and self.text is None:
             raise PydanticCustomError(
                 "contribution_empty", "a contribution needs in-kind items, money or a text"

@@ -1,7 +1,5 @@
 """Parties to the agreement and the people who act for them."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 
 from pydantic import Field, model_validator
@@ -64,7 +62,7 @@ class Party(StrictModel):
     signatories: list[Signatory] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _acting_body_is_public(self) -> Party:
+    def _acting_body_is_public(self) -> "Party":
         if self.acting_body is not None and self.kind is not PartyKind.PUBLIC:
             raise PydanticCustomError(
                 "acting_body_not_public",

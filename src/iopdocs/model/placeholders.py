@@ -9,8 +9,6 @@ ready: ``iopdocs check`` reports each as an error and ``iopdocs validate`` as a 
 same list.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Iterator
 from enum import Enum

@@ -6,8 +6,6 @@ what only the reporting party knows: results, meetings held, costs, lessons. Wit
 iopdocs renders a skeleton with fields to fill in.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from collections.abc import Iterator
 from typing import Any

@@ -4,8 +4,6 @@ Each type is an ``Annotated`` alias with stable pydantic error codes, so callers
 on ``error["type"]`` rather than on message wording.
 """
 
-from __future__ import annotations
-
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
@@ -52,12 +50,12 @@ class WrittenInt(int):
 
     text: str
 
-    def __new__(cls, value: int, text: str) -> WrittenInt:
+    def __new__(cls, value: int, text: str) -> "WrittenInt":
         number = super().__new__(cls, value)
         number.text = text
         return number
 
-    def __reduce__(self) -> tuple[type[WrittenInt], tuple[int, str]]:
+    def __reduce__(self) -> tuple[type["WrittenInt"], tuple[int, str]]:
         return (type(self), (int(self), self.text))
 
 
@@ -67,12 +65,12 @@ class WrittenDecimal(Decimal):
 
     text: str
 
-    def __new__(cls, value: str, text: str) -> WrittenDecimal:
+    def __new__(cls, value: str, text: str) -> "WrittenDecimal":
         number = super().__new__(cls, value)
         number.text = text
         return number
 
-    def __reduce__(self) -> tuple[type[WrittenDecimal], tuple[str, str]]:  # type: ignore[override]
+    def __reduce__(self) -> tuple[type["WrittenDecimal"], tuple[str, str]]:  # type: ignore[override]
         return (type(self), (str(self), self.text))
 
 

@@ -1,0 +1,135 @@
+"""Where a cold command's time goes: each stage of ``iopdocs validate`` and ``iopdocs render`` in
+a new process, every stage once per round, interleaved, as ratios in one run.
+
+    .venv/bin/python benchmarks/bench_cold.py [--runs N]
+
+Each stage is a new interpreter that does what the command does up to that point, with the
+command's own process set-up (``iopdocs/cli/startup.py``), so the difference between two
+stages is what the later one adds: importing pydantic and PyYAML, building the model's classes,
+the first validation (which builds pydantic's validator), importing python-docx and Jinja, the
+first contract. The whole commands are timed beside them, against a bare interpreter
+(``validate``, target + 250 ms) and ``python -c "import docx"`` (``render``, target + 350 ms),
+as ``make bench`` does. Compiled templates are cached in a private folder, warm. CPU times are
+given beside the wall times: a busy moment on a shared machine stretches a wall time, not the
+work done.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FLAGSHIP = ROOT / "examples" / "vgr-social-ekonomi-2024.yaml"
+LAUNCH = "import sys; sys.argv[0] = 'iopdocs'; from iopdocs.cli import run; run()"
+SET_UP = (
+    "import os; os.environ.setdefault('PYDANTIC_DISABLE_PLUGINS', '__all__'); "
+    "from iopdocs.cli.startup import quick_start, quick_exit; quick_start(); "
+)
+PYDANTIC = "from pydantic import BaseModel, ValidationError; import pydantic.types; import yaml; "
+MODEL = "import iopdocs.loading; "
+VALIDATION = f"iopdocs.loading.load_agreement({str(FLAGSHIP)!r}); "
+WORD = "import docx, jinja2; "
+CONTRACT = (
+    f"from iopdocs.documents import render_contract; "
+    f"render_contract(iopdocs.loading.load_agreement({str(FLAGSHIP)!r})); "
+)
+TARGETS = {"validate": 0.25, "render": 0.35}
+
+
+def stages(out: str) -> dict[str, list[str]]:
+    """Each stage's command line, in the order of a command's work."""
+    python = [sys.executable, "-c"]
+    return {
+        "bare interpreter": [*python, "pass"],
+        "+ pydantic and PyYAML imported": [*python, SET_UP + PYDANTIC + "quick_exit()"],
+        "+ the model's classes built (iopdocs.loading)": [
+            *python,
+            SET_UP + PYDANTIC + MODEL + "quick_exit()",
+        ],
+        "+ the first validation (builds pydantic's validator)": [
+            *python,
+            SET_UP + PYDANTIC + MODEL + VALIDATION + "quick_exit()",
+        ],
+        "`iopdocs validate` (the whole command)": [*python, LAUNCH, "validate", str(FLAGSHIP)],
+        '`python -c "import docx"`': [*python, "import docx"],
+        "+ python-docx and Jinja imported": [
+            *python,
+            SET_UP + PYDANTIC + MODEL + VALIDATION + WORD + "quick_exit()",
+        ],
+        "+ the first contract rendered (in memory)": [
+            *python,
+            SET_UP + PYDANTIC + MODEL + WORD + CONTRACT + "quick_exit()",
+        ],
+        "`iopdocs render` to .docx (the whole command)": [
+            *python,
+            LAUNCH,
+            "render",
+            str(FLAGSHIP),
+            "-o",
+            out,
+        ],
+    }
+
+
+def children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15, help="rounds (15)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="iopdocs-bench-cold-") as folder:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["IOPDOCS_CACHE_DIR"] = str(Path(folder) / "cache")
+        commands = stages(str(Path(folder) / "avtal.docx"))
+        for argv in commands.values():  # bytecode written, compiled templates cached
+            subprocess.run(argv, check=True, capture_output=True, env=env)
+        walls: dict[str, list[float]] = {name: [] for name in commands}
+        cpus: dict[str, list[float]] = {name: [] for name in commands}
+        for _ in range(args.runs):
+            for name, argv in commands.items():
+                start, used = time.perf_counter(), children_cpu()
+                subprocess.run(argv, check=True, capture_output=True, env=env)
+                walls[name].append(time.perf_counter() - start)
+                cpus[name].append(children_cpu() - used)
+    wall = {name: statistics.median(times) * 1000 for name, times in walls.items()}
+    cpu = {name: statistics.median(times) * 1000 for name, times in cpus.items()}
+    load = os.getloadavg()
+    print(
+        f"Cold commands, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, Python "
+        f"{sys.version.split()[0]}, load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}; "
+        f"medians of {args.runs} interleaved rounds\n"
+    )
+    print("| stage (a new process each) | wall | CPU | CPU added to the stage before |")
+    print("|---|---|---|---|")
+    names = list(commands)
+    bare, validate, docx, render = names[0], names[4], names[5], names[8]
+    # What each stage adds to: the stage before it in the command's work.
+    after = dict(zip(names[1:4], names[:3], strict=True))
+    after |= {validate: bare, docx: bare, names[6]: names[3], names[7]: names[6], render: docx}
+    for name in commands:
+        added = f"{cpu[name] - cpu[after[name]]:+.0f} ms" if name in after else ""
+        print(f"| {name} | {wall[name]:.0f} ms | {cpu[name]:.0f} ms | {added} |")
+    print()
+    for command, (whole, base) in {"validate": (validate, bare), "render": (render, docx)}.items():
+        limit = TARGETS[command] * 1000
+        gap_wall, gap_cpu = wall[whole] - wall[base], cpu[whole] - cpu[base]
+        print(
+            f"- `iopdocs {command}`: + {gap_wall:.0f} ms wall, + {gap_cpu:.0f} ms CPU over "
+            f"{base}; target + {limit:.0f} ms: {'met' if gap_wall <= limit else 'not met'} "
+            f"(CPU: {'met' if gap_cpu <= limit else 'not met'})"
+        )
+
+
+if __name__ == "__main__":
+    main()
