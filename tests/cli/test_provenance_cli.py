@@ -133,3 +133,41 @@ def test_the_data_survives_python_docx_saving_the_document(
     document = Document(io.BytesIO(contract.read_bytes()))
     document.save(str(contract))
     assert run(capsys, "extract", str(contract))[1] == dump_agreement(flagship)
+
+
+def damaged_pdf(path: Path) -> Path:
+    """A one-page PDF whose cross-reference table points one byte before the catalog: pypdf
+    reads it, logging its repair."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    data = io.BytesIO()
+    writer.write(data)
+    path.write_bytes(data.getvalue().replace(b"\n2 0 obj", b"\nX2 0 obj", 1))
+    return path
+
+
+def test_verify_a_damaged_pdf_shows_its_conclusion_not_the_pdf_readers_log(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The reader's repairs are logged in English by pypdf; the user gets the command's own
+    line, and --debug shows the log too. The log's level is left as the caller had it."""
+    import logging
+
+    damaged = damaged_pdf(tmp_path / "skadad.pdf")
+    handler = logging.StreamHandler(io.StringIO())
+    logging.getLogger("pypdf").addHandler(handler)  # as the interpreter's last resort would
+    try:
+        code, _, stderr = run(capsys, "verify", str(damaged))
+        assert code == 2
+        assert stderr.startswith("error: ")
+        assert stderr.count("\n") == 1
+        assert handler.stream.getvalue() == ""
+        assert logging.getLogger("pypdf").level == logging.NOTSET
+
+        code, _, stderr = run(capsys, "--debug", "verify", str(damaged))
+        assert code == 2
+        assert "Ignoring wrong pointing object" in handler.stream.getvalue()
+    finally:
+        logging.getLogger("pypdf").removeHandler(handler)

@@ -187,6 +187,24 @@ def _run_command(arguments: list[str]) -> int:
     out, err = sys.stdout, sys.stderr
     translate_argparse()
     args = parser(command_word(arguments)).parse_args(arguments)
+    if args.debug or COMMAND_MODULES.get(args.command) not in _READS_PDF:
+        return _handled(args, out, err)
+    import logging
+
+    # pypdf logs, in English, each repair it makes while reading a damaged or unusual PDF; what
+    # the command concludes from the file is its own message, so the log stays out of the
+    # terminal while it runs (--debug shows it).
+    pdf_log = logging.getLogger("pypdf")
+    level = pdf_log.level
+    pdf_log.setLevel(logging.ERROR)
+    try:
+        return _handled(args, out, err)
+    finally:
+        pdf_log.setLevel(level)
+
+
+def _handled(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run the parsed command, each error it raises shown as one line and an exit status."""
     from pydantic import ValidationError
 
     try:
@@ -215,6 +233,10 @@ def _run_command(arguments: list[str]) -> int:
     except Exception as exc:
         return _internal_error(exc, err, debug=args.debug)
     return status
+
+
+# The command modules whose commands read PDFs with pypdf.
+_READS_PDF = frozenset({"render", "provenance", "package", "diff"})
 
 
 def _os_error(exc: OSError, err: TextIO) -> int:
