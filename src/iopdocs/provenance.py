@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import ValidationError
 
 from iopdocs.errors import NoProvenanceError, ProvenanceError, TemplateMismatchError
-from iopdocs.i18n import N_, Message, reason
+from iopdocs.i18n import N_, Message, Plural, reason
 from iopdocs.model import Agreement, AnnualReport
 from iopdocs.record import (
     AGREEMENT_ATTACHMENT,
@@ -126,7 +126,8 @@ class Change:
     """One place where a document's text differs from a fresh rendering of its data."""
 
     where: str
-    """Which paragraph (DOCX: part, number and the heading above it) or page (PDF)."""
+    """Which paragraph (DOCX: part, number and the heading above it) or page (PDF); a
+    ``Message``, English as a ``str`` and translated where it is shown."""
     expected: str | None
     """What it should say; ``None`` when the document has text the rendering does not."""
     actual: str | None
@@ -248,9 +249,17 @@ def verify(
     if appended and not allow_appended:
         changes.append(
             Change(
-                where=f"page {appended[0]}" + (f"–{appended[-1]}" if len(appended) > 1 else ""),
+                where=(
+                    Message("pages {first}–{last}", first=appended[0], last=appended[-1])
+                    if len(appended) > 1
+                    else Message("page {page}", page=appended[0])
+                ),
                 expected=None,
-                actual=f"{len(appended)} page(s) after the pages iopdocs wrote",
+                actual=Plural(
+                    "{count} page after the pages iopdocs wrote",
+                    "{count} pages after the pages iopdocs wrote",
+                    count=len(appended),
+                ),
             )
         )
     return VerifyResult(
@@ -632,8 +641,10 @@ def _where(
         return after.where
     assert before is not None
     if position > 0:
-        return f"missing after {actual[position - 1].where}"
-    return f"missing before {actual[0].where}" if actual else "missing"
+        return Message("missing after {where}", where=actual[position - 1].where)
+    if actual:
+        return Message("missing before {where}", where=actual[0].where)
+    return Message("missing")
 
 
 _FOOTER = re.compile(r"^Sida \d+ av \d+$")
@@ -734,7 +745,7 @@ def _pdf_changes(
         at = word_pages[min(j1, len(word_pages) - 1)] if word_pages else 1
         changes.append(
             Change(
-                where=f"page {at}",
+                where=Message("page {page}", page=at),
                 expected=_in_context(expected, i1, i2),
                 actual=_in_context(words, j1, j2),
             )

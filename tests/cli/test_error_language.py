@@ -271,11 +271,40 @@ def test_verify_reports_a_change_in_swedish_with_the_same_place_and_status(
     assert sv[0].startswith(f"ändrad: {contract}: skapad av iopdocs")
     assert sv[1] == "  1 stycke skiljer sig från det som skapas av dess uppgifter:"
     assert en[1] == "  1 paragraph differs from the rendering of its data:"
-    assert sv[2] == en[2]  # where: the paragraph and its section
+    # where: the same paragraph and section, the words around them in the language
+    number = en[2].split()[2]
+    section = en[2].split("(under '")[1].rstrip("')")
+    assert en[2] == f"  body paragraph {number} (under '{section}')"
+    assert sv[2] == f"  stycke {number} i brödtexten (under ”{section}”)"
     assert sv[3].startswith("    nu:         ")
     assert "[en månad.]" in sv[3]
     assert sv[4].startswith("    borde vara: ")
     assert "[sex månader.]" in sv[4]
+
+
+def test_verify_names_what_it_cannot_verify_in_swedish(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Hidden text added to a contract: "cannot verify", each construct named in the language
+    in use, its quoted text as written, exit 2 in both."""
+    from docx import Document
+
+    from iopdocs import load_agreement, render_contract
+
+    contract = render_contract(load_agreement(FLAGSHIP), tmp_path / "avtal.docx")
+    document = Document(str(contract))
+    document.paragraphs[3].add_run(" Betalas till konto 9999.").font.hidden = True
+    document.save(str(contract))
+    outputs = {}
+    for language in ("sv", "en"):
+        status = main(["--lang", language, "verify", str(contract)])
+        outputs[language] = (status, capsys.readouterr().out.splitlines())
+    (sv_status, sv), (en_status, en) = outputs["sv"], outputs["en"]
+    assert sv_status == en_status == 2
+    assert sv[0].startswith(f"kan inte verifiera: {contract}: ")
+    assert en[0].startswith(f"cannot verify: {contract}: ")
+    assert en[1:] == ["  body: hidden text (w:vanish): ' Betalas till konto 9999.'"]
+    assert sv[1:] == ["  brödtext: dold text (w:vanish): ' Betalas till konto 9999.'"]
 
 
 def test_a_verify_with_the_wrong_template_says_why_in_swedish(

@@ -13,6 +13,7 @@ from iopdocs.cli.common import (
     example,
     output_file,
     printable,
+    said,
     write_atomic,
 )
 from iopdocs.i18n import N_, ngettext
@@ -120,7 +121,7 @@ def _verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             file=out,
         )
         for what in result.unverifiable:
-            print(f"  {printable(what)}", file=out)
+            print(f"  {printable(said(what))}", file=out)
         return EXIT_BAD_INPUT
     made = f"iopdocs {record.library_version}" if record.library_version else "iopdocs"
     if record.template:
@@ -159,10 +160,11 @@ def _verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print("  " + differ.format(count=count), file=out)
     for change in result.changes:
         if record.format == "pdf":  # PDF passages come with the differing words marked
-            now, should = change.actual or _(NOTHING), change.expected or _(NOTHING)
+            now = said(change.actual) if change.actual else _(NOTHING)
+            should = change.expected or _(NOTHING)
         else:
             now, should = _marked(change.actual, change.expected)
-        print(f"  {printable(change.where)}", file=out)
+        print(f"  {printable(said(change.where))}", file=out)
         print("    " + _("now:       {text}").format(text=printable(now)), file=out)
         print("    " + _("should be: {text}").format(text=printable(should)), file=out)
     _print_appended(result.appended_pages, out)

@@ -27,7 +27,7 @@ from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
 from iopdocs.errors import ProvenanceError
-from iopdocs.i18n import Message
+from iopdocs.i18n import N_, Message
 
 if TYPE_CHECKING:
     from iopdocs.word.package import Parts
@@ -173,8 +173,34 @@ class DocxParagraph:
 
     @property
     def where(self) -> str:
-        place = f"{self.part} paragraph {self.number}"
-        return f"{place} (under '{self.section}')" if self.section else place
+        """``body paragraph 41 (under 'Parter')``, in English as a ``str`` and in the language in
+        use through ``Message.translated``."""
+        alone, under = _PLACES.get(self.part, _PLACES["body"])
+        if self.section:
+            return Message(under, number=self.number, section=self.section)
+        return Message(alone, number=self.number)
+
+
+# Each part's phrase whole, so that a translation can inflect it.
+_PLACES = {
+    "body": (N_("body paragraph {number}"), N_("body paragraph {number} (under '{section}')")),
+    "header": (
+        N_("header paragraph {number}"),
+        N_("header paragraph {number} (under '{section}')"),
+    ),
+    "footer": (
+        N_("footer paragraph {number}"),
+        N_("footer paragraph {number} (under '{section}')"),
+    ),
+    "footnotes": (
+        N_("footnotes paragraph {number}"),
+        N_("footnotes paragraph {number} (under '{section}')"),
+    ),
+    "endnotes": (
+        N_("endnotes paragraph {number}"),
+        N_("endnotes paragraph {number} (under '{section}')"),
+    ),
+}
 
 
 def docx_paragraphs(docx: bytes) -> list[DocxParagraph]:

@@ -23,6 +23,8 @@ from collections.abc import Callable
 from io import BytesIO
 from typing import Any
 
+from iopdocs.i18n import N_, Message
+
 __all__ = ["docx_census", "unverifiable"]
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -34,13 +36,13 @@ _OFFICE_DOCUMENT = (
 _HIDING = ("vanish", "specVanish", "webHidden")
 # Elements that bring in content or show text the paragraph's w:t do not hold as written.
 _CONSTRUCTS = {
-    f"{{{_W}}}altChunk": "an imported document (w:altChunk)",
-    f"{{{_W}}}txbxContent": "a text box",
-    f"{{{_W}}}object": "an embedded object",
-    f"{{{_W}}}pict": "a VML shape",
-    f"{{{_W}}}drawing": "a drawing",
-    f"{{{_W}}}subDoc": "a subdocument",
-    f"{{{_MC}}}AlternateContent": "alternate content (mc:AlternateContent)",
+    f"{{{_W}}}altChunk": N_("an imported document (w:altChunk)"),
+    f"{{{_W}}}txbxContent": N_("a text box"),
+    f"{{{_W}}}object": N_("an embedded object"),
+    f"{{{_W}}}pict": N_("a VML shape"),
+    f"{{{_W}}}drawing": N_("a drawing"),
+    f"{{{_W}}}subDoc": N_("a subdocument"),
+    f"{{{_MC}}}AlternateContent": N_("alternate content (mc:AlternateContent)"),
 }
 _WHITE = {"FFFFFF", "FFFFFE", "FEFEFE"}
 _TINY_HALF_POINTS = 6  # 3 pt: text no reader reads
@@ -82,7 +84,8 @@ def docx_census(docx: bytes) -> Census:
 
 def unverifiable(actual: bytes, expected: bytes) -> list[str]:
     """What ``actual`` shows a reader that ``expected`` (a fresh rendering of its data, by the
-    program that made it) does not have: one sentence each, an empty list when there is none."""
+    program that made it) does not have: one sentence each (a ``Message``: English as a ``str``,
+    translated where it is shown), an empty list when there is none."""
     found, fresh = docx_census(actual), docx_census(expected)
     # A header or footer is repeated per section by programs that save the document again
     # (LibreOffice writes one part per section): there, what counts is whether a construct is
@@ -92,10 +95,28 @@ def unverifiable(actual: bytes, expected: bytes) -> list[str]:
             if key[0] in ("header", "footer"):
                 census[key] = 1
     extra = found - fresh
-    return [
-        f"{kind}: {what}" + (f": {_short(text)!r}" if text else "")
-        for (kind, what, text), _ in sorted(extra.items())
-    ]
+    return [_construct(kind, what, text) for (kind, what, text), _ in sorted(extra.items())]
+
+
+def _construct(kind: str, what: str, text: str) -> Message:
+    """``header: a text box: 'Utbetalas till…'``, in the language in use when shown."""
+    part = Message(_PARTS[kind]) if kind in _PARTS else kind
+    if text:
+        return Message(
+            "{part}: {what}: {text}", part=part, what=Message(what), text=repr(_short(text))
+        )
+    return Message("{part}: {what}", part=part, what=Message(what))
+
+
+# The parts a construct is found in, by the name Word gives their files.
+_PARTS = {
+    "body": N_("body"),
+    "header": N_("header"),
+    "footer": N_("footer"),
+    "footnotes": N_("footnotes"),
+    "endnotes": N_("endnotes"),
+    "comments": N_("comments"),
+}
 
 
 def _census_part(
@@ -108,11 +129,11 @@ def _census_part(
                 _text(c) for c in element if c.tag in (f"{{{_MC}}}Choice", f"{{{_MC}}}Fallback")
             ]
             if len(set(choices)) > 1:
-                census[(kind, "alternate content whose choices show different text", text)] += 1
+                census[(kind, N_("alternate content whose choices show different text"), text)] += 1
                 continue
         census[(kind, _CONSTRUCTS[element.tag], text)] += 1
     for simple in root.iter(f"{{{_W}}}fldSimple"):
-        census[(kind, "a field", _instruction(simple.get(f"{{{_W}}}instr") or ""))] += 1
+        census[(kind, N_("a field"), _instruction(simple.get(f"{{{_W}}}instr") or ""))] += 1
     instruction: list[str] | None = None
     for node in root.iter(f"{{{_W}}}fldChar", f"{{{_W}}}instrText"):
         if node.tag == f"{{{_W}}}instrText":
@@ -121,11 +142,11 @@ def _census_part(
         elif node.get(f"{{{_W}}}fldCharType") == "begin":
             instruction = []
         elif node.get(f"{{{_W}}}fldCharType") == "separate" and instruction is not None:
-            census[(kind, "a field", _instruction("".join(instruction)))] += 1
+            census[(kind, N_("a field"), _instruction("".join(instruction)))] += 1
             instruction = None
     if kind == "comments":
         for comment in root.iter(f"{{{_W}}}comment"):
-            census[(kind, "a comment", _text(comment))] += 1
+            census[(kind, N_("a comment"), _text(comment))] += 1
     for paragraph in root.iter(f"{{{_W}}}p"):
         style = _value(paragraph.find(f"{{{_W}}}pPr/{{{_W}}}pStyle"))
         paragraph_hidden = style in hidden_styles
@@ -153,12 +174,12 @@ def _census_run(
                 hidden = _on(flag)
         color = (_value(properties.find(f"{{{_W}}}color")) or "").upper()
         if color in _WHITE:
-            census[(kind, "white text", text)] += 1
+            census[(kind, N_("white text"), text)] += 1
         size = _value(properties.find(f"{{{_W}}}sz"))
         if size is not None and size.isdigit() and int(size) < _TINY_HALF_POINTS:
-            census[(kind, "text too small to read", text)] += 1
+            census[(kind, N_("text too small to read"), text)] += 1
     if hidden:
-        census[(kind, "hidden text (w:vanish)", text)] += 1
+        census[(kind, N_("hidden text (w:vanish)"), text)] += 1
 
 
 def _hidden_styles(package: zipfile.ZipFile, folder: str) -> tuple[set[str], bool]:
