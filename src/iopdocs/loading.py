@@ -149,9 +149,20 @@ def _construct_written_decimal(loader: _Loader, node: yaml.ScalarNode) -> Decima
     return WrittenDecimal(str(value), str(loader.construct_scalar(node)))
 
 
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> object:
+    """A date or time as PyYAML reads it; one that does not exist (``2024-02-30``) stays its
+    text, so that the model refuses it by field, in the reader's language, among the file's
+    other problems, instead of the whole file failing on the first such date."""
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return str(loader.construct_scalar(node))
+
+
 _Loader.yaml_implicit_resolvers = _text_keeping_resolvers(_SafeLoader.yaml_implicit_resolvers)
 _Loader.add_constructor("tag:yaml.org,2002:int", _construct_written_int)
 _Loader.add_constructor("tag:yaml.org,2002:float", _construct_written_decimal)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 class _Dumper(yaml.SafeDumper):

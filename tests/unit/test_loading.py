@@ -83,6 +83,25 @@ def test_invalid_data_raises_pydantics_validation_error() -> None:
         parse_agreement("metadata: {title: X}\n")
 
 
+@pytest.mark.parametrize("written", ["2024-02-30", "2024-13-01", "2024-06-01 25:00:00"])
+def test_a_date_that_does_not_exist_is_a_field_error_among_the_others(
+    minimal_data: dict[str, Any], written: str
+) -> None:
+    """An unquoted date YAML cannot build (30 February) does not fail the whole file before the
+    model has looked at it: it reaches the model as written and is refused at its field, in the
+    same round as the file's other problems."""
+    minimal_data["metadata"]["date"] = "DATE"
+    minimal_data["parties"][0]["org_number"] = "ORGNR"
+    text = yaml.safe_dump(minimal_data, allow_unicode=True)
+    text = text.replace("DATE", written).replace("ORGNR", "123")
+    assert f"date: {written}\n" in text  # unquoted: YAML's timestamp pattern matches it
+    with pytest.raises(ValidationError) as info:
+        parse_agreement(text, source="avtal.yaml")
+    places = {".".join(map(str, error["loc"])): error["input"] for error in info.value.errors()}
+    assert places["metadata.date"] == written
+    assert "parties.0.org_number" in places
+
+
 def test_the_json_schema_describes_every_section() -> None:
     schema = agreement_schema()
     assert schema["title"] == "Agreement"
