@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from iopdocs._files import commit_temporary, write_temporary
 from iopdocs.errors import BatchError, ConversionError, ConverterMissingError, IopdocsError
-from iopdocs.i18n import N_, Message, reason
+from iopdocs.i18n import N_, Message, language, reason, set_language
 from iopdocs.model import Agreement
 
 if TYPE_CHECKING:
@@ -680,8 +680,9 @@ def _outcome(task: _Task, error: str | None, temporary: str | None) -> RenderRes
 _worker: dict[str, Any] = {}
 
 
-def _start_worker(setup: _Setup, parent: int) -> None:
-    """Each process compiles the template once (already done when it was forked).
+def _start_worker(setup: _Setup, parent: int, language_code: str) -> None:
+    """Each process compiles the template once (already done when it was forked) and words its
+    messages in the parent's language (a process started afresh does not inherit it).
 
     Ctrl-C is for the parent alone: it stops handing out work, lets each process finish the
     source in hand, and removes what will not be committed.
@@ -696,6 +697,7 @@ def _start_worker(setup: _Setup, parent: int) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's clean-up handler
     _die_with_parent(parent)
 
+    set_language(language_code)
     _worker.update(setup=setup)
     template, locale, _ = setup
     prepare_template(
@@ -733,7 +735,9 @@ def _in_pool(
     renders: list[Future[tuple[str | None, str | None]]] = []
     with (
         ProcessPoolExecutor(
-            max_workers=workers, initializer=_start_worker, initargs=(setup, os.getpid())
+            max_workers=workers,
+            initializer=_start_worker,
+            initargs=(setup, os.getpid(), language()),
         ) as pool,
         ThreadPoolExecutor(max_workers=4, thread_name_prefix="iopdocs-commit") as disk,
     ):

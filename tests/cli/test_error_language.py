@@ -400,3 +400,38 @@ def test_a_warning_of_the_library_reads_in_the_language_in_use(
         f"warning: {where} is now pay_on_day (schema version 2); "
         "'iopdocs migrate' rewrites the file"
     ) in english.err.splitlines()
+
+
+def test_workers_started_afresh_word_their_errors_in_the_language_of_the_command(
+    tmp_path: Path,
+) -> None:
+    """Where worker processes are started afresh instead of forked (macOS, Windows, Linux from
+    Python 3.14), they inherit no language: each is told it, so a field error found in a worker
+    reads in Swedish for --lang sv."""
+    import subprocess
+    import sys
+
+    bad = tmp_path / "fel-datum.yaml"
+    text = FLAGSHIP.read_text(encoding="utf-8")
+    bad.write_text(text.replace("  date: 2024-08-01", "  date: 2024-02-30", 1), encoding="utf-8")
+    assert bad.read_text(encoding="utf-8") != text
+    script = (
+        "import multiprocessing, sys\n"
+        "from iopdocs.cli import main\n"
+        "if __name__ == '__main__':\n"
+        "    multiprocessing.set_start_method('spawn')\n"
+        "    sys.exit(main(sys.argv[1:]))\n"
+    )
+    (tmp_path / "spawned.py").write_text(script, encoding="utf-8")
+    args = ["render", str(FLAGSHIP), str(bad), "--jobs", "2", "-o", str(tmp_path / "ut")]
+    done = subprocess.run(
+        [sys.executable, "spawned.py", "--lang", "sv", *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert f"fel: {bad}: metadata.date: ska vara ett datum (ÅÅÅÅ-MM-DD): " in done.stderr
+    assert "should be" not in done.stderr
