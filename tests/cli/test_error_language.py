@@ -248,6 +248,17 @@ def test_a_batch_reports_each_failure_in_the_language_of_the_command(
     ]
 
 
+def verified(
+    capsys: pytest.CaptureFixture[str], document: Path
+) -> tuple[tuple[int, list[str]], tuple[int, list[str]]]:
+    """What ``verify`` prints of ``document``, with its exit status: in Swedish, in English."""
+    outputs = []
+    for language in ("sv", "en"):
+        status = main(["--lang", language, "verify", str(document)])
+        outputs.append((status, capsys.readouterr().out.splitlines()))
+    return outputs[0], outputs[1]
+
+
 def test_verify_reports_a_change_in_swedish_with_the_same_place_and_status(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -262,11 +273,7 @@ def test_verify_reports_a_change_in_swedish_with_the_same_place_and_status(
     for run_ in paragraph.runs:
         run_.text = run_.text.replace("sex månader", "en månad")
     document.save(str(contract))
-    outputs = {}
-    for language in ("sv", "en"):
-        status = main(["--lang", language, "verify", str(contract)])
-        outputs[language] = (status, capsys.readouterr().out.splitlines())
-    (sv_status, sv), (en_status, en) = outputs["sv"], outputs["en"]
+    (sv_status, sv), (en_status, en) = verified(capsys, contract)
     assert sv_status == en_status == 1
     assert sv[0].startswith(f"ändrad: {contract}: skapad av iopdocs")
     assert sv[1] == "  1 stycke skiljer sig från det som skapas av dess uppgifter:"
@@ -295,11 +302,7 @@ def test_verify_names_what_it_cannot_verify_in_swedish(
     document = Document(str(contract))
     document.paragraphs[3].add_run(" Betalas till konto 9999.").font.hidden = True
     document.save(str(contract))
-    outputs = {}
-    for language in ("sv", "en"):
-        status = main(["--lang", language, "verify", str(contract)])
-        outputs[language] = (status, capsys.readouterr().out.splitlines())
-    (sv_status, sv), (en_status, en) = outputs["sv"], outputs["en"]
+    (sv_status, sv), (en_status, en) = verified(capsys, contract)
     assert sv_status == en_status == 2
     assert sv[0].startswith(f"kan inte verifiera: {contract}: ")
     assert en[0].startswith(f"cannot verify: {contract}: ")
