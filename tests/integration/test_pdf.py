@@ -24,6 +24,7 @@ from iopdocs import (
     AppendixError,
     ConversionError,
     NotPdfAWarning,
+    NotPdfUAWarning,
     convert_many,
     payment_schedule,
     render_annual_report_pdf,
@@ -270,7 +271,12 @@ def test_an_appendix_pdf_that_is_not_pdfa_is_included_with_a_warning(
     with plain.open("wb") as handle:
         writer.write(handle)
     agreement = make_agreement(appendices=["Skiss"])
-    with pytest.warns(NotPdfAWarning, match=r"skiss\.pdf: the appendix 'Bilaga 2 – Skiss'"):
+    # Both warnings: the appendix is not PDF/A, and its untagged page keeps the package from
+    # claiming PDF/UA.
+    with (
+        pytest.warns(NotPdfAWarning, match=r"skiss\.pdf: the appendix 'Bilaga 2 – Skiss'"),
+        pytest.warns(NotPdfUAWarning, match=r"untagged pages.*\(Bilaga 2 – Skiss\)"),
+    ):
         path = render_pdf(agreement, tmp_path / "avtal.pdf", appendices=[plain])
     assert read_pdf(path).bookmarks()["Bilaga 2 – Skiss"] == len(read_pdf(path).pages) - 1
 
