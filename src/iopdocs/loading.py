@@ -514,27 +514,18 @@ def _check_values(data: Any, source: str) -> None:
     stack: list[tuple[Any, tuple[int | str, ...]]] = [(data, ())]
     while stack:
         value, path = stack.pop()
+        if isinstance(value, dict | list) and len(path) >= MAX_DEPTH:
+            raise AgreementFileError(
+                Message(
+                    "{field}: nested more than {limit} levels deep (the limit)",
+                    field=field_path(path),
+                    limit=MAX_DEPTH,
+                ),
+                path=source,
+            )
         if isinstance(value, dict):
-            if len(path) >= MAX_DEPTH:
-                raise AgreementFileError(
-                    Message(
-                        "{field}: nested more than {limit} levels deep (the limit)",
-                        field=field_path(path),
-                        limit=MAX_DEPTH,
-                    ),
-                    path=source,
-                )
             stack += [(v, (*path, str(k))) for k, v in value.items()]
         elif isinstance(value, list):
-            if len(path) >= MAX_DEPTH:
-                raise AgreementFileError(
-                    Message(
-                        "{field}: nested more than {limit} levels deep (the limit)",
-                        field=field_path(path),
-                        limit=MAX_DEPTH,
-                    ),
-                    path=source,
-                )
             stack += [(v, (*path, i)) for i, v in enumerate(value)]
         elif isinstance(value, Decimal) and not _usable_number(value):
             raise AgreementFileError(
