@@ -121,6 +121,18 @@ def test_swedish_numbers_at_the_edges_of_rounding_are_babels(value: str) -> None
     assert SV.money(Decimal(value)) == babel_money(Decimal(value))
 
 
+def test_remembered_numbers_keep_sign_and_value_apart() -> None:
+    """Amounts are remembered by value: equal values in any form give the same text, and the
+    memo never hands ``0`` the text of ``-0`` (which equals it) or the reverse."""
+    for first, second in [("-0", "0"), ("0", "-0"), ("-0.001", "0.001")]:
+        for value in (first, second, first):
+            assert SV.money(Decimal(value)) == babel_money(Decimal(value))
+            assert SV.number(Decimal(value)) == BABEL_SV.number(Decimal(value))
+    assert SV.money(1500) == SV.money(Decimal("1500.00")) == SV.money(Decimal("1.5E+3"))
+    assert SV.money(Decimal("1.50")) == SV.money(Decimal("1.5")) == f"1,50{NBSP}kr"
+    assert SV.number(2.5) == BABEL_SV.number(2.5)  # a float, as a template may pass one
+
+
 @given(st.dates(), st.sampled_from(["long", "short", "medium"]))
 def test_swedish_dates_are_babels(day: dt.date, style: str) -> None:
     assert SV.date(day, style) == BABEL_SV.date(day, style)

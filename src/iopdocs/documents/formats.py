@@ -89,19 +89,18 @@ class Formats:
 
     def money(self, amount: Decimal | int) -> str:
         """``300 000 kr``; öre are shown only when there are any (``25 000,50 kr``)."""
-        value = Decimal(amount)
-        if self.swedish:
-            whole = value == value.to_integral()
-            text = _swedish_number(value, 0 if whole else 2, 0 if whole else 2)
+        value = amount if type(amount) is int else Decimal(amount)
+        if self.swedish and _memoisable(value):
+            text = _swedish_money(value, _negative(value))
             if text is not None:
-                return f"{text}{NBSP}kr"
-        return _money(value, self.babel_locale)
+                return text
+        return _money(Decimal(value), self.babel_locale)
 
     def number(self, value: Decimal | int) -> str:
         """A count or measure: ``1 200``, ``2,5`` (no-break space between groups)."""
-        number = Decimal(value)
-        if self.swedish:
-            text = _swedish_number(number, 0, 3)
+        number = value if type(value) is int else Decimal(value)
+        if self.swedish and _memoisable(number):
+            text = _swedish_plain(number, _negative(number))
             if text is not None:
                 return text
         from babel.numbers import format_decimal
@@ -226,6 +225,33 @@ def _swedish_number(value: Decimal, least: int, most: int) -> str | None:
     text = NBSP.join(reversed(groups))
     sign = "-" if rounded.is_signed() else ""
     return f"{sign}{text},{decimals}" if decimals else f"{sign}{text}"
+
+
+def _memoisable(value: Decimal | int) -> bool:
+    """An int or a finite Decimal: a value whose Swedish text the memos below may keep."""
+    return isinstance(value, int) or value.is_finite()
+
+
+def _negative(value: Decimal | int) -> bool:
+    return value < 0 if isinstance(value, int) else value.is_signed()
+
+
+# A payment schedule writes the same few amounts dozens of times per contract, and the same ones
+# again in the next contract. Equal numbers (``1.5``, ``Decimal("1.50")``) always give equal text,
+# so a memo keyed by the value holds; the sign is part of the key for ``-0``, which equals ``0``.
+@lru_cache(maxsize=4096)
+def _swedish_money(value: Decimal | int, negative: bool) -> str | None:
+    """``Formats.money`` in Swedish, or ``None`` for babel (see ``_swedish_number``)."""
+    amount = Decimal(value)
+    whole = amount == amount.to_integral()
+    text = _swedish_number(amount, 0 if whole else 2, 0 if whole else 2)
+    return None if text is None else f"{text}{NBSP}kr"
+
+
+@lru_cache(maxsize=4096)
+def _swedish_plain(value: Decimal | int, negative: bool) -> str | None:
+    """``Formats.number`` in Swedish, or ``None`` for babel."""
+    return _swedish_number(Decimal(value), 0, 3)
 
 
 # A contract formats the same few amounts and dates dozens of times (a payment schedule), and
