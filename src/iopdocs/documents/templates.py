@@ -57,9 +57,8 @@ def default_template(document: str) -> str:
 def load_template(template: str | os.PathLike[str] | bytes | None, default: str) -> bytes:
     """The bytes of ``template`` (a path or bytes), or of the bundled ``default``."""
     if template is None:
-        data = template_path(default).read_bytes()
-        origin = default
-    elif isinstance(template, bytes):
+        return _bundled_bytes(default)
+    if isinstance(template, bytes):
         data, origin = template, "<bytes>"
     else:
         from iopdocs._files import MAX_DOCUMENT_FILE, FileLimitError, read_limited
@@ -95,6 +94,35 @@ def load_template(template: str | os.PathLike[str] | bytes | None, default: str)
                 )
             ) from exc
     return data
+
+
+# The bundled templates' bytes, kept per name with the file's identity when read (device,
+# inode, size, modification time): a contract costs one ``stat``, not a read and a zip check,
+# and a template file replaced on disk (a new installation, an edit in a checkout) is read anew.
+_BUNDLED: dict[str, tuple[Path, tuple[int, int, int, int], bytes]] = {}
+
+
+def _bundled_bytes(name: str) -> bytes:
+    held = _BUNDLED.get(name)
+    if held is not None:
+        path, identity, data = held
+        try:
+            if _identity(path) == identity:
+                return data
+        except OSError:
+            pass  # gone: looked up again below, with its error
+    path = template_path(name)
+    identity = _identity(path)  # before reading: a change while reading makes a new identity
+    data = path.read_bytes()
+    if not zipfile.is_zipfile(BytesIO(data)):
+        raise TemplateError(Message("template '{name}' is not a Word document (.docx)", name=name))
+    _BUNDLED[name] = (path, identity, data)
+    return data
+
+
+def _identity(path: Path) -> tuple[int, int, int, int]:
+    status = path.stat()
+    return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
 
 
 def _bundled_folder() -> Path:

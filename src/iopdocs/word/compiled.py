@@ -402,7 +402,7 @@ def compiled_template(template: bytes, env: jinja2.Environment) -> CompiledTempl
     sandbox) is compiled afresh. Two threads missing the cache at once both compile; one result
     is kept.
     """
-    digest = hashlib.sha256(template).digest()
+    digest = _digest(template)
     key = (digest, env)
     with _lock:
         if key in _cache:
@@ -422,6 +422,22 @@ def compiled_template(template: bytes, env: jinja2.Environment) -> CompiledTempl
         while len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)
     return compiled
+
+
+_digests: dict[bytes, bytes] = {}
+
+
+def _digest(template: bytes) -> bytes:
+    """The SHA-256 of ``template``, remembered for the few templates of a session: a template
+    is usually the same bytes object contract after contract, whose hash Python keeps, so the
+    lookup costs nothing and the digest is computed once."""
+    digest = _digests.get(template)
+    if digest is None:
+        digest = hashlib.sha256(template).digest()
+        if len(_digests) >= CACHE_SIZE:
+            _digests.clear()
+        _digests[template] = digest
+    return digest
 
 
 def disk_key(digest: bytes, env: jinja2.Environment) -> str:
