@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from iopdocs.model import Agreement, AnnualReport
@@ -105,7 +106,7 @@ def provenance_record(
         "version": __version__,
         "document": document,
         "template": template,
-        "templateSha256": sha256(template_bytes),
+        "templateSha256": _recurring_sha256(template_bytes),
         "dataSha256": sha256(data),
         "locale": locale,
     }
@@ -119,8 +120,19 @@ def provenance_record(
         blobs["review"] = review
         properties["reviewDataSha256"] = sha256(review)
     if clauses is not None:
-        blobs["clauses"] = json.dumps(
-            {"source": clauses.decode("utf-8")}, ensure_ascii=False
-        ).encode("utf-8")
-        properties["clausesSha256"] = sha256(clauses)
+        blobs["clauses"] = _clauses_json(clauses)
+        properties["clausesSha256"] = _recurring_sha256(clauses)
     return blobs, properties
+
+
+# A template and a clause library are the same bytes for contract after contract (usually the
+# same object, whose hash Python keeps): their digest and JSON are made once per process.
+@lru_cache(maxsize=16)
+def _recurring_sha256(data: bytes) -> str:
+    return sha256(data)
+
+
+@lru_cache(maxsize=8)
+def _clauses_json(source: bytes) -> bytes:
+    """The clause library's source as the JSON blob a contract carries: ``{"source": …}``."""
+    return json.dumps({"source": source.decode("utf-8")}, ensure_ascii=False).encode("utf-8")

@@ -30,7 +30,7 @@ from iopdocs.errors import ProvenanceError
 from iopdocs.i18n import N_, Message
 
 if TYPE_CHECKING:
-    from iopdocs.word.package import Parts
+    from iopdocs.word.package import Parts, Pieces
 
 __all__ = [
     "PROVENANCE_NS",
@@ -382,7 +382,71 @@ def _free_item(names: list[str]) -> str:
     return f"item{max(used, default=0) + 1}.xml"
 
 
-def _provenance_xml(data: Mapping[str, bytes]) -> bytes:
+SHARED_BLOBS = frozenset({"clauses"})
+"""The data blobs that are the same bytes in many documents (a contract's clause library): the
+provenance part keeps each as a piece of its own, deflated once per process (``Pieces``)."""
+
+# Characters XML 1.0 does not allow (lxml refuses them), and the three a text escapes.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_PROVENANCE_START = f'<provenance xmlns="{PROVENANCE_NS}">'.encode()
+
+
+def _provenance_xml(data: Mapping[str, bytes]) -> Pieces:
+    """The provenance part for ``data``: each blob an element with its media type, SHA-256 and
+    text, as lxml writes it (``_provenance_xml_tree``, which a property test holds it to),
+    written from strings; a blob in ``SHARED_BLOBS`` is a shared piece of its own, and its
+    element is written once per process (a bounded memo)."""
+    from iopdocs.word.package import Pieces
+
+    pieces = [_XML_DECLARATION + _PROVENANCE_START]
+    shared = []
+    for name, blob in data.items():
+        alone = name in SHARED_BLOBS
+        element = _shared_element(name, blob) if alone else _blob_element(name, blob)
+        if element is None:  # what lxml refuses or writes otherwise: lxml's way, and its error
+            return Pieces((_provenance_xml_tree(data),))
+        if alone:
+            shared.append(len(pieces))
+            pieces += [element, b""]
+        else:
+            pieces[-1] += element
+    pieces[-1] += b"</provenance>"
+    return Pieces(tuple(pieces), frozenset(shared))
+
+
+def _blob_element(name: str, blob: bytes) -> bytes | None:
+    try:
+        text = blob.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if not text or _NOT_XML.search(text) or not name.isidentifier() or not name.isascii():
+        return None
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    digest = hashlib.sha256(blob).hexdigest()
+    return f'<{name} mediaType="application/json" sha256="{digest}">{text}</{name}>'.encode()
+
+
+_SHARED_ELEMENTS: dict[tuple[str, bytes], bytes | None] = {}
+
+
+def _shared_element(name: str, blob: bytes) -> bytes | None:
+    key = (name, blob)
+    if key not in _SHARED_ELEMENTS:
+        if len(_SHARED_ELEMENTS) >= 16:
+            _SHARED_ELEMENTS.clear()
+        _SHARED_ELEMENTS[key] = _blob_element(name, blob)
+    return _SHARED_ELEMENTS[key]
+
+
+def _provenance_xml_tree(data: Mapping[str, bytes]) -> bytes:
+    """The provenance part built by lxml: the reference ``_provenance_xml`` writes."""
     from lxml import etree
 
     root = etree.Element(f"{{{PROVENANCE_NS}}}provenance", nsmap={None: PROVENANCE_NS})

@@ -27,11 +27,13 @@ __all__ = [
     "MAX_PACKAGE_SIZE",
     "MAX_RATIO",
     "Parts",
+    "Pieces",
     "StoredMember",
     "check_package",
     "compress_level",
     "normalize_zip",
     "store_member",
+    "store_pieces",
     "write_zip",
 ]
 
@@ -64,9 +66,87 @@ class StoredMember:
 
 
 def store_member(name: str, data: bytes) -> StoredMember:
+    """``data`` deflated as the member ``name``. A small part that recurs from one document to
+    the next (content types, relationships, data-store properties) is deflated once and then
+    taken from a bounded memo: the same name and bytes always give the same member."""
+    small = len(data) <= _SMALL_PART
+    if small:
+        known = _SMALL_MEMBERS.get((name, data))
+        if known is not None:
+            return known
     compressor = zlib.compressobj(compress_level(name), zlib.DEFLATED, -15)
     compressed = compressor.compress(data) + compressor.flush()
-    return StoredMember(name, compressed, zlib.crc32(data), len(data))
+    member = StoredMember(name, compressed, zlib.crc32(data), len(data))
+    if small:
+        if len(_SMALL_MEMBERS) >= _SMALL_MEMBERS_LIMIT:
+            _SMALL_MEMBERS.clear()
+        _SMALL_MEMBERS[name, data] = member
+    return member
+
+
+_SMALL_PART = 4096
+_SMALL_MEMBERS: dict[tuple[str, bytes], StoredMember] = {}
+_SMALL_MEMBERS_LIMIT = 512
+
+
+@dataclass(frozen=True, slots=True)
+class Pieces:
+    """A part's bytes in pieces, some of them ``shared``: the same bytes in many documents
+    (the clause library every contract carries in its provenance part).
+
+    A shared piece is deflated once per process, at ``COMPRESS_LEVEL``, and kept (a bounded
+    memo keyed by its bytes); the pieces between shared ones are deflated per document at the
+    part's level. Each stream but the last ends with a sync flush, on a byte boundary, so the
+    streams one after another are one valid deflate stream of the whole part. The bytes depend
+    on the pieces alone, never on what the memo holds.
+    """
+
+    pieces: tuple[bytes, ...]
+    shared: frozenset[int] = frozenset()
+    """The indices of the shared pieces."""
+
+    def joined(self) -> bytes:
+        return b"".join(self.pieces)
+
+
+# An empty final block (fixed Huffman codes, end of block): what ends a stream whose last
+# piece is shared, as ``zlib.compressobj().flush()`` writes it for no input.
+_FINAL_EMPTY_BLOCK = b"\x03\x00"
+_SHARED_PIECES: dict[bytes, bytes] = {}
+_SHARED_PIECES_LIMIT = 16
+
+
+def store_pieces(name: str, part: Pieces) -> StoredMember:
+    """``part`` deflated as the member ``name`` (see ``Pieces``)."""
+    chunks: list[bytes] = []
+    crc = 0
+    size = 0
+    pending: zlib._Compress | None = None  # the stream of the unshared pieces since the last shared
+    for number, piece in enumerate(part.pieces):
+        crc = zlib.crc32(piece, crc)
+        size += len(piece)
+        if number in part.shared:
+            if pending is not None:
+                chunks.append(pending.flush(zlib.Z_SYNC_FLUSH))
+                pending = None
+            chunks.append(_shared_stream(piece))
+        else:
+            if pending is None:
+                pending = zlib.compressobj(compress_level(name), zlib.DEFLATED, -15)
+            chunks.append(pending.compress(piece))
+    chunks.append(_FINAL_EMPTY_BLOCK if pending is None else pending.flush())
+    return StoredMember(name, b"".join(chunks), crc, size)
+
+
+def _shared_stream(piece: bytes) -> bytes:
+    stream = _SHARED_PIECES.get(piece)
+    if stream is None:
+        compressor = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, -15)
+        stream = compressor.compress(piece) + compressor.flush(zlib.Z_SYNC_FLUSH)
+        if len(_SHARED_PIECES) >= _SHARED_PIECES_LIMIT:
+            _SHARED_PIECES.clear()
+        _SHARED_PIECES[piece] = stream
+    return stream
 
 
 def write_zip(members: list[StoredMember], timestamp: dt.date) -> bytes:
@@ -119,7 +199,7 @@ class Parts:
         self._infos = {info.filename: info for info in self._zip.infolist()}
         self._stored: dict[str, StoredMember] = {}
         self._names = list(self._infos)
-        self._changed: dict[str, bytes] = {}
+        self._changed: dict[str, bytes | Pieces] = {}
         infos = self._zip.infolist()
         self._date = dt.date(*infos[0].date_time[:3]) if infos else dt.date(1980, 1, 1)
 
@@ -154,7 +234,8 @@ class Parts:
 
     def __getitem__(self, name: str) -> bytes:
         if name in self._changed:
-            return self._changed[name]
+            data = self._changed[name]
+            return data.joined() if isinstance(data, Pieces) else data
         if name in self._stored:
             return zlib.decompress(self._stored[name].compressed, -15)
         if self._zip is None:
@@ -166,7 +247,7 @@ class Parts:
             return self[name]
         return None
 
-    def __setitem__(self, name: str, data: bytes) -> None:
+    def __setitem__(self, name: str, data: bytes | Pieces) -> None:
         if name not in self:
             self._names.append(name)
         self._changed[name] = data
@@ -174,11 +255,16 @@ class Parts:
     def to_bytes(self, timestamp: dt.date | None = None) -> bytes:
         """The package, laid out as ``normalize_zip`` lays it out, dated ``timestamp`` (by
         default the date its entries had)."""
-        members = [
-            store_member(name, self._changed[name]) if name in self._changed else self._raw(name)
-            for name in self._names
-        ]
+        members = [self._member(name) for name in self._names]
         return write_zip(members, timestamp or self.date)
+
+    def _member(self, name: str) -> StoredMember:
+        data = self._changed.get(name)
+        if data is None:
+            return self._raw(name)
+        if isinstance(data, Pieces):
+            return store_pieces(name, data)
+        return store_member(name, data)
 
     def _raw(self, name: str) -> StoredMember:
         if name in self._stored:
