@@ -186,9 +186,12 @@ def docx_with(document_xml: bytes) -> bytes:
 def test_a_template_whose_rendering_might_not_be_well_formed_keeps_the_tree_path(
     paragraphs: tuple[str, ...],
 ) -> None:
+    from markupsafe import escape
+
     compiled = compiled_template(template(*paragraphs, table=False), make_environment())
     assert compiled is not None
     assert compiled._plan is None
+    assert compiled._body.root_render_func.__globals__["escape"] is escape  # Jinja's own
 
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
@@ -226,3 +229,36 @@ def test_a_branch_may_close_and_reopen_the_elements_it_found_open() -> None:
     plan = plan_body(make_environment(), f"<w:body {W}>{inside}</w:body>", shell, 0)
     assert plan is not None
     assert ('<w:t xml:space="preserve"></w:t>', '<w:t xml:space="preserve"/>') in plan.empties
+
+
+@given(st.text() | st.integers() | st.decimals(allow_nan=False))
+def test_a_planned_body_escapes_values_for_text_as_markupsafe_does_but_quotes(value: Any) -> None:
+    """A planned body's values land in text only: each is escaped as markupsafe escapes it,
+    but for quotes, which are written as themselves (as lxml writes text); markup a value
+    brings (``__html__``) is taken as it is, and an undefined value still raises."""
+    import jinja2
+    from markupsafe import Markup, escape
+
+    from iopdocs.word.bodyxml import escape_text
+
+    expected = str(escape(value)).replace("&#34;", '"').replace("&#39;", "'")
+    assert escape_text(value) == expected
+    assert type(escape_text(value)) is str
+    assert escape_text(Markup("<w:br/>")) == "<w:br/>"
+    with pytest.raises(jinja2.UndefinedError):
+        escape_text(jinja2.StrictUndefined(name="saknas"))
+
+
+def test_only_a_planned_body_escapes_for_text() -> None:
+    """The body of a bundled template (planned) escapes for text; its headers and footers keep
+    Jinja's escape, as does a body without a plan (above)."""
+    from markupsafe import escape
+
+    from iopdocs.word.bodyxml import escape_text
+
+    compiled = compiled_template(load_template(None, CONTRACT_TEMPLATE), make_environment())
+    assert compiled is not None
+    assert compiled._plan is not None
+    assert compiled._body.root_render_func.__globals__["escape"] is escape_text
+    for part in compiled._parts:
+        assert part.template.root_render_func.__globals__["escape"] is escape

@@ -37,7 +37,7 @@ from typing import Any
 
 from iopdocs.word.fixes import glued_text
 
-__all__ = ["BodyPlan", "finish_body", "load_plan", "plan_body"]
+__all__ = ["BodyPlan", "escape_text", "finish_body", "load_plan", "plan_body"]
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MAX_EMPTIES = 32
@@ -50,8 +50,8 @@ _NAME = re.compile(r"</?([A-Za-z_][\w.:-]*)")
 _ENTITY = re.compile(r"&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[\da-fA-F]+);)")
 _NAMESPACE = re.compile(r'\sxmlns(?::([\w.-]+))?="([^"]*)"')
 # Characters XML 1.0 forbids (the recovering parser drops them; this path leaves them to it).
-_FORBIDDEN = [bytes([c]) for c in range(32) if c not in (9, 10, 13)]
-_FORBIDDEN += ["\ufffe".encode(), "\uffff".encode()]
+_FORBIDDEN = bytes(c for c in range(32) if c not in (9, 10, 13))
+_FORBIDDEN_WIDE = ("\ufffe".encode(), "\uffff".encode())  # both start with b"\xef\xbf"
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +115,29 @@ def load_plan(saved: Any) -> BodyPlan | None:
     return BodyPlan(start_tag, placed_tag, tuple(tuple(e) for e in empties), head, tail)
 
 
+def escape_text(value: Any) -> str:
+    """What Jinja's autoescape writes for a value, for a body with a plan: there every value
+    lands in text and straight in the output (no block assignment, macro or call block captures
+    one), so ``markupsafe.escape`` is needed for its text only. The same text but for quotes,
+    written as themselves (as lxml writes text, and as ``finish_body`` would write them), and as
+    a plain string rather than ``Markup``: the output is joined into one string anyway. A value
+    with ``__html__`` is taken as it says, as markupsafe takes it; anything else is ``str``-ed,
+    so an undefined value raises as before."""
+    if type(value) is str:
+        text: str = value
+    elif hasattr(value, "__html__"):
+        return str(value.__html__())
+    else:
+        text = str(value)
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
 def finish_body(plan: BodyPlan, rendered: str, xml: str) -> bytes | None:
     """The document part for the body Jinja ``rendered``, ``xml`` after docxtpl's listing step
     (``_finish``), or ``None`` when the tree path must finish it."""
@@ -139,7 +162,9 @@ def finish_body(plan: BodyPlan, rendered: str, xml: str) -> bytes | None:
         body = (plan.placed_tag + xml[len(plan.start_tag) :]).encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: the tree path refuses it as it always has
         return None
-    if any(byte in body for byte in _FORBIDDEN):  # bytes: memchr, five times faster than str
+    if len(body.translate(None, _FORBIDDEN)) != len(body):  # one pass over the bytes
+        return None
+    if b"\xef\xbf" in body and any(wide in body for wide in _FORBIDDEN_WIDE):
         return None
     return plan.head + body + plan.tail
 

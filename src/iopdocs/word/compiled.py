@@ -37,7 +37,7 @@ import jinja2
 
 from iopdocs.version import __version__
 from iopdocs.word import diskcache
-from iopdocs.word.bodyxml import finish_body, load_plan, plan_body
+from iopdocs.word.bodyxml import escape_text, finish_body, load_plan, plan_body
 from iopdocs.word.environment import environment_identity
 from iopdocs.word.fixes import (
     CoreProperties,
@@ -104,6 +104,9 @@ class CompiledTemplate:
         )
         self._properties = tuple((name, load(code)) for name, code in codes["properties"])
         self._plan = load_plan(codes.get("plan"))
+        if self._plan is not None:
+            # Values of a planned body land in text only: escaped for text (quotes as they are).
+            self._body.root_render_func.__globals__["escape"] = escape_text
         self._shell = shell
         self._body_index = body_index
         self._core_xml = core_xml
