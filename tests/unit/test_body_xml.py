@@ -262,3 +262,22 @@ def test_only_a_planned_body_escapes_for_text() -> None:
     assert compiled._body.root_render_func.__globals__["escape"] is escape_text
     for part in compiled._parts:
         assert part.template.root_render_func.__globals__["escape"] is escape
+
+
+def test_a_planned_body_compiled_without_line_marks_still_points_at_the_paragraph() -> None:
+    """A planned body is compiled without the line break before each paragraph (docxtpl takes
+    them out of the output again); a tag that does not compile is still reported with the
+    paragraphs around it."""
+    import datetime as dt
+
+    from iopdocs.errors import TemplateSyntaxError
+    from iopdocs.word.docx import render_docx
+
+    paragraphs = [f"Stycke {n}." for n in range(12)]
+    paragraphs[6] = "Belopp {{ a|saknat_filter }}."
+    source = template(*paragraphs)
+    with pytest.raises(TemplateSyntaxError) as raised:
+        render_docx(source, {"a": 1}, make_environment(), properties={}, timestamp=dt.date.today())
+    assert "Belopp {{ a|saknat_filter }}." in raised.value.context
+    assert "Stycke 5." in raised.value.context
+    assert "Stycke 0." not in raised.value.context

@@ -126,7 +126,15 @@ class CompiledTemplate:
                 raise _UnsupportedError("Jinja tags in footnotes")
 
         body_source = _mark_paragraphs(tpl.patch_xml(tpl.get_xml()))
-        body = _compile(env, body_source)
+        # The document element without its body, as bytes: each render parses its own copy, so
+        # no lxml tree is shared between threads.
+        root = document.element
+        body_index = root.index(root.body)
+        shell = copy.deepcopy(root)
+        shell.remove(shell[body_index])
+        shell_xml = serialize_part_xml(shell)
+        plan = plan_body(env, body_source, shell_xml, body_index)
+        body = _compile(env, body_source) if plan is None else _compile_unmarked(env, body_source)
         parts = []
         for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
             for _, part in tpl.get_headers_footers(uri):
@@ -143,13 +151,6 @@ class CompiledTemplate:
         # Tag-free footnotes come out of docxtpl's rendering the same for every context.
         tpl.render_footnotes({}, env)
 
-        # The document element without its body, as bytes: each render parses its own copy, so
-        # no lxml tree is shared between threads.
-        root = document.element
-        body_index = root.index(root.body)
-        shell = copy.deepcopy(root)
-        shell.remove(shell[body_index])
-
         rendered = {_DOCUMENT, _CORE, *names}
         saved = BytesIO()
         document.save(saved)
@@ -162,8 +163,6 @@ class CompiledTemplate:
                     data = package.read(info.filename)
                     members.append(store_member(info.filename, data))
             core_xml = package.read(_CORE)
-        shell_xml = serialize_part_xml(shell)
-        plan = plan_body(env, body_source, shell_xml, body_index)
         codes = {
             "body": body,
             "parts": parts,
@@ -237,7 +236,7 @@ class CompiledTemplate:
 
         context = dict(context)
         body = self._body.render(context)
-        body_xml = self._finish(body)
+        body_xml = self._finish(body, marked=self._plan is None)
         # Finished on the string where the template shows that is exact (iopdocs.word.bodyxml),
         # else parsed, fixed and serialised as docxtpl does.
         document = None if self._plan is None else finish_body(self._plan, body, body_xml)
@@ -281,9 +280,11 @@ class CompiledTemplate:
         root.insert(self._body_index, body)
         return bytes(serialize_part_xml(root))
 
-    def _finish(self, xml: str) -> str:
-        """What docxtpl does to a part's XML after Jinja (``render_xml_part``)."""
-        xml = xml.replace("\n<w:p>", "<w:p>").replace("\n<w:p ", "<w:p ")
+    def _finish(self, xml: str, *, marked: bool = True) -> str:
+        """What docxtpl does to a part's XML after Jinja (``render_xml_part``); ``marked``
+        says the part was compiled with a line per paragraph (``_mark_paragraphs``)."""
+        if marked:
+            xml = xml.replace("\n<w:p>", "<w:p>").replace("\n<w:p ", "<w:p ")
         if "{_" in xml or "_}" in xml:  # docxtpl's escaped braces: two scans, not four copies
             xml = (
                 xml.replace("{_{", "{{")
@@ -377,6 +378,18 @@ def _tables_need_fixing(body: Any) -> bool:
 def _mark_paragraphs(xml: str) -> str:
     """One paragraph per source line, so a Jinja error's line number points at its paragraph."""
     return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+
+
+def _compile_unmarked(env: jinja2.Environment, marked: str) -> Any:
+    """The code of a body source without the line breaks ``_mark_paragraphs`` put before its
+    paragraphs: docxtpl removes them from the output again, a planned body (values in text
+    only, ``iopdocs.word.bodyxml``) renders the same without them, and each render then saves
+    two passes over the body. An error is raised by the marked source, so that its line number
+    points at a paragraph."""
+    try:
+        return env.compile(marked.replace("\n<w:p>", "<w:p>").replace("\n<w:p ", "<w:p "))
+    except jinja2.TemplateError:
+        return _compile(env, marked)
 
 
 def _compile(env: jinja2.Environment, source: str) -> Any:
