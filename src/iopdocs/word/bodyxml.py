@@ -143,9 +143,11 @@ def finish_body(plan: BodyPlan, rendered: str, xml: str) -> bytes | None:
     (``_finish``), or ``None`` when the tree path must finish it."""
     if "\a" in rendered or "\f" in rendered or not xml.startswith(plan.start_tag):
         return None  # a paragraph or page break in a value may cut through a hyperlink
-    if _ENTITY.search(xml):
+    # Each test first looks for one character: Python finds one character in a long text
+    # several times faster than two.
+    if "&" in xml and _ENTITY.search(xml):
         return None
-    if "&#" in xml:
+    if "#" in xml and "&#" in xml:
         xml = xml.replace("&#34;", '"').replace("&#39;", "'")
         if "&#" in xml:
             return None  # a character reference the tree path would write as the character

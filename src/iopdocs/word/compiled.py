@@ -285,7 +285,9 @@ class CompiledTemplate:
         says the part was compiled with a line per paragraph (``_mark_paragraphs``)."""
         if marked:
             xml = xml.replace("\n<w:p>", "<w:p>").replace("\n<w:p ", "<w:p ")
-        if "{_" in xml or "_}" in xml:  # docxtpl's escaped braces: two scans, not four copies
+        # docxtpl's escaped braces: a scan for a brace (one character: a fast search), then
+        # for the pairs, not four copies.
+        if ("{" in xml or "}" in xml) and ("{_" in xml or "_}" in xml):
             xml = (
                 xml.replace("{_{", "{{")
                 .replace("}_}", "}}")
