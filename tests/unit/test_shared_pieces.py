@@ -65,3 +65,27 @@ def test_the_provenance_part_written_from_strings_is_what_lxml_writes(
     if with_clauses and part.shared:  # an empty library text is written by lxml, unshared
         (index,) = part.shared
         assert part.pieces[index].startswith(b"<clauses ")
+
+
+@given(
+    st.dictionaries(
+        st.text("abcXYZ09_.-& ", min_size=1, max_size=12),
+        TEXT | st.integers() | st.booleans(),
+        max_size=6,
+    )
+)
+def test_the_custom_properties_written_from_strings_are_what_lxml_writes(
+    properties: dict[str, str | int],
+) -> None:
+    """A document's ``iopdocs.*`` properties are written from strings; the bytes are those lxml
+    writes for the same properties, and what lxml refuses is refused with lxml's error."""
+    try:
+        expected = customxml._custom_properties_tree(None, properties)
+    except ValueError as exc:
+        refused = type(exc)
+        try:
+            customxml._custom_properties_xml(None, properties)
+        except refused:
+            return
+        raise AssertionError("a text lxml refuses was written") from None
+    assert customxml._custom_properties_xml(None, properties) == expected

@@ -16,6 +16,7 @@ errors are mapped to ``ProvenanceError`` here.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import posixpath
 import re
@@ -477,6 +478,9 @@ def _relationships_xml(relationships: list[tuple[str, str, str]]) -> bytes:
     return _XML_DECLARATION + f'<Relationships xmlns="{_PKG_RELS}">{rows}</Relationships>'.encode()
 
 
+# The relationships and content types a template brings are the same bytes in every document
+# rendered from it, so what the provenance adds to them is remembered (pure functions, bounded).
+@functools.lru_cache(maxsize=64)
 def _add_relationship(xml: bytes, kind: str, target: str) -> bytes:
     """``xml`` (a .rels part) with a relationship of ``kind`` to ``target``, unless it has one."""
     from lxml import etree
@@ -496,11 +500,16 @@ def _add_relationship(xml: bytes, kind: str, target: str) -> bytes:
 
 
 def _add_overrides(xml: bytes, overrides: Mapping[str, str]) -> bytes:
+    return _add_override_items(xml, tuple(overrides.items()))
+
+
+@functools.lru_cache(maxsize=64)
+def _add_override_items(xml: bytes, overrides: tuple[tuple[str, str], ...]) -> bytes:
     from lxml import etree
 
     root = etree.fromstring(xml)
     present = {o.get("PartName") for o in root.findall(f"{{{_CONTENT_TYPES}}}Override")}
-    for part, content_type in overrides.items():
+    for part, content_type in overrides:
         if part not in present:
             etree.SubElement(
                 root, f"{{{_CONTENT_TYPES}}}Override", PartName=part, ContentType=content_type
@@ -508,8 +517,35 @@ def _add_overrides(xml: bytes, overrides: Mapping[str, str]) -> bytes:
     return _XML_DECLARATION + bytes(etree.tostring(root, encoding="UTF-8"))
 
 
+_PROPERTY_NAME = re.compile(r"[A-Za-z0-9_.]+")
+_CUSTOM_START = f'<Properties xmlns="{_CUSTOM}" xmlns:vt="{_VT}">'
+
+
 def _custom_properties_xml(existing: bytes | None, properties: Mapping[str, str | int]) -> bytes:
-    """docProps/custom.xml with ``properties`` as ``iopdocs.*``, keeping the others there."""
+    """docProps/custom.xml with ``properties`` as ``iopdocs.*``, keeping the others there.
+
+    A document without custom properties of its own (every bundled template) gets them written
+    from strings, as lxml writes them (``_custom_properties_tree``; a property test holds the
+    two together); anything else is lxml's."""
+    if existing is not None or not properties:
+        return _custom_properties_tree(existing, properties)
+    rows = []
+    for pid, (name, value) in enumerate(properties.items(), start=2):
+        kind = "i4" if isinstance(value, int) else "lpwstr"
+        text = str(value)
+        if not text or not _PROPERTY_NAME.fullmatch(name) or _NOT_XML.search(text):
+            return _custom_properties_tree(existing, properties)
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        text = text.replace("\r", "&#13;")
+        rows.append(
+            f'<property fmtid="{_FMTID}" name="{PROPERTY_PREFIX}{name}" pid="{pid}">'
+            f"<vt:{kind}>{text}</vt:{kind}></property>"
+        )
+    return _XML_DECLARATION + f"{_CUSTOM_START}{''.join(rows)}</Properties>".encode()
+
+
+def _custom_properties_tree(existing: bytes | None, properties: Mapping[str, str | int]) -> bytes:
+    """``_custom_properties_xml`` built by lxml."""
     from lxml import etree
 
     if existing is None:
