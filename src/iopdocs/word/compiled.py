@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import hashlib
 import marshal
 import re
@@ -38,10 +39,10 @@ import jinja2
 from iopdocs.version import __version__
 from iopdocs.word import diskcache
 from iopdocs.word.bodyxml import escape_text, finish_body, load_plan, plan_body
+from iopdocs.word.coreprops import CoreWriter
 from iopdocs.word.environment import environment_identity
 from iopdocs.word.fixes import (
     CoreProperties,
-    core_cp_prefix,
     keep_facts_together,
     restore_column_widths,
 )
@@ -110,6 +111,7 @@ class CompiledTemplate:
         self._shell = shell
         self._body_index = body_index
         self._core_xml = core_xml
+        self._core = CoreWriter(core_xml)
         self._members = members
 
     @classmethod
@@ -230,9 +232,6 @@ class CompiledTemplate:
     ) -> Parts:
         """``render``, before the zip is written: the rendered parts not yet compressed, the
         others as stored, for steps that add or change parts before the one zip write."""
-        from docx.opc.coreprops import CoreProperties as Core
-        from docx.opc.oxml import serialize_part_xml
-        from docx.oxml.parser import parse_xml
 
         context = dict(context)
         body = self._body.render(context)
@@ -244,16 +243,10 @@ class CompiledTemplate:
 
         for part in self._parts:
             xml = self._finish(part.template.render(context)).encode(part.encoding)
-            rendered[part.name] = serialize_part_xml(parse_xml(xml))
+            rendered[part.name] = _reserialized(xml)
 
-        element = parse_xml(self._core_xml)
-        core = Core(element)
-        for name, template in self._properties:
-            setattr(core, name, template.render(context))
-        with core_cp_prefix():
-            for name, value in properties.items():
-                setattr(core, name, value)
-        rendered[_CORE] = serialize_part_xml(element)
+        assignments = [(name, template.render(context)) for name, template in self._properties]
+        rendered[_CORE] = self._core.write([*assignments, *properties.items()])
 
         members = [
             member if isinstance(member, StoredMember) else (member, rendered[member])
@@ -298,6 +291,17 @@ class CompiledTemplate:
             # Line breaks, tabs, paragraph and page breaks inside values become Word markup.
             xml = resolve_listings(xml, self._helper.resolve_listing)
         return xml
+
+
+@functools.lru_cache(maxsize=64)
+def _reserialized(xml: bytes) -> bytes:
+    """A rendered header or footer parsed and written again, as docxtpl does. Remembered (a
+    bounded memo of a pure function): a footer, and the header of one region's or one
+    template's contracts, is the same from one contract to the next."""
+    from docx.opc.oxml import serialize_part_xml
+    from docx.oxml.parser import parse_xml
+
+    return bytes(serialize_part_xml(parse_xml(xml)))
 
 
 _LISTING = "\t\n\a\f"
