@@ -395,7 +395,8 @@ def jinja_only(compiled: Any, context: dict[str, Any]) -> str:
     for part in compiled._parts:
         part.template.render(context)
     for _, template in compiled._properties:
-        template.render(context)
+        if not isinstance(template, str):  # a property without tags is kept as its text
+            template.render(context)
     return body
 
 

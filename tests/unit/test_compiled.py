@@ -360,3 +360,29 @@ def test_the_parts_written_for_each_document_are_deflated_fast_and_the_templates
             offset = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
             assert data[offset : offset + info.compress_size] == expected, info.filename
     assert render_contract(flagship) == data  # deterministic, as before
+
+
+def test_core_properties_with_and_without_tags_are_docxtpls(flagship: Agreement) -> None:
+    """A core property holding a tag is rendered for each document; one without (plain text,
+    as most templates' properties are) is kept as its text, which is what Jinja would render.
+    Both give docxtpl's bytes, and the properties python-docx sets come after, as before."""
+    import datetime as dt
+
+    from iopdocs.word.compiled import _constant
+
+    document = Document(io.BytesIO(load_template(None, CONTRACT_TEMPLATE)))
+    document.core_properties.title = "Avtal: {{ agreement.metadata.title }}"
+    document.core_properties.subject = "Mall & utkast <IOP>"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    context, _ = contract_inputs(flagship)
+    moment = dt.datetime(2024, 8, 1)
+    for properties in ({}, {"keywords": "IOP", "created": moment, "revision": 3}):
+        fast, plain = both_paths(buffer.getvalue(), context, properties, dt.date(2024, 8, 1))
+        assert fast == plain
+    env = make_environment()
+    for source in ["Mall & utkast <IOP>", "", "rad\nrad", "åäö"]:
+        assert _constant(env, source)
+        assert env.from_string(source).render() == source
+    for source in ["{{ x }}", "{# x #}", "rad\r\nrad", "slut\n"]:
+        assert not _constant(env, source)

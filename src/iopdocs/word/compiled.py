@@ -103,7 +103,11 @@ class CompiledTemplate:
         self._parts = tuple(
             _RenderedPart(name, load(code), encoding) for name, code, encoding in codes["parts"]
         )
-        self._properties = tuple((name, load(code)) for name, code in codes["properties"])
+        # A property without Jinja tags is kept as its text (``_constant``).
+        self._properties = tuple(
+            (name, code if isinstance(code, str) else load(code))
+            for name, code in codes["properties"]
+        )
         self._plan = load_plan(codes.get("plan"))
         if self._plan is not None:
             # Values of a planned body land in text only: escaped for text (quotes as they are).
@@ -149,7 +153,10 @@ class CompiledTemplate:
             raise _UnsupportedError("a header or footer part used by more than one section")
 
         core = document.core_properties  # created here if the template has none, as docxtpl does
-        properties = [(name, _compile(env, getattr(core, name))) for name in _TEMPLATED_PROPERTIES]
+        properties = [
+            (name, source if _constant(env, source) else _compile(env, source))
+            for name, source in ((name, getattr(core, name)) for name in _TEMPLATED_PROPERTIES)
+        ]
         # Tag-free footnotes come out of docxtpl's rendering the same for every context.
         tpl.render_footnotes({}, env)
 
@@ -245,7 +252,10 @@ class CompiledTemplate:
             xml = self._finish(part.template.render(context)).encode(part.encoding)
             rendered[part.name] = _reserialized(xml)
 
-        assignments = [(name, template.render(context)) for name, template in self._properties]
+        assignments = [
+            (name, template if isinstance(template, str) else template.render(context))
+            for name, template in self._properties
+        ]
         rendered[_CORE] = self._core.write([*assignments, *properties.items()])
 
         members = [
@@ -384,6 +394,22 @@ def _tables_need_fixing(body: Any) -> bool:
 def _mark_paragraphs(xml: str) -> str:
     """One paragraph per source line, so a Jinja error's line number points at its paragraph."""
     return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+
+
+def _constant(env: jinja2.Environment, source: str) -> bool:
+    """Whether Jinja renders ``source`` as itself whatever the context: no tag can start in it
+    (the environment's tags all start with a brace, and it has no line statements or comments),
+    and it holds no line ending Jinja would rewrite or strip. docxtpl renders such a core
+    property (most templates' properties are plain text) with a new context every time."""
+    starts = (env.block_start_string, env.variable_start_string, env.comment_start_string)
+    return (
+        all(start.startswith("{") for start in starts)
+        and env.line_statement_prefix is None
+        and env.line_comment_prefix is None
+        and "{" not in source
+        and "\r" not in source
+        and not source.endswith("\n")
+    )
 
 
 def _compile_unmarked(env: jinja2.Environment, marked: str) -> Any:
