@@ -10,6 +10,7 @@ any header gets one.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import zipfile
 from io import BytesIO
@@ -84,21 +85,31 @@ def add_draft_watermark(docx: bytes, timestamp: dt.date | None = None) -> bytes:
 
 def add_draft_watermark_parts(parts: Parts) -> None:
     """``add_draft_watermark`` on a package's parts, before they are written."""
-    from lxml import etree
 
     names = parts.names
     headers = sorted(n for n in names if re.fullmatch(r"word/header\d*\.xml", n))
     if not headers:
         headers = [_add_header(parts)]
     for number, name in enumerate(headers, start=1):
-        root = etree.fromstring(parts[name])
-        paragraph = root.find(f"{{{_W}}}p")
-        if paragraph is None:
-            paragraph = etree.SubElement(root, f"{{{_W}}}p")
-        properties = paragraph.find(f"{{{_W}}}pPr")
-        run = etree.fromstring(_watermark_run(number))
-        paragraph.insert(0 if properties is None else 1, run)
-        parts[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        parts[name] = _watermarked(parts[name], number)
+
+
+# A pure function of the header's bytes: the header of one template's drafts (its footer line,
+# often its title) recurs from one draft to the next, so the result is remembered (bounded).
+@functools.lru_cache(maxsize=64)
+def _watermarked(header: bytes, number: int) -> bytes:
+    """``header`` with the watermark run first in its first paragraph (one made if it has
+    none), as the ``number``-th header of its document."""
+    from lxml import etree
+
+    root = etree.fromstring(header)
+    paragraph = root.find(f"{{{_W}}}p")
+    if paragraph is None:
+        paragraph = etree.SubElement(root, f"{{{_W}}}p")
+    properties = paragraph.find(f"{{{_W}}}pPr")
+    run = etree.fromstring(_watermark_run(number))
+    paragraph.insert(0 if properties is None else 1, run)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
 def without_draft_watermark(docx: bytes) -> bytes:
