@@ -386,3 +386,40 @@ def test_core_properties_with_and_without_tags_are_docxtpls(flagship: Agreement)
         assert env.from_string(source).render() == source
     for source in ["{{ x }}", "{# x #}", "rad\r\nrad", "slut\n"]:
         assert not _constant(env, source)
+
+
+def test_the_template_environment_looks_keys_up_first_then_as_jinja_does() -> None:
+    """``a.b`` reads the key ``b`` of a dict first (``agreement.values`` is the field, not
+    ``dict.values``), a dict subclass through its own lookup; anything else as Jinja reads it:
+    the attribute, then the item, else undefined (which a strict template refuses)."""
+    from collections import OrderedDict, defaultdict
+
+    import jinja2
+
+    env = make_environment()
+    plain = jinja2.Environment(undefined=jinja2.StrictUndefined)
+
+    class Shouting(dict[str, str]):
+        def __getitem__(self, key: str) -> str:
+            return super().__getitem__(key).upper()
+
+    cases: list[tuple[Any, str]] = [
+        ({"values": 1, "x": None}, "values"),
+        ({"x": None}, "x"),
+        ({"x": 1}, "items"),
+        (OrderedDict(values=2), "values"),
+        (Shouting(name="iop"), "name"),
+        ([1, 2], "append"),
+        ("text", "upper"),
+        (3, "real"),
+    ]
+    for obj, attribute in cases:
+        if isinstance(obj, dict) and attribute in obj:
+            assert env.getattr(obj, attribute) == obj[attribute]
+        else:
+            assert env.getattr(obj, attribute) == plain.getattr(obj, attribute)
+    for obj in ({"x": 1}, OrderedDict(), [1], 3):
+        with pytest.raises(jinja2.UndefinedError):
+            str(env.getattr(obj, "saknas"))
+    counts: defaultdict[str, int] = defaultdict(int)
+    assert env.getattr(counts, "saknas") == plain.getattr(defaultdict(int), "saknas") == 0
