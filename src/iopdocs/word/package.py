@@ -215,6 +215,20 @@ def write_zip(members: list[StoredMember], timestamp: dt.date) -> bytes:
     return b"".join(chunks) + directory + end
 
 
+def _inflated(member: StoredMember) -> bytes:
+    """A stored member's bytes. A template's small parts (relationships, content types) are
+    read for every document that adds to them, so they are inflated once (a bounded memo; a
+    stored member is immutable)."""
+    if member.size > _SMALL_PART:
+        return zlib.decompress(member.compressed, -15)
+    return _inflated_small(member)
+
+
+@functools.lru_cache(maxsize=256)
+def _inflated_small(member: StoredMember) -> bytes:
+    return zlib.decompress(member.compressed, -15)
+
+
 @functools.lru_cache(maxsize=512)
 def _encoded_name(name: str) -> tuple[bytes, int]:
     """A member's name as zipfile writes it, and its flag bits (UTF-8 when not ASCII)."""
@@ -278,7 +292,7 @@ class Parts:
             data = self._changed[name]
             return data.joined() if isinstance(data, Pieces) else data
         if name in self._stored:
-            return zlib.decompress(self._stored[name].compressed, -15)
+            return _inflated(self._stored[name])
         if self._zip is None:
             raise KeyError(name)
         return self._zip.read(self._infos[name])
