@@ -161,14 +161,16 @@ def finish_body(plan: BodyPlan, rendered: str, xml: str) -> bytes | None:
         return None
     xml = _glued(tables)
     try:
-        body = (plan.placed_tag + xml[len(plan.start_tag) :]).encode("utf-8")
+        body = xml.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: the tree path refuses it as it always has
         return None
     if len(body.translate(None, _FORBIDDEN)) != len(body):  # one pass over the bytes
         return None
     if b"\xef\xbf" in body and any(wide in body for wide in _FORBIDDEN_WIDE):
         return None
-    return plan.head + body + plan.tail
+    # The start tag as lxml places it, then the rest of the body: joined once, not copied.
+    after = memoryview(body)[len(plan.start_tag.encode("utf-8")) :]
+    return b"".join((plan.head, plan.placed_tag.encode("utf-8"), after, plan.tail))
 
 
 # --- Compile time: is every rendering well-formed? -----------------------------------------------
