@@ -272,11 +272,24 @@ def docx_repeated_rows(docx: bytes) -> list[str]:
 
 def _main_part(read: Callable[[str], bytes]) -> str:
     """The main document part's name, as the package relationships give it."""
+    try:
+        rels = read("_rels/.rels")
+    except KeyError as exc:
+        raise ProvenanceError(
+            Message("the document's package relationships are unreadable: {reason}", reason=exc)
+        ) from exc
+    return _main_part_of(rels)
+
+
+@functools.lru_cache(maxsize=64)
+def _main_part_of(rels: bytes) -> str:
+    """``_main_part`` of the package relationships ``rels`` (the same bytes in every document
+    of a template: remembered, bounded)."""
     from lxml import etree
 
     try:
-        root = etree.fromstring(read("_rels/.rels"))
-    except (KeyError, etree.XMLSyntaxError) as exc:
+        root = etree.fromstring(rels)
+    except etree.XMLSyntaxError as exc:
         raise ProvenanceError(
             Message("the document's package relationships are unreadable: {reason}", reason=exc)
         ) from exc
