@@ -17,7 +17,7 @@ from iopdocs.documents.context import contract_context
 from iopdocs.documents.formats import formats_for
 from iopdocs.errors import ClauseError
 from iopdocs.schedule import payment_schedule
-from tests.conftest import compact, docx_text
+from tests.conftest import ROOT, compact, docx_text
 
 
 def library(*clauses: str) -> bytes:
@@ -240,3 +240,24 @@ def test_the_packaged_library_passes_every_check_a_library_from_outside_gets() -
     # the check it relies on.
     checked = parse_library(packaged_library().source, name="sv")
     assert checked.clauses == packaged_library().clauses
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "examples").glob("*.yaml")), ids=lambda p: p.stem)
+def test_rendering_switches_on_exactly_the_clauses_the_states_say_are_on(path: Any) -> None:
+    """What a contract renders is decided without a state per clause; it is exactly the
+    clauses ``clause_states`` says are on, with how the agreement changed each, in order."""
+    from iopdocs import load_agreement
+    from iopdocs.documents.clauses import _switched_on
+
+    changed = overrides(
+        load_agreement(path),
+        {"id": "final.logos", "omit": True},
+        {"id": "conditions.notice", "text": "Tolv månaders uppsägningstid."},
+        {"id": "final.press", "section": "final", "text": "Pressmeddelanden görs gemensamt."},
+    )
+    for agreement in (load_agreement(path), changed):
+        context = contract_context(agreement, payment_schedule(agreement), formats_for("sv_SE"))
+        library = packaged_library()
+        states = clause_states(library, context, overrides=agreement.clause_overrides)
+        expected = [(s.clause, s.overridden) for s in states if s.on]
+        assert _switched_on(library, context, agreement.clause_overrides, "sv_SE") == expected

@@ -401,13 +401,36 @@ def render_clauses(
     _preload(library, locale)
     sections: dict[str, list[dict[str, Any]]] = {name: [] for name in SECTIONS}
     used: dict[str, str] = {}
-    states = clause_states(library, context, overrides=overrides, locale=locale, explain=False)
-    on = [state for state in states if state.on]
-    for state, text in zip(on, _render_all(library, on, context, locale), strict=True):
-        clause = state.clause
+    on = _switched_on(library, context, overrides, locale)
+    for (clause, _), text in zip(on, _render_all(library, on, context, locale), strict=True):
         used[clause.id] = clause.text
         sections[clause.section] += paragraphs(text)
     return sections, used
+
+
+def _switched_on(
+    library: ClauseLibrary,
+    context: Mapping[str, Any],
+    overrides: Sequence[ClauseOverride],
+    locale: str,
+) -> list[tuple[Clause, str | None]]:
+    """The clauses that are on, with how the agreement changed each: what ``clause_states``
+    decides (the same conditions, in the same order, with the same errors), without a
+    ``ClauseState`` for every clause of the library, which rendering does not need."""
+    clauses = effective_clauses(library, overrides)
+    decided = _decide_all(locale, [c for c, how in clauses if c.when and how != "omit"], context)
+    on = []
+    for clause, how in clauses:
+        if how == "omit":
+            continue
+        if clause.when and not (
+            decided[clause.id]
+            if decided is not None
+            else bool(_evaluate(locale, clause, clause.when, context))
+        ):
+            continue
+        on.append((clause, how))
+    return on
 
 
 def _preload(library: ClauseLibrary, locale: str) -> None:
@@ -429,7 +452,10 @@ _rendered_before: set[bytes] = set()
 
 
 def _render_all(
-    library: ClauseLibrary, on: Sequence[ClauseState], context: Mapping[str, Any], locale: str
+    library: ClauseLibrary,
+    on: Sequence[tuple[Clause, str | None]],
+    context: Mapping[str, Any],
+    locale: str,
 ) -> list[str]:
     """The texts of the clauses ``on``, in order: the library's own in one joint render (see
     ``iopdocs.word.snippets.joint_source``), an agreement's own or replaced texts one by one,
@@ -440,9 +466,9 @@ def _render_all(
     if joint is not None and (is_compiled(env, joint) or library.source in _rendered_before):
         index = {c.id: i for i, c in enumerate(library.clauses)}
         switches = [False] * len(library.clauses)
-        for state in on:
-            if state.overridden is None:
-                switches[index[state.clause.id]] = True
+        for clause, how in on:
+            if how is None:
+                switches[index[clause.id]] = True
         pieces = render_joint(env, joint, switches, context)
         if pieces is not None:
             rendered = {c.id: pieces[i] for i, c in enumerate(library.clauses) if switches[i]}
@@ -450,10 +476,10 @@ def _render_all(
         _rendered_before.clear()
     _rendered_before.add(library.source)
     return [
-        rendered[s.clause.id]
-        if s.overridden is None and s.clause.id in rendered
-        else _render(locale, s.clause, context)
-        for s in on
+        rendered[clause.id]
+        if how is None and clause.id in rendered
+        else _render(locale, clause, context)
+        for clause, how in on
     ]
 
 
@@ -467,11 +493,10 @@ def clause_texts(
     """Each clause that is on for the agreement in ``context``, with its rendered text, in the
     library's order (what the review reads as the contract's standard wording)."""
     _preload(library, locale)
-    states = clause_states(library, context, overrides=overrides, locale=locale, explain=False)
-    on = [state for state in states if state.on]
+    on = _switched_on(library, context, overrides, locale)
     return [
-        (s.clause, text)
-        for s, text in zip(on, _render_all(library, on, context, locale), strict=True)
+        (clause, text)
+        for (clause, _), text in zip(on, _render_all(library, on, context, locale), strict=True)
     ]
 
 
