@@ -447,16 +447,19 @@ def _blob_element(name: str, blob: bytes) -> bytes | None:
     return f'<{name} mediaType="application/json" sha256="{digest}">{text}</{name}>'.encode()
 
 
-_SHARED_ELEMENTS: dict[tuple[str, bytes], bytes | None] = {}
+_SHARED_ELEMENTS: dict[tuple[str, bytes], bytes | None] = {}  # None: lxml's way
 
 
 def _shared_element(name: str, blob: bytes) -> bytes | None:
     key = (name, blob)
-    if key not in _SHARED_ELEMENTS:
-        if len(_SHARED_ELEMENTS) >= 16:
-            _SHARED_ELEMENTS.clear()
-        _SHARED_ELEMENTS[key] = _blob_element(name, blob)
-    return _SHARED_ELEMENTS[key]
+    known = _SHARED_ELEMENTS.get(key, b"")  # one lookup: another thread may empty the memo
+    if known != b"":  # never an element's bytes
+        return known
+    element = _blob_element(name, blob)
+    if len(_SHARED_ELEMENTS) >= 16:
+        _SHARED_ELEMENTS.clear()
+    _SHARED_ELEMENTS[key] = element
+    return element
 
 
 def _provenance_xml_tree(data: Mapping[str, bytes]) -> bytes:
