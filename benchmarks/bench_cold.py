@@ -1,7 +1,7 @@
 """Where a cold command's time goes: each stage of ``iopdocs validate`` and ``iopdocs render`` in
 a new process, every stage once per round, interleaved, as ratios in one run.
 
-    .venv/bin/python benchmarks/bench_cold.py [--runs N]
+    .venv/bin/python benchmarks/bench_cold.py [--runs N] [--instructions]
 
 Each stage is a new interpreter that does what the command does up to that point, with the
 command's own process set-up (``iopdocs/cli/startup.py``), so the difference between two
@@ -14,7 +14,9 @@ with no iopdocs at all (pydantic and PyYAML imported, a one-field model built an
 YAML document validated; the same plus python-docx and Jinja, a one-line template rendered),
 so a target below its floor shows as such. Compiled templates are cached in a private folder,
 warm. CPU times are given beside the wall times: a busy moment on a shared machine stretches a
-wall time, not the work done.
+wall time, not the work done. ``--instructions`` also counts the instructions each stage executes
+(once, under valgrind's callgrind, some minutes): a count that does not move with the host's
+load, for telling a change of a few milliseconds from noise on a shared machine.
 """
 
 from __future__ import annotations
@@ -98,6 +100,18 @@ def stages(out: str) -> dict[str, list[str]]:
     }
 
 
+def instructions(argv: list[str], env: dict[str, str]) -> float:
+    """Millions of instructions ``argv`` executes (valgrind's callgrind, ``Ir``)."""
+    with tempfile.TemporaryDirectory(prefix="iopdocs-callgrind-") as folder:
+        out = str(Path(folder) / "callgrind.out")
+        tool = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"]
+        subprocess.run([*tool, *argv], check=True, capture_output=True, env=env)
+        for line in Path(out).read_text().splitlines():
+            if line.startswith(("summary:", "totals:")):
+                return int(line.split()[1]) / 1e6
+    raise RuntimeError("callgrind wrote no summary")
+
+
 def children_cpu() -> float:
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
     return used.ru_utime + used.ru_stime
@@ -106,7 +120,11 @@ def children_cpu() -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--runs", type=int, default=15, help="rounds (15)")
+    parser.add_argument(
+        "--instructions", action="store_true", help="also count instructions (valgrind)"
+    )
     args = parser.parse_args()
+    counts: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="iopdocs-bench-cold-") as folder:
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         env["IOPDOCS_CACHE_DIR"] = str(Path(folder) / "cache")
@@ -121,6 +139,8 @@ def main() -> None:
                 subprocess.run(argv, check=True, capture_output=True, env=env)
                 walls[name].append(time.perf_counter() - start)
                 cpus[name].append(children_cpu() - used)
+        if args.instructions:
+            counts = {name: instructions(argv, env) for name, argv in commands.items()}
     wall = {name: statistics.median(times) * 1000 for name, times in walls.items()}
     cpu = {name: statistics.median(times) * 1000 for name, times in cpus.items()}
     load = os.getloadavg()
@@ -143,6 +163,13 @@ def main() -> None:
         added = f"{cpu[name] - cpu[after[name]]:+.0f} ms" if name in after else ""
         print(f"| {name} | {wall[name]:.0f} ms | {cpu[name]:.0f} ms | {added} |")
     print()
+    if counts:
+        print("| stage | instructions | added to the stage before |")
+        print("|---|---|---|")
+        for name, count in counts.items():
+            added = f"{count - counts[after[name]]:+.1f} M" if name in after else ""
+            print(f"| {name} | {count:.1f} M | {added} |")
+        print()
     wholes = {"validate": (validate, bare, floor), "render": (render, docx, render_floor)}
     for command, (whole, base, least) in wholes.items():
         limit = TARGETS[command] * 1000
