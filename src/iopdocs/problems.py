@@ -10,7 +10,6 @@ keeps the field path and the error code as they are in every language.
 
 from __future__ import annotations
 
-import difflib
 import re
 import typing
 from collections.abc import Iterator, Sequence
@@ -22,7 +21,7 @@ from pydantic_core.core_schema import ErrorType
 
 from iopdocs.i18n import N_, Message, catalog_messages
 from iopdocs.i18n import gettext as _
-from iopdocs.model import Agreement, AnnualReport
+from iopdocs.model import Agreement
 
 __all__ = [
     "TOP_LEVEL",
@@ -158,7 +157,11 @@ def field_path(loc: Sequence[int | str]) -> str:
 
 def problem_lines(error: ValidationError, source: str | None = None) -> list[str]:
     """One line per problem of ``error``: ``[source: ]field.path: message [code]``."""
-    root = AnnualReport if error.title == "AnnualReport" else Agreement
+    root: type[BaseModel] = Agreement
+    if error.title == "AnnualReport":
+        from iopdocs.model import AnnualReport
+
+        root = AnnualReport
     prefix = f"{source}: " if source else ""
     lines = []
     for item in error.errors(include_url=False):
@@ -228,6 +231,8 @@ def did_you_mean(key: str, choices: Sequence[str]) -> str | None:
     lowered = {choice.lower(): choice for choice in choices}
     if key.lower() in lowered:
         return lowered[key.lower()]
+    import difflib  # here: only a misspelt key needs it
+
     found = difflib.get_close_matches(key.lower(), list(lowered), n=1, cutoff=0.6)
     return lowered[found[0]] if found else None
 

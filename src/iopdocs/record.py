@@ -16,10 +16,11 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
-from iopdocs.model import Agreement, AnnualReport
+from iopdocs.model import Agreement
 from iopdocs.version import __version__
 
 if TYPE_CHECKING:
+    from iopdocs.model import AnnualReport
     from iopdocs.reviewing import Finding, ReviewOptions
 
 __all__ = [

@@ -34,7 +34,6 @@ agreements built without validation.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
@@ -106,8 +105,10 @@ def add_months(day: dt.date, months: int) -> dt.date:
     28/29 Feb)."""
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
-    # calendar.monthrange would also work out the weekday: a third of a schedule's time.
-    last = 29 if month == 1 and calendar.isleap(year) else _MONTH_DAYS[month]
+    # calendar.monthrange would also work out the weekday: a third of a schedule's time; the
+    # leap-year rule written out spares a cold render importing calendar and locale.
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    last = 29 if month == 1 and leap else _MONTH_DAYS[month]
     return dt.date(year, month + 1, min(day.day, last))
 
 

@@ -72,3 +72,12 @@ def test_render_from_a_warm_cache_does_not_import_docxtpl(tmp_path: Path) -> Non
 
 def test_the_help_text_states_the_checks_own_default_euro_rate() -> None:
     assert str(DEFAULT_EUR_RATE) == CLI_EUR_RATE
+
+
+def test_a_render_to_docx_imports_neither_logging_nor_importlib_resources(tmp_path: Path) -> None:
+    """Only a command that may read a PDF quietens pypdf's log (which needs ``logging``), and
+    the bundled template and clause library are read as files beside the package."""
+    out = str(tmp_path / "avtal.docx")
+    modules = imported("render", str(FLAGSHIP), "-o", out)
+    assert "iopdocs.documents" in modules  # the evidence is there at all
+    assert not {m for m in modules if m == "logging" or m.startswith("importlib.resources")}

@@ -379,3 +379,18 @@ def test_a_period_holds_the_months_the_schedule_counts_in_it(
         start, end, {"amount": 12_000, "basis": "per_12_months", "frequency": frequency}
     )
     assert payment_schedule(agreement).total > 0
+
+
+@given(
+    st.dates(min_value=dt.date(1600, 1, 1), max_value=dt.date(2399, 12, 31)), st.integers(0, 600)
+)
+def test_add_months_ends_a_month_where_the_calendar_does(day: dt.date, months: int) -> None:
+    """The leap-year rule ``add_months`` writes out agrees with the calendar module's: the day
+    is kept, or the target month's last day when it has fewer days (29 February only in a
+    leap year, 1900 and 2100 not, 2000 and 2400 yes)."""
+    import calendar
+
+    moved = add_months(day, months)
+    index = day.year * 12 + day.month - 1 + months
+    assert (moved.year, moved.month) == (index // 12, index % 12 + 1)
+    assert moved.day == min(day.day, calendar.monthrange(moved.year, moved.month)[1])

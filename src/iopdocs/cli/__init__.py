@@ -187,7 +187,7 @@ def _run_command(arguments: list[str]) -> int:
     out, err = sys.stdout, sys.stderr
     translate_argparse()
     args = parser(command_word(arguments)).parse_args(arguments)
-    if args.debug or COMMAND_MODULES.get(args.command) not in _READS_PDF:
+    if args.debug or not _may_read_pdf(args):
         return _handled(args, out, err)
     import logging
 
@@ -237,6 +237,17 @@ def _handled(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 # The command modules whose commands read PDFs with pypdf.
 _READS_PDF = frozenset({"render", "provenance", "package", "diff"})
+
+
+def _may_read_pdf(args: argparse.Namespace) -> bool:
+    """Whether the command may read a PDF (and so needs pypdf's log quietened): not a render
+    to .docx without appendices, which spares it importing ``logging``."""
+    if COMMAND_MODULES.get(args.command) not in _READS_PDF:
+        return False
+    if args.command == "render":
+        output = str(args.output).lower()
+        return bool(args.appendix) or args.format == "pdf" or output.endswith(".pdf")
+    return True
 
 
 def _os_error(exc: OSError, err: TextIO) -> int:

@@ -22,7 +22,6 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union, get_args, get_origin
 
@@ -134,7 +133,13 @@ def packaged_library(language: str = "sv") -> ClauseLibrary:
 
 @cache
 def _packaged(language: str) -> ClauseLibrary:
-    data = resources.files("iopdocs.documents").joinpath(f"clauses/{language}.yaml").read_bytes()
+    name = f"clauses/{language}.yaml"
+    try:  # beside this module; through importlib.resources only when not in plain files (a zip)
+        data = Path(__file__).with_name("clauses").joinpath(f"{language}.yaml").read_bytes()
+    except OSError:
+        from importlib import resources
+
+        data = resources.files("iopdocs.documents").joinpath(name).read_bytes()
     # Shipped with the package and checked clause by clause by its tests (test_clauses.py), so
     # a new process does not pay for checking it again (about 75 ms); a library from outside is
     # always checked.
@@ -172,7 +177,19 @@ def load_library(source: str | os.PathLike[str] | bytes | ClauseLibrary | None) 
 def parse_library(data: bytes, *, name: str = "<bytes>", check: bool = True) -> ClauseLibrary:
     """Parse and check a library: every clause parses, sits in a known section and reads only
     fields the agreement model has. Errors name the clause id. ``check=False`` skips the checks
-    of each clause's text and condition (only for a library already checked)."""
+    of each clause's text and condition (only for a library already checked).
+
+    A library parsed once is kept, parsed, in the disk cache of compiled templates
+    (``iopdocs.documents.librarycache``), so a new process does not parse its YAML again."""
+    from iopdocs.documents.librarycache import read_rows, write_rows
+
+    rows = read_rows(data)
+    if rows is not None:
+        stored = tuple(Clause(*row) for row in rows)
+        if check:
+            for clause in stored:
+                check_clause(clause)
+        return ClauseLibrary(clauses=stored, source=data, name=name)
     import yaml
 
     from iopdocs.errors import AgreementFileError
@@ -205,6 +222,7 @@ def parse_library(data: bytes, *, name: str = "<bytes>", check: bool = True) -> 
         if check:
             check_clause(clause)
         clauses.append(clause)
+    write_rows(data, tuple((c.id, c.section, c.text, c.when, c.note) for c in clauses))
     return ClauseLibrary(clauses=tuple(clauses), source=data, name=name)
 
 

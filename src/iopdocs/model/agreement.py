@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from iopdocs.model.base import StrictModel, TextOrModel
+from iopdocs.model.base import StrictModel, TextOrModel, empty_list, made
 from iopdocs.model.migration import SCHEMA_VERSION
 from iopdocs.model.mission import Capacity, Indicator, Mission, MissionItem
 from iopdocs.model.money import Basis, Contribution, Frequency, MoneyLine, Payment
@@ -153,7 +153,7 @@ class Principle(StrEnum):
 class Values(StrictModel):
     """Värdegrund: the values the partnership rests on."""
 
-    principles: list[Principle] = Field(default_factory=list)
+    principles: list[Principle] = Field(default_factory=empty_list)
     text: Prose | None = None
 
     @model_validator(mode="after")
@@ -174,7 +174,7 @@ class SteeringGroup(StrictModel):
     """The least number of steering meetings each year."""
     spring_meetings: int | None = Field(default=None, ge=0)
     autumn_meetings: int | None = Field(default=None, ge=0)
-    appointed_by: list[Text] = Field(default_factory=list)
+    appointed_by: list[Text] = Field(default_factory=empty_list)
     """Short names of the parties appointing members; empty means every party."""
     rotating_convener: bool = False
     """The duty to call meetings rotates between the parties."""
@@ -236,7 +236,7 @@ class Cooperation(StrictModel):
 class OperationalResponsibility(StrictModel):
     """Verksamhetsansvar: who runs the activity and employs its staff."""
 
-    parties: list[Text] = Field(default_factory=list)
+    parties: list[Text] = Field(default_factory=empty_list)
     """Short names of the responsible parties; empty means every non-profit party."""
     employer_responsibility: bool = True
     """The responsible parties alone carry employer responsibility for the staff."""
@@ -333,7 +333,7 @@ class FollowUp(StrictModel):
     """The day each year by which the annual report for the year before is due."""
     report_recipient: Text
     """Who receives the annual report, e.g. "Kulturförvaltningen, Västra Götalandsregionen"."""
-    reporting_parties: list[Text] = Field(default_factory=list)
+    reporting_parties: list[Text] = Field(default_factory=empty_list)
     """Short names of the parties writing the report; empty means every non-profit party."""
     audit: bool = True
     """Granskning: the public party may audit the accounts and documents behind the use of
@@ -422,27 +422,27 @@ class Agreement(StrictModel):
     """Syfte: what the partnership is for."""
     added_value: Prose | None = None
     """Mervärde: why a partnership achieves more than each party alone."""
-    iop_form: IopForm = Field(default_factory=IopForm)
+    iop_form: IopForm = Field(default_factory=made(IopForm))
     parties: list[Party] = Field(min_length=2)
     period: Period
-    conditions: Conditions = Field(default_factory=Conditions)
+    conditions: Conditions = Field(default_factory=made(Conditions))
     values: Values
     target_group: Prose
     """Målgrupp: whom the partnership is for."""
     mission: Mission
-    cooperation: Cooperation = Field(default_factory=Cooperation)
+    cooperation: Cooperation = Field(default_factory=made(Cooperation))
     operational_responsibility: OperationalResponsibility = Field(
-        default_factory=OperationalResponsibility
+        default_factory=made(OperationalResponsibility)
     )
     contributions: list[Contribution] = Field(min_length=1)
-    payment: Payment = Field(default_factory=Payment)
-    deviations: Deviations = Field(default_factory=Deviations)
+    payment: Payment = Field(default_factory=made(Payment))
+    deviations: Deviations = Field(default_factory=made(Deviations))
     follow_up: FollowUp
-    state_aid: StateAid = Field(default_factory=StateAid)
-    final_provisions: FinalProvisions = Field(default_factory=FinalProvisions)
-    appendices: list[Appendix] = Field(default_factory=list)
+    state_aid: StateAid = Field(default_factory=made(StateAid))
+    final_provisions: FinalProvisions = Field(default_factory=made(FinalProvisions))
+    appendices: list[Appendix] = Field(default_factory=empty_list)
     """The user's appendices (bilagor) to the contract, in the order they are attached."""
-    clause_overrides: list[ClauseOverride] = Field(default_factory=list)
+    clause_overrides: list[ClauseOverride] = Field(default_factory=empty_list)
     """Negotiated wording for this agreement: clauses of the clause library replaced or left
     out, or clauses of its own."""
 

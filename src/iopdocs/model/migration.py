@@ -21,8 +21,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = [
     "RENAMES",
@@ -43,12 +42,12 @@ class SchemaMigrationWarning(UserWarning):
     changed. ``iopdocs migrate FILE`` rewrites the file so the warning goes away."""
 
 
-@dataclass(frozen=True, slots=True)
-class Rename:
+class Rename(NamedTuple):
     """In version ``to_version``, the key ``old`` of every mapping at ``path`` became ``new``.
 
     ``path`` is a sequence of keys from the top of the file; ``"*"`` stands for every item of a
-    list.
+    list. (A named tuple rather than a frozen dataclass: it is made in a fifth of the time,
+    which a cold command pays.)
     """
 
     to_version: int

@@ -6,7 +6,7 @@ from typing import Any
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from iopdocs.model.base import StrictModel
+from iopdocs.model.base import StrictModel, empty_list
 from iopdocs.model.types import Prose, Quantity, Text
 
 __all__ = ["Capacity", "Indicator", "Mission", "MissionItem"]
@@ -65,12 +65,12 @@ class MissionItem(StrictModel):
 
     title: Text
     description: Prose | None = None
-    parties: list[Text] = Field(default_factory=list)
+    parties: list[Text] = Field(default_factory=empty_list)
     """Short names of the parties carrying the item; empty means all parties jointly."""
-    capacities: list[Capacity] = Field(default_factory=list)
-    goals: list[Text] = Field(default_factory=list)
+    capacities: list[Capacity] = Field(default_factory=empty_list)
+    goals: list[Text] = Field(default_factory=empty_list)
     """Measurable goals of the item, each a sentence."""
-    indicators: list[Indicator] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(default_factory=empty_list)
 
     @model_validator(mode="after")
     def _indicator_names_unique(self) -> "MissionItem":
@@ -88,8 +88,8 @@ class Mission(StrictModel):
     """Uppdrag: what the partnership sets out to do."""
 
     text: Prose | None = None
-    items: list[MissionItem] = Field(default_factory=list)
-    exclusions: list[Text] = Field(default_factory=list)
+    items: list[MissionItem] = Field(default_factory=empty_list)
+    exclusions: list[Text] = Field(default_factory=empty_list)
     """What the partnership does not cover, each a phrase ("myndighetsutövning")."""
 
     @model_validator(mode="after")

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from iopdocs.model.base import StrictModel, TextOrModel
+from iopdocs.model.base import StrictModel, TextOrModel, empty_dict, empty_list
 from iopdocs.model.types import Money, Prose, Share, Text
 
 __all__ = [
@@ -121,7 +121,7 @@ class MoneyLine(StrictModel):
     """What the money mainly pays for, e.g. "lönekostnader"."""
     frequency: Frequency | None = None
     """How often it is paid; ``payment.frequency`` when not given."""
-    amounts: dict[int, Money] = Field(default_factory=dict)
+    amounts: dict[int, Money] = Field(default_factory=empty_dict)
     """Amounts for particular calendar years where they differ from ``amount`` (a step-up in the
     second year: ``{2026: 600000}``); the line's basis must be ``per_calendar_year``."""
     pay_on_day: int | None = Field(default=None, ge=1, le=28)
@@ -241,10 +241,10 @@ class Contribution(StrictModel):
 
     parties: list[Text] = Field(min_length=1)
     """Short names of the contributing parties; money lines need exactly one (the payer)."""
-    in_kind: list[InKindItem] = Field(default_factory=list)
+    in_kind: list[InKindItem] = Field(default_factory=empty_list)
     """Contributions in kind (staff, premises, networks, competence): plain text, or ``text``
     with a ``value``."""
-    money: list[MoneyLine] = Field(default_factory=list)
+    money: list[MoneyLine] = Field(default_factory=empty_list)
     text: Prose | None = None
     """Further text shown after the items."""
 

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import Field, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from iopdocs.model.base import StrictModel
+from iopdocs.model.base import StrictModel, empty_list
 from iopdocs.model.types import Money, Prose, Quantity, Text
 
 __all__ = [
@@ -44,7 +44,7 @@ class MissionResult(StrictModel):
     """The mission item's ``title`` as the agreement gives it."""
     done: Prose | None = None
     """What was done, and how far the goals were reached."""
-    results: list[IndicatorResult] = Field(default_factory=list)
+    results: list[IndicatorResult] = Field(default_factory=empty_list)
 
 
 class MeetingHeld(StrictModel):
@@ -68,7 +68,7 @@ class LineAccount(StrictModel):
     """The money line's name as the payment schedule shows it (its ``label``)."""
     received: Money | None = None
     """What was actually received; the amount due by the schedule when not given."""
-    costs: list[CostRow] = Field(default_factory=list)
+    costs: list[CostRow] = Field(default_factory=empty_list)
 
 
 class OwnContribution(StrictModel):
@@ -102,16 +102,16 @@ class AnnualReport(StrictModel):
     party: Text | None = None
     """Short name of the reporting party; ``None`` when the non-profit parties report jointly."""
     summary: Prose | None = None
-    missions: list[MissionResult] = Field(default_factory=list)
+    missions: list[MissionResult] = Field(default_factory=empty_list)
     target_group: Prose | None = None
     """Whom the activity reached."""
-    meetings: list[MeetingHeld] = Field(default_factory=list)
+    meetings: list[MeetingHeld] = Field(default_factory=empty_list)
     own_contribution: OwnContribution | None = None
-    accounts: list[LineAccount] = Field(default_factory=list)
+    accounts: list[LineAccount] = Field(default_factory=empty_list)
     deviations: Prose | None = None
     lessons: Prose | None = None
     next_year: Prose | None = None
-    appendices: list[Text] = Field(default_factory=list)
+    appendices: list[Text] = Field(default_factory=empty_list)
     signature: ReportSignature | None = None
 
     def check_against(
