@@ -11,7 +11,6 @@ The model knows nothing of HTML: ``install`` gives the model classes their ``_re
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from enum import Enum
@@ -41,6 +40,10 @@ _MAX_TEXT = 160  # longer running text is cut in a summary; the full text is in 
 
 
 def _esc(value: object) -> str:
+    # Imported here: ``html`` loads its 2 000 entity names, some 4 ms of every cold render that
+    # imports this module to give the model its notebook display.
+    import html
+
     return html.escape(str(value), quote=True)
 
 

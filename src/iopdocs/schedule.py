@@ -40,6 +40,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from math import lcm
+from typing import NamedTuple
 
 from iopdocs.errors import ReportError, ScheduleError
 from iopdocs.i18n import Message
@@ -174,8 +175,8 @@ def payment_schedule(agreement: Agreement) -> Schedule:
 # --- Periods -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Part:
+# A named tuple, not a frozen dataclass: made at import in a fifth of the time (cold start).
+class _Part(NamedTuple):
     """An instalment period as cut by the agreement period, with its weight: the ``days`` it
     covers out of the ``whole`` days of the instalment period.
 

@@ -32,8 +32,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from iopdocs.word.fixes import glued_text
 
@@ -54,8 +53,8 @@ _FORBIDDEN = bytes(c for c in range(32) if c not in (9, 10, 13))
 _FORBIDDEN_WIDE = ("\ufffe".encode(), "\uffff".encode())  # both start with b"\xef\xbf"
 
 
-@dataclass(frozen=True, slots=True)
-class BodyPlan:
+# A named tuple, not a frozen dataclass: made at import in a fifth of the time (cold start).
+class BodyPlan(NamedTuple):
     """What ``finish_body`` needs of one template, found when it is compiled."""
 
     start_tag: str
