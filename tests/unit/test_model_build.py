@@ -77,3 +77,9 @@ def test_the_annual_reports_classes_are_built_on_first_use() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert set(iopdocs.model.__all__) <= set(dir(iopdocs.model))
+    # The lazily offered names are the report module's own, every one of them.
+    from iopdocs.model import report
+
+    for name in report.__all__:
+        assert name in iopdocs.model.__all__, name
+        assert getattr(iopdocs.model, name) is getattr(report, name), name

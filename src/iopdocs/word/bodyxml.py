@@ -34,7 +34,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-from iopdocs.word.fixes import glued_text
+from iopdocs.word.fixes import glued_text, xml_escaped
 
 __all__ = ["BodyPlan", "escape_text", "finish_body", "load_plan", "plan_body"]
 
@@ -128,13 +128,7 @@ def escape_text(value: Any) -> str:
         return str(value.__html__())
     else:
         text = str(value)
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    return text
+    return xml_escaped(text)
 
 
 def finish_body(plan: BodyPlan, rendered: str, xml: str) -> bytes | None:

@@ -21,12 +21,13 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from iopdocs.word.fixes import core_cp_prefix
+from iopdocs.word.fixes import core_cp_prefix, xml_escaped
 
-__all__ = ["CoreWriter"]
+__all__ = ["NOT_XML", "CoreWriter", "element_text"]
 
 _TEXT_LIMIT = 255  # python-docx refuses longer texts
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""What XML 1.0 cannot hold: control characters, lone surrogates, U+FFFE and U+FFFF."""
 _PLACEHOLDER = re.compile(r"IOPDOCS(\d+)PLACEHOLDER")
 _DATE_TIMES = frozenset({"created", "modified", "last_printed"})
 _MAX_SKELETONS = 16
@@ -39,7 +40,7 @@ def _kind(name: str, value: Any) -> str | None:
         return "datetime" if isinstance(value, dt.datetime) else None
     if name == "revision":
         return "int" if type(value) is int and value >= 1 else None
-    if type(value) is str and len(value) <= _TEXT_LIMIT and not _NOT_XML.search(value):
+    if type(value) is str and len(value) <= _TEXT_LIMIT and not NOT_XML.search(value):
         return "text"
     return None
 
@@ -48,13 +49,13 @@ def _text(kind: str | None, value: Any) -> str:
     """The element text python-docx and lxml write for ``value``."""
     if kind == "datetime":
         return str(value.strftime("%Y-%m-%dT%H:%M:%SZ"))
-    text = str(value)
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
+    return element_text(str(value))
+
+
+def element_text(text: str) -> str:
+    """``text`` as lxml writes it inside an element: ``&``, ``<``, ``>`` and a carriage return
+    (which a parser would turn into a line feed) escaped, quotes as they are."""
+    text = xml_escaped(text)
     if "\r" in text:
         text = text.replace("\r", "&#13;")
     return text

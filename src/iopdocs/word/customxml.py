@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from iopdocs.errors import ProvenanceError
 from iopdocs.i18n import N_, Message
+from iopdocs.word.coreprops import NOT_XML, element_text
 
 if TYPE_CHECKING:
     from iopdocs.word.package import Parts, Pieces
@@ -401,7 +402,6 @@ SHARED_BLOBS = frozenset({"clauses"})
 provenance part keeps each as a piece of its own, deflated once per process (``Pieces``)."""
 
 # Characters XML 1.0 does not allow (lxml refuses them), and the three a text escapes.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _PROVENANCE_START = f'<provenance xmlns="{PROVENANCE_NS}">'.encode()
 
 
@@ -433,16 +433,9 @@ def _blob_element(name: str, blob: bytes) -> bytes | None:
         text = blob.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    if not text or _NOT_XML.search(text) or not name.isidentifier() or not name.isascii():
+    if not text or NOT_XML.search(text) or not name.isidentifier() or not name.isascii():
         return None
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    if "\r" in text:
-        text = text.replace("\r", "&#13;")
+    text = element_text(text)
     digest = hashlib.sha256(blob).hexdigest()
     return f'<{name} mediaType="application/json" sha256="{digest}">{text}</{name}>'.encode()
 
@@ -549,7 +542,7 @@ def _custom_properties_xml(existing: bytes | None, properties: Mapping[str, str 
     for pid, (name, value) in enumerate(properties.items(), start=2):
         kind = "i4" if isinstance(value, int) else "lpwstr"
         text = str(value)
-        if not text or not _PROPERTY_NAME.fullmatch(name) or _NOT_XML.search(text):
+        if not text or not _PROPERTY_NAME.fullmatch(name) or NOT_XML.search(text):
             return _custom_properties_tree(existing, properties)
         text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         text = text.replace("\r", "&#13;")

@@ -21,6 +21,7 @@ __all__ = [
     "keep_facts_together",
     "restore_column_widths",
     "unbreakable_facts",
+    "xml_escaped",
 ]
 
 CoreProperties = Mapping[str, Any]
@@ -162,3 +163,15 @@ def keep_facts_together(body: Any) -> None:
             glued = glued_text(text)
             if glued is not text and glued != text:
                 node.text = glued
+
+
+def xml_escaped(text: str) -> str:
+    """``text`` with ``&``, ``<`` and ``>`` escaped, as XML text needs them; quotes as they are,
+    as lxml writes text. Each is looked for before it is replaced: most texts have none."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
