@@ -396,7 +396,8 @@ def _contract_body(w: Writer) -> None:
         cell.paragraphs[0].style = w.doc.styles["Table Text"]
     _row_props(table.rows[2])
     _merge_tag_row(table, 3, "{%tr endfor %}")
-    # An e-mail address is one word: its column is the widest, so it is never broken mid-address.
+    # Its column is the widest, so a usual e-mail address fits on one line; a long one breaks only
+    # after its "@" or before a dot of its domain (word/fixes.py).
     _column_widths(table, (Cm(5), Cm(4.5), Cm(6.5)))
     w.clauses("contacts")
 
