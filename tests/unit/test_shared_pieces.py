@@ -31,7 +31,7 @@ def test_pieces_inflate_to_the_whole_part_whichever_are_shared(
     assert zlib.decompress(first.compressed, -15) == part.joined()
     assert first.crc == zlib.crc32(part.joined())
     assert first.size == len(part.joined())
-    package._SHARED_PIECES.clear()
+    package._shared_stream.cache_clear()
     assert store_pieces("customXml/item1.xml", part) == first
     assert store_pieces("customXml/item1.xml", part) == first  # from the memo
 

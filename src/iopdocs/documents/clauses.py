@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -365,11 +365,27 @@ def clause_states(
     """For each clause: on or off for the agreement in ``context``, and what decided it (the
     value of each field its condition reads; left out with ``explain=False``, as rendering needs
     only on or off)."""
+    states = []
+    for clause, how, on in _decisions(library, context, overrides, locale):
+        fields: list[tuple[str, Any]] = []
+        if clause.when and explain:
+            for path in _condition_fields(locale, clause.when):
+                fields.append((path, _evaluate(locale, clause, path, context)))
+        states.append(ClauseState(clause=clause, on=on, fields=tuple(fields), overridden=how))
+    return states
+
+
+def _decisions(
+    library: ClauseLibrary,
+    context: Mapping[str, Any],
+    overrides: Sequence[ClauseOverride],
+    locale: str,
+) -> Iterator[tuple[Clause, str | None, bool]]:
+    """Each clause of the library as the agreement changes it, how it changed it, and whether
+    it is on: the conditions decided in one evaluation when they can be."""
     clauses = effective_clauses(library, overrides)
     decided = _decide_all(locale, [c for c, how in clauses if c.when and how != "omit"], context)
-    states = []
     for clause, how in clauses:
-        fields: list[tuple[str, Any]] = []
         on = how != "omit"
         if clause.when and on:
             on = (
@@ -377,11 +393,7 @@ def clause_states(
                 if decided is not None
                 else bool(_evaluate(locale, clause, clause.when, context))
             )
-        if clause.when and explain:
-            for path in _condition_fields(locale, clause.when):
-                fields.append((path, _evaluate(locale, clause, path, context)))
-        states.append(ClauseState(clause=clause, on=on, fields=tuple(fields), overridden=how))
-    return states
+        yield clause, how, on
 
 
 def _decide_all(
@@ -433,22 +445,11 @@ def _switched_on(
     locale: str,
 ) -> list[tuple[Clause, str | None]]:
     """The clauses that are on, with how the agreement changed each: what ``clause_states``
-    decides (the same conditions, in the same order, with the same errors), without a
-    ``ClauseState`` for every clause of the library, which rendering does not need."""
-    clauses = effective_clauses(library, overrides)
-    decided = _decide_all(locale, [c for c, how in clauses if c.when and how != "omit"], context)
-    on = []
-    for clause, how in clauses:
-        if how == "omit":
-            continue
-        if clause.when and not (
-            decided[clause.id]
-            if decided is not None
-            else bool(_evaluate(locale, clause, clause.when, context))
-        ):
-            continue
-        on.append((clause, how))
-    return on
+    decides, without a ``ClauseState`` for every clause of the library, which rendering does
+    not need."""
+    return [
+        (clause, how) for clause, how, on in _decisions(library, context, overrides, locale) if on
+    ]
 
 
 def _preload(library: ClauseLibrary, locale: str) -> None:

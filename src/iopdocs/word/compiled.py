@@ -471,20 +471,12 @@ def compiled_template(template: bytes, env: jinja2.Environment) -> CompiledTempl
     return compiled
 
 
-_digests: dict[bytes, bytes] = {}
-
-
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def _digest(template: bytes) -> bytes:
     """The SHA-256 of ``template``, remembered for the few templates of a session: a template
     is usually the same bytes object contract after contract, whose hash Python keeps, so the
     lookup costs nothing and the digest is computed once."""
-    digest = _digests.get(template)
-    if digest is None:
-        digest = hashlib.sha256(template).digest()
-        if len(_digests) >= CACHE_SIZE:
-            _digests.clear()
-        _digests[template] = digest
-    return digest
+    return hashlib.sha256(template).digest()
 
 
 def disk_key(digest: bytes, env: jinja2.Environment) -> str:

@@ -401,7 +401,6 @@ SHARED_BLOBS = frozenset({"clauses"})
 """The data blobs that are the same bytes in many documents (a contract's clause library): the
 provenance part keeps each as a piece of its own, deflated once per process (``Pieces``)."""
 
-# Characters XML 1.0 does not allow (lxml refuses them), and the three a text escapes.
 _PROVENANCE_START = f'<provenance xmlns="{PROVENANCE_NS}">'.encode()
 
 
@@ -440,19 +439,8 @@ def _blob_element(name: str, blob: bytes) -> bytes | None:
     return f'<{name} mediaType="application/json" sha256="{digest}">{text}</{name}>'.encode()
 
 
-_SHARED_ELEMENTS: dict[tuple[str, bytes], bytes | None] = {}  # None: lxml's way
-
-
-def _shared_element(name: str, blob: bytes) -> bytes | None:
-    key = (name, blob)
-    known = _SHARED_ELEMENTS.get(key, b"")  # one lookup: another thread may empty the memo
-    if known != b"":  # never an element's bytes
-        return known
-    element = _blob_element(name, blob)
-    if len(_SHARED_ELEMENTS) >= 16:
-        _SHARED_ELEMENTS.clear()
-    _SHARED_ELEMENTS[key] = element
-    return element
+_shared_element = functools.lru_cache(maxsize=16)(_blob_element)
+"""``_blob_element`` remembered (bounded): a shared blob recurs in document after document."""
 
 
 def _provenance_xml_tree(data: Mapping[str, bytes]) -> bytes:
@@ -544,8 +532,7 @@ def _custom_properties_xml(existing: bytes | None, properties: Mapping[str, str 
         text = str(value)
         if not text or not _PROPERTY_NAME.fullmatch(name) or NOT_XML.search(text):
             return _custom_properties_tree(existing, properties)
-        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        text = text.replace("\r", "&#13;")
+        text = element_text(text)
         rows.append(
             f'<property fmtid="{_FMTID}" name="{PROPERTY_PREFIX}{name}" pid="{pid}">'
             f"<vt:{kind}>{text}</vt:{kind}></property>"

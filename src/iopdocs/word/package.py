@@ -69,24 +69,19 @@ def store_member(name: str, data: bytes) -> StoredMember:
     """``data`` deflated as the member ``name``. A small part that recurs from one document to
     the next (content types, relationships, data-store properties) is deflated once and then
     taken from a bounded memo: the same name and bytes always give the same member."""
-    small = len(data) <= _SMALL_PART
-    if small:
-        known = _SMALL_MEMBERS.get((name, data))
-        if known is not None:
-            return known
+    if len(data) <= _SMALL_PART:
+        return _small_member(name, data)
+    return _deflated_member(name, data)
+
+
+def _deflated_member(name: str, data: bytes) -> StoredMember:
     compressor = zlib.compressobj(compress_level(name), zlib.DEFLATED, -15)
     compressed = compressor.compress(data) + compressor.flush()
-    member = StoredMember(name, compressed, zlib.crc32(data), len(data))
-    if small:
-        if len(_SMALL_MEMBERS) >= _SMALL_MEMBERS_LIMIT:
-            _SMALL_MEMBERS.clear()
-        _SMALL_MEMBERS[name, data] = member
-    return member
+    return StoredMember(name, compressed, zlib.crc32(data), len(data))
 
 
 _SMALL_PART = 4096
-_SMALL_MEMBERS: dict[tuple[str, bytes], StoredMember] = {}
-_SMALL_MEMBERS_LIMIT = 512
+_small_member = functools.lru_cache(maxsize=512)(_deflated_member)
 
 
 # A named tuple, not a frozen dataclass: made at import in a fifth of the time (cold start).
@@ -112,8 +107,6 @@ class Pieces(NamedTuple):
 # An empty final block (fixed Huffman codes, end of block): what ends a stream whose last
 # piece is shared, as ``zlib.compressobj().flush()`` writes it for no input.
 _FINAL_EMPTY_BLOCK = b"\x03\x00"
-_SHARED_PIECES: dict[bytes, bytes] = {}
-_SHARED_PIECES_LIMIT = 16
 
 
 def store_pieces(name: str, part: Pieces) -> StoredMember:
@@ -138,15 +131,10 @@ def store_pieces(name: str, part: Pieces) -> StoredMember:
     return StoredMember(name, b"".join(chunks), crc, size)
 
 
+@functools.lru_cache(maxsize=16)
 def _shared_stream(piece: bytes) -> bytes:
-    stream = _SHARED_PIECES.get(piece)
-    if stream is None:
-        compressor = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, -15)
-        stream = compressor.compress(piece) + compressor.flush(zlib.Z_SYNC_FLUSH)
-        if len(_SHARED_PIECES) >= _SHARED_PIECES_LIMIT:
-            _SHARED_PIECES.clear()
-        _SHARED_PIECES[piece] = stream
-    return stream
+    compressor = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, -15)
+    return compressor.compress(piece) + compressor.flush(zlib.Z_SYNC_FLUSH)
 
 
 _LOCAL_HEADER = struct.Struct(zipfile.structFileHeader)  # type: ignore[attr-defined]
